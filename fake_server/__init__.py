@@ -1,0 +1,1 @@
+"""fake_server: a spacestudio backend that scripts cannot tell from the real one."""
