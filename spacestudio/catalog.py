@@ -45,55 +45,101 @@ class CollectionSpec:
         return f"new_{self.param}"
 
 
-def _object(module: str, stem: str, segment: str, all_suffix: str, param: str | None = None,
-            attribute: str | None = None) -> CollectionSpec:
-    return CollectionSpec(module, stem, segment, all_suffix, param or stem,
-                          attribute_override=attribute)
+def _object(
+    module: str,
+    stem: str,
+    segment: str,
+    all_suffix: str,
+    param: str | None = None,
+    attribute: str | None = None,
+) -> CollectionSpec:
+    return CollectionSpec(
+        module, stem, segment, all_suffix, param or stem, attribute_override=attribute
+    )
 
 
-def _mission(module: str, stem: str, segment: str, all_suffix: str,
-             pausable: bool = False) -> CollectionSpec:
+def _mission(
+    module: str, stem: str, segment: str, all_suffix: str, pausable: bool = False
+) -> CollectionSpec:
     return CollectionSpec(module, stem, segment, all_suffix, stem, mission=True, pausable=pausable)
 
 
 COLLECTIONS: tuple[CollectionSpec, ...] = (
     _object("simulation", "antenna", "antennadefinitions", "antennas"),
     _object("simulation", "battery", "batterydefinitions", "batteries"),
-    _object("simulation", "zone_of_interest", "zoneofinterestdefinitions", "zones_of_interest",
-            param="interest_zone"),
+    _object(
+        "simulation",
+        "zone_of_interest",
+        "zoneofinterestdefinitions",
+        "zones_of_interest",
+        param="interest_zone",
+    ),
     _object("simulation", "orbit", "orbitdefinitions", "orbits"),
     _object("simulation", "spacecraft", "spacecraftdefinitions", "spacecrafts"),
-    _object("simulation", "spacecraft_geometry", "spacecraftgeometrydefinitions",
-            "spacecraft_geometries"),
-    _object("simulation", "propulsion_system", "propulsionsystemdefinitions",
-            "propulsion_systems"),
+    _object(
+        "simulation",
+        "spacecraft_geometry",
+        "spacecraftgeometrydefinitions",
+        "spacecraft_geometries",
+    ),
+    _object("simulation", "propulsion_system", "propulsionsystemdefinitions", "propulsion_systems"),
     _mission("simulation", "mission", "simulationrequests", "missions", pausable=True),
     _object("constellation", "ground_station", "groundstationdefinitions", "ground_stations"),
     _object("constellation", "payload", "payloaddefinitions", "payloads"),
     _object("constellation", "earth_mesh", "earthmeshdefinitions", "earth_meshes"),
-    _object("constellation", "sub_constellation", "subconstellationdefinitions",
-            "sub_constellations"),
+    _object(
+        "constellation", "sub_constellation", "subconstellationdefinitions", "sub_constellations"
+    ),
     _object("constellation", "constellation", "constellationdefinitions", "constellations"),
     # The seed spells the listing get_all_points_of_interests; the object API does not.
-    _object("constellation", "point_of_interest", "pointofinterestdefinitions",
-            "points_of_interests", attribute="points_of_interest"),
-    _mission("constellation", "performance_analysis_mission",
-             "constellationperformanceanalysisrequests", "performance_analysis_missions"),
-    _mission("constellation", "optimization_mission", "constellationoptimizationrequests",
-             "optimization_missions"),
-    _mission("constellation", "generation_mission", "constellationgenerationrequests",
-             "generation_missions"),
-    _mission("constellation", "simulation_mission", "constellationsimulationrequests",
-             "simulation_missions"),
+    _object(
+        "constellation",
+        "point_of_interest",
+        "pointofinterestdefinitions",
+        "points_of_interests",
+        attribute="points_of_interest",
+    ),
+    _mission(
+        "constellation",
+        "performance_analysis_mission",
+        "constellationperformanceanalysisrequests",
+        "performance_analysis_missions",
+    ),
+    _mission(
+        "constellation",
+        "optimization_mission",
+        "constellationoptimizationrequests",
+        "optimization_missions",
+    ),
+    _mission(
+        "constellation",
+        "generation_mission",
+        "constellationgenerationrequests",
+        "generation_missions",
+    ),
+    _mission(
+        "constellation",
+        "simulation_mission",
+        "constellationsimulationrequests",
+        "simulation_missions",
+    ),
     _object("deployment", "launch", "launchdefinitions", "launches"),
     _mission("deployment", "mission", "deploymentrequests", "missions"),
-    _object("parametric_study", "propulsion_system", "parametricpropulsionsystemdefinitions",
-            "propulsion_systems"),
+    _object(
+        "parametric_study",
+        "propulsion_system",
+        "parametricpropulsionsystemdefinitions",
+        "propulsion_systems",
+    ),
     _object("parametric_study", "orbit", "parametricorbitdefinitions", "orbits"),
     _object("parametric_study", "spacecraft", "parametricspacecraftdefinitions", "spacecrafts"),
     _object("parametric_study", "reaction_wheels", "reactionwheeldefinitions", "reaction_wheels"),
-    _object("parametric_study", "magnetic_torquer", "parametricmagnetictorquerdefinitions",
-            "magnetic_torquers"),
+    _object(
+        "parametric_study",
+        "magnetic_torquer",
+        "parametricmagnetictorquerdefinitions",
+        "magnetic_torquers",
+    ),
     _mission("parametric_study", "mission", "parametricstudyrequests", "missions"),
     _mission("formation_flying", "mission", "formationflyingsimulationrequests", "missions"),
     _mission("inspection", "mission", "inspectionsimulationrequests", "missions"),
