@@ -1,0 +1,23 @@
+"""User accounts of the fake realm."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Account:
+    """A realm user: logs in with ``email`` and ``password``."""
+
+    email: str
+    password: str
+    scripting: bool = True
+    enabled: bool = True
+    first_name: str = "Demo"
+    last_name: str = "User"
+
+    @property
+    def user_id(self) -> str:
+        """The user's id (token ``sub``), stable across restarts for the same e-mail."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"spacestudio-fake-user:{self.email.lower()}"))

@@ -1,0 +1,896 @@
+"""The realm's OpenID Connect endpoints and the API's bearer check, as Keycloak answers them.
+
+Each endpoint method takes the werkzeug request and the ``{realm}`` of its URL and returns
+the response; the fake server's URL map mounts them on Keycloak's paths::
+
+    GET  /realms/{realm}/.well-known/openid-configuration   openid_configuration
+    POST /realms/{realm}/protocol/openid-connect/token      token
+    GET  /realms/{realm}/protocol/openid-connect/certs      certs
+    GET  /realms/{realm}/protocol/openid-connect/userinfo   userinfo (POST too)
+    POST /realms/{realm}/protocol/openid-connect/logout     logout
+    POST /realms/{realm}/protocol/openid-connect/token/introspect   introspect
+
+Tokens name the server they came from: ``iss`` is the request's own base URL plus
+``/realms/{realm}``, as Keycloak derives its frontend URL, so the API (served on the same
+host and port) accepts exactly the tokens issued to the URL it is reached by.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_plus
+
+import jwt
+from werkzeug.wrappers import Request, Response
+
+from fake_server.oidc.accounts import Account
+from fake_server.oidc.errors import OAuthError, TokenRejected, json_response
+from fake_server.oidc.keys import KeyRing
+
+logger = logging.getLogger(__name__)
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Clock skew allowed on the exp and iat of bearer tokens, in seconds.
+BEARER_LEEWAY = 2
+# Keycloak's default "SSO Session Max": a session ends this long after its login.
+DEFAULT_SESSION_MAX_LIFETIME = 36_000
+# No token this provider issues comes near this size; longer ones are refused unparsed.
+MAX_TOKEN_LENGTH = 16_384
+
+# Scopes every token of the realm carries (Keycloak's default client scopes that show in
+# the token's "scope"), scopes a client may add, and default scopes Keycloak accepts in a
+# request without naming them in the token.
+DEFAULT_SCOPES = ("email", "profile")
+OPTIONAL_SCOPES = ("openid", "address", "phone")
+SILENT_SCOPES = frozenset({"acr", "basic", "roles", "web-origins"})
+_SCOPE_ORDER = ("openid", *DEFAULT_SCOPES, *OPTIONAL_SCOPES[1:])
+
+# Roles Keycloak grants every user through the realm's default role.
+ACCOUNT_CLIENT_ROLES = ["manage-account", "manage-account-links", "view-profile"]
+SCRIPTING_ROLE = "scripting"
+
+INVALID_CLIENT = "Invalid client or Invalid client credentials"
+INVALID_REFRESH_TOKEN = "Invalid refresh token"
+MISSING_BEARER = "Missing bearer token: send the header 'Authorization: Bearer <access token>'"
+
+
+def _now_int(clock: Callable[[], float]) -> int:
+    return int(clock())
+
+
+@dataclass(frozen=True)
+class _Client:
+    client_id: str
+    secret: str | None  # None for a public client
+
+    @property
+    def confidential(self) -> bool:
+        return self.secret is not None
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """Whom a token speaks for: a user account or a confidential client's service account."""
+
+    sub: str
+    preferred_username: str
+    roles: tuple[str, ...]
+    account: Account | None = None
+
+    def profile_claims(self) -> dict[str, Any]:
+        """The identity claims Keycloak puts in tokens and the userinfo answer."""
+        if self.account is None:
+            return {"email_verified": False, "preferred_username": self.preferred_username}
+        account = self.account
+        claims: dict[str, Any] = {"email_verified": True}
+        name = f"{account.first_name} {account.last_name}".strip()
+        if name:
+            claims["name"] = name
+        claims["preferred_username"] = self.preferred_username
+        if account.first_name:
+            claims["given_name"] = account.first_name
+        if account.last_name:
+            claims["family_name"] = account.last_name
+        claims["email"] = account.email.lower()
+        return claims
+
+
+@dataclass
+class _Session:
+    """A login: lives until logout, SSO idle timeout or SSO max lifetime."""
+
+    sid: str
+    user_id: str
+    client_id: str
+    auth_time: int
+    last_refresh: int
+    # The one refresh token that may be used next (refresh tokens are single use);
+    # None for a session resumed after a restart, which accepts its first valid one.
+    refresh_jti: str | None
+    ended: bool = False
+
+
+class IdentityProvider:
+    """One Keycloak realm: accounts, clients, sessions and signing keys.
+
+    ``client_ids`` are public clients (no secret, as the scripting client is);
+    ``confidential_clients`` maps client ids to secrets and may also use the
+    ``client_credentials`` grant and token introspection. ``refresh_token_lifetime`` is
+    also the session idle timeout, as Keycloak's "SSO Session Idle". ``clock`` gives the
+    current time in seconds since the epoch; tests pass a fake one.
+    """
+
+    def __init__(
+        self,
+        accounts: Sequence[Account],
+        client_ids: Sequence[str],
+        *,
+        realm: str = "spacestudio-users",
+        access_token_lifetime: int = 300,
+        refresh_token_lifetime: int = 1800,
+        keys: KeyRing | None = None,
+        confidential_clients: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+        session_max_lifetime: int = DEFAULT_SESSION_MAX_LIFETIME,
+    ) -> None:
+        if not realm:
+            raise ValueError("realm must be a non-empty name, e.g. 'spacestudio-users'")
+        for name, value in (
+            ("access_token_lifetime", access_token_lifetime),
+            ("refresh_token_lifetime", refresh_token_lifetime),
+            ("session_max_lifetime", session_max_lifetime),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+        self.realm = realm
+        self.keys = keys if keys is not None else KeyRing.generate()
+        self.access_token_lifetime = access_token_lifetime
+        self.refresh_token_lifetime = refresh_token_lifetime
+        self.session_max_lifetime = session_max_lifetime
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._clients = self._build_clients(client_ids, confidential_clients or {})
+        self._accounts_by_email: dict[str, Account] = {}
+        self._accounts_by_id: dict[str, Account] = {}
+        for account in accounts:
+            if account.email.lower() in self._accounts_by_email:
+                raise ValueError(f"two accounts share the e-mail {account.email!r}")
+            self._store_account(account)
+        self._sessions: dict[str, _Session] = {}
+        self._last_prune = _now_int(clock)
+
+    @staticmethod
+    def _build_clients(
+        public_ids: Sequence[str], confidential: Mapping[str, str]
+    ) -> dict[str, _Client]:
+        if isinstance(public_ids, str):
+            raise TypeError("client_ids must be a sequence of client ids, not one string")
+        clients: dict[str, _Client] = {}
+        for client_id in public_ids:
+            if not client_id:
+                raise ValueError("client ids must be non-empty")
+            clients[client_id] = _Client(client_id, None)
+        for client_id, secret in confidential.items():
+            if not client_id or not secret:
+                raise ValueError(f"confidential client {client_id!r} needs an id and a secret")
+            if client_id in clients:
+                raise ValueError(f"client {client_id!r} cannot be both public and confidential")
+            clients[client_id] = _Client(client_id, secret)
+        return clients
+
+    # ---------------------------------------------------------------- accounts
+
+    @property
+    def accounts(self) -> Sequence[Account]:
+        """The realm's accounts."""
+        with self._lock:
+            return tuple(self._accounts_by_email.values())
+
+    def account_by_id(self, user_id: str) -> Account | None:
+        """The account whose :attr:`Account.user_id` is ``user_id``, None when unknown."""
+        with self._lock:
+            return self._accounts_by_id.get(user_id)
+
+    def account_by_username(self, username: str) -> Account | None:
+        """The account logging in as ``username`` (its e-mail, in any letter case)."""
+        with self._lock:
+            return self._accounts_by_email.get(username.lower())
+
+    def update_account(self, account: Account) -> None:
+        """Add ``account``, or replace the account with its e-mail (e.g. to disable it).
+
+        A disabled account's live tokens are refused from the next request on.
+        """
+        with self._lock:
+            self._store_account(account)
+
+    def _store_account(self, account: Account) -> None:
+        self._accounts_by_email[account.email.lower()] = account
+        self._accounts_by_id[account.user_id] = account
+
+    # --------------------------------------------------------------- endpoints
+
+    def openid_configuration(self, request: Request, realm: str) -> Response:
+        """GET ``/realms/{realm}/.well-known/openid-configuration``: the discovery document.
+
+        Only the direct grants (password, refresh_token, client_credentials) are served;
+        the browser flow's authorization endpoint is listed because discovery requires it.
+        """
+        return self._serve(request, realm, ("GET", "HEAD"), self._openid_configuration)
+
+    def token(self, request: Request, realm: str) -> Response:
+        """POST ``/realms/{realm}/protocol/openid-connect/token``: Keycloak's token endpoint."""
+        return self._serve(request, realm, ("POST",), self._token, form=True)
+
+    def certs(self, request: Request, realm: str) -> Response:
+        """GET ``/realms/{realm}/protocol/openid-connect/certs``: the realm's JWKS."""
+        return self._serve(
+            request, realm, ("GET", "HEAD"), lambda _: json_response(self.keys.jwks())
+        )
+
+    def userinfo(self, request: Request, realm: str) -> Response:
+        """GET or POST ``/realms/{realm}/protocol/openid-connect/userinfo``: who the bearer is."""
+        return self._serve(request, realm, ("GET", "HEAD", "POST"), self._userinfo)
+
+    def logout(self, request: Request, realm: str) -> Response:
+        """POST ``/realms/{realm}/protocol/openid-connect/logout`` with ``client_id`` and
+        ``refresh_token``: ends the session; its tokens are refused from then on. 204."""
+        return self._serve(request, realm, ("POST",), self._logout, form=True)
+
+    def introspect(self, request: Request, realm: str) -> Response:
+        """POST ``/realms/{realm}/protocol/openid-connect/token/introspect`` (confidential
+        client auth, ``token``): ``{"active": false}`` or the token's claims and active."""
+        return self._serve(request, realm, ("POST",), self._introspect, form=True)
+
+    def authenticate(self, request: Request) -> Account:
+        """The account whose access token authorises ``request``.
+
+        Strict: requires ``Authorization: Bearer <jwt>`` holding an RS256 access token of
+        this realm, signed by an active key, issued for the URL the request reached, not
+        expired, of a live session and an enabled account. Raises :class:`TokenRejected`
+        saying what was wrong otherwise.
+        """
+        token = self._bearer_token(request)
+        if token is None:
+            raise TokenRejected(MISSING_BEARER, error=None)
+        claims = self._verify_access_token(request, token)
+        subject = self._check_live_subject(claims)
+        if subject.account is None:
+            raise TokenRejected(
+                "Service account tokens cannot call this API; log in with a user account"
+            )
+        return subject.account
+
+    # ----------------------------------------------------------- request plumbing
+
+    def _serve(
+        self,
+        request: Request,
+        realm: str,
+        methods: tuple[str, ...],
+        handler: Callable[[Request], Response],
+        *,
+        form: bool = False,
+    ) -> Response:
+        """Run ``handler`` once the realm, method and content type are right; OAuth errors
+        become Keycloak's JSON error answers."""
+        if realm != self.realm:
+            return json_response({"error": "Realm does not exist"}, 404)
+        if request.method not in methods:
+            allowed = ", ".join(m for m in methods if m != "HEAD")
+            return OAuthError(
+                405,
+                "invalid_request",
+                f"HTTP method {request.method} is not allowed here; use {allowed}",
+            ).response({"Allow": ", ".join(methods)})
+        if form and request.mimetype != FORM_CONTENT_TYPE:
+            return OAuthError(
+                415,
+                "invalid_request",
+                f"Content-Type must be {FORM_CONTENT_TYPE}, not {request.mimetype or 'none'}",
+            ).response()
+        try:
+            return handler(request)
+        except OAuthError as error:
+            logger.debug("%s %s answered %s", request.method, request.path, error)
+            return error.response()
+
+    @staticmethod
+    def _form(request: Request) -> dict[str, str]:
+        """The form parameters; a parameter given twice is refused, as Keycloak does."""
+        params: dict[str, str] = {}
+        for name, values in request.form.lists():
+            if len(values) > 1:
+                raise OAuthError(400, "invalid_request", f"duplicated parameter: {name}")
+            params[name] = values[0]
+        return params
+
+    def issuer(self, request: Request) -> str:
+        """The ``iss`` of tokens issued through ``request``'s base URL."""
+        return f"{request.host_url.rstrip('/')}/realms/{self.realm}"
+
+    def _authenticate_client(self, request: Request, form: Mapping[str, str]) -> _Client:
+        """The client calling: ``client_id`` (+ ``client_secret``) in the form or HTTP Basic."""
+        client_id = form.get("client_id")
+        secret = form.get("client_secret")
+        basic = request.authorization
+        if basic is not None and basic.type == "basic":
+            # RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64.
+            basic_id = unquote_plus(basic.username or "")
+            if client_id is not None and client_id != basic_id:
+                raise OAuthError(
+                    400,
+                    "invalid_request",
+                    "client_id in the form differs from the one in HTTP Basic authentication",
+                )
+            client_id, secret = basic_id, unquote_plus(basic.password or "")
+        if not client_id:
+            raise OAuthError(400, "invalid_client", "Missing client_id parameter")
+        client = self._clients.get(client_id)
+        if client is None:
+            raise OAuthError(401, "invalid_client", INVALID_CLIENT)
+        if client.secret is not None:
+            if not secret:
+                raise OAuthError(
+                    401, "unauthorized_client", "Client secret not provided in request"
+                )
+            if not hmac.compare_digest(secret.encode(), client.secret.encode()):
+                raise OAuthError(401, "unauthorized_client", INVALID_CLIENT)
+        return client
+
+    # -------------------------------------------------------------- discovery
+
+    def _openid_configuration(self, request: Request) -> Response:
+        issuer = self.issuer(request)
+        endpoints = f"{issuer}/protocol/openid-connect"
+        client_auth = ["client_secret_basic", "client_secret_post"]
+        document = {
+            "issuer": issuer,
+            "authorization_endpoint": f"{endpoints}/auth",
+            "token_endpoint": f"{endpoints}/token",
+            "introspection_endpoint": f"{endpoints}/token/introspect",
+            "userinfo_endpoint": f"{endpoints}/userinfo",
+            "end_session_endpoint": f"{endpoints}/logout",
+            "jwks_uri": f"{endpoints}/certs",
+            "grant_types_supported": ["password", "refresh_token", "client_credentials"],
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "userinfo_signing_alg_values_supported": ["none"],
+            "token_endpoint_auth_methods_supported": [*client_auth, "none"],
+            "introspection_endpoint_auth_methods_supported": client_auth,
+            "scopes_supported": list(_SCOPE_ORDER),
+            "claims_supported": [
+                "aud",
+                "sub",
+                "iss",
+                "auth_time",
+                "name",
+                "given_name",
+                "family_name",
+                "preferred_username",
+                "email",
+                "email_verified",
+                "acr",
+            ],
+            "claim_types_supported": ["normal"],
+            "claims_parameter_supported": False,
+            "request_parameter_supported": False,
+            "backchannel_logout_supported": False,
+        }
+        return json_response(document)
+
+    # ------------------------------------------------------------------ token
+
+    def _token(self, request: Request) -> Response:
+        form = self._form(request)
+        grant_type = form.get("grant_type")
+        if not grant_type:
+            raise OAuthError(400, "invalid_request", "Missing form parameter: grant_type")
+        grants: dict[str, Callable[[Request, dict[str, str], _Client], Response]] = {
+            "password": self._password_grant,
+            "refresh_token": self._refresh_grant,
+            "client_credentials": self._client_credentials_grant,
+        }
+        grant = grants.get(grant_type)
+        if grant is None:
+            raise OAuthError(400, "unsupported_grant_type", "Unsupported grant_type")
+        client = self._authenticate_client(request, form)
+        return grant(request, form, client)
+
+    def _password_grant(self, request: Request, form: dict[str, str], client: _Client) -> Response:
+        username = form.get("username")
+        if not username:
+            raise OAuthError(401, "invalid_request", "Missing parameter: username")
+        account = self.account_by_username(username)
+        password = form.get("password", "").encode()
+        # Compare against something even for an unknown user, so timing tells nothing.
+        expected = account.password.encode() if account else b"\0" * max(len(password), 1)
+        if not hmac.compare_digest(password, expected) or account is None:
+            logger.info("login refused for %r: invalid user credentials", username)
+            raise OAuthError(401, "invalid_grant", "Invalid user credentials")
+        if not account.enabled:
+            raise OAuthError(400, "invalid_grant", "Account disabled")
+        scopes = self._requested_scopes(form.get("scope"))
+        now = _now_int(self._clock)
+        session = _Session(
+            sid=str(uuid.uuid4()),
+            user_id=account.user_id,
+            client_id=client.client_id,
+            auth_time=now,
+            last_refresh=now,
+            refresh_jti=str(uuid.uuid4()),
+        )
+        with self._lock:
+            self._prune_sessions(now)
+            self._sessions[session.sid] = session
+        logger.info(
+            "%s logged in with client %s (session %s)", account.email, client.client_id, session.sid
+        )
+        return self._token_response(
+            request, self._user_subject(account), client, scopes, session, session.refresh_jti
+        )
+
+    def _refresh_grant(self, request: Request, form: dict[str, str], client: _Client) -> Response:
+        token = form.get("refresh_token")
+        if not token:
+            raise OAuthError(400, "invalid_request", "No refresh token")
+        claims = self._decode_refresh_token(request, token)
+        now = _now_int(self._clock)
+        if claims["exp"] <= now:
+            raise OAuthError(400, "invalid_grant", "Token is not active")
+        if claims.get("azp") != client.client_id:
+            raise OAuthError(
+                400,
+                "invalid_grant",
+                "Invalid refresh token. Token client and authorized client don't match",
+            )
+        granted = tuple(str(claims.get("scope", "")).split())
+        requested = form.get("scope")
+        scopes = self._requested_scopes(requested, granted=granted) if requested else granted
+        new_refresh_jti = str(uuid.uuid4())
+        with self._lock:
+            session = self._session_of(claims)
+            if session is None or not self._session_active(session, now):
+                raise OAuthError(400, "invalid_grant", "Session not active")
+            if session.refresh_jti is not None and claims.get("jti") != session.refresh_jti:
+                # Refresh tokens are single use ("Revoke Refresh Token" on, no reuse).
+                raise OAuthError(400, "invalid_grant", "Stale token")
+            account = self._accounts_by_id.get(claims["sub"])
+            if account is None:
+                raise OAuthError(400, "invalid_grant", "User not found")
+            if not account.enabled:
+                raise OAuthError(400, "invalid_grant", "Account disabled")
+            session.refresh_jti = new_refresh_jti
+            session.last_refresh = now
+        return self._token_response(
+            request,
+            self._user_subject(account),
+            client,
+            scopes,
+            session,
+            new_refresh_jti,
+            refresh_scopes=granted,
+        )
+
+    def _client_credentials_grant(
+        self, request: Request, form: dict[str, str], client: _Client
+    ) -> Response:
+        if not client.confidential:
+            raise OAuthError(
+                401, "unauthorized_client", "Public client not allowed to retrieve service account"
+            )
+        scopes = self._requested_scopes(form.get("scope"))
+        subject = self._service_subject(client.client_id)
+        return self._token_response(request, subject, client, scopes, None, None)
+
+    @staticmethod
+    def _requested_scopes(
+        requested: str | None, *, granted: Sequence[str] = _SCOPE_ORDER
+    ) -> tuple[str, ...]:
+        """The token scopes for a request's ``scope``: the default scopes plus the extras
+        asked for, all of which must be among ``granted`` (a refresh may only narrow)."""
+        names = (requested or "").split()
+        if any(name not in granted and name not in SILENT_SCOPES for name in names):
+            raise OAuthError(400, "invalid_scope", f"Invalid scopes: {requested}")
+        wanted = set(names) | set(DEFAULT_SCOPES)
+        return tuple(name for name in _SCOPE_ORDER if name in wanted)
+
+    # ---------------------------------------------------------- token issuing
+
+    def _user_subject(self, account: Account) -> _Subject:
+        roles = [f"default-roles-{self.realm}", "offline_access", "uma_authorization"]
+        if account.scripting:
+            roles.append(SCRIPTING_ROLE)
+        return _Subject(account.user_id, account.email.lower(), tuple(roles), account)
+
+    def _service_subject(self, client_id: str) -> _Subject:
+        sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"spacestudio-fake-service-account:{client_id}"))
+        roles = (f"default-roles-{self.realm}", "offline_access", "uma_authorization")
+        return _Subject(sub, f"service-account-{client_id}".lower(), roles)
+
+    def _token_response(
+        self,
+        request: Request,
+        subject: _Subject,
+        client: _Client,
+        scopes: tuple[str, ...],
+        session: _Session | None,
+        refresh_jti: str | None,
+        *,
+        refresh_scopes: tuple[str, ...] | None = None,
+    ) -> Response:
+        """Sign the tokens of a successful grant and answer with Keycloak's token JSON."""
+        issuer = self.issuer(request)
+        now = _now_int(self._clock)
+        scope = " ".join(scopes)
+        common: dict[str, Any] = {"iat": now}
+        expires = now + self.access_token_lifetime
+        if session is not None:
+            session_end = self._session_end(session)
+            expires = min(expires, session_end)
+            common["auth_time"] = session.auth_time
+        common |= {"iss": issuer, "sub": subject.sub}
+        session_claims: dict[str, Any] = {}
+        if session is not None:
+            session_claims = {"sid": session.sid, "session_state": session.sid}
+        access_claims: dict[str, Any] = {
+            "exp": expires,
+            **common,
+            "jti": str(uuid.uuid4()),
+            "aud": "account",
+            "typ": "Bearer",
+            "azp": client.client_id,
+            **session_claims,
+            "acr": "1",
+            "realm_access": {"roles": list(subject.roles)},
+            "resource_access": {"account": {"roles": list(ACCOUNT_CLIENT_ROLES)}},
+            "scope": scope,
+        }
+        if subject.account is None:
+            access_claims |= {
+                "client_id": client.client_id,
+                "clientHost": request.remote_addr or "",
+                "clientAddress": request.remote_addr or "",
+            }
+        access_claims |= subject.profile_claims()
+        signing_key = self.keys.signing_key()
+        headers = {"kid": signing_key.kid, "typ": "JWT"}
+        access_token = jwt.encode(access_claims, signing_key.private_key, "RS256", headers)
+        body: dict[str, Any] = {
+            "access_token": access_token,
+            "expires_in": expires - now,
+            "refresh_expires_in": 0,
+        }
+        if session is not None and refresh_jti is not None:
+            refresh_expires = min(now + self.refresh_token_lifetime, self._session_end(session))
+            refresh_claims = {
+                "exp": refresh_expires,
+                "iat": now,
+                "jti": refresh_jti,
+                "iss": issuer,
+                "aud": issuer,
+                "sub": subject.sub,
+                "typ": "Refresh",
+                "azp": client.client_id,
+                **session_claims,
+                "scope": " ".join(refresh_scopes if refresh_scopes is not None else scopes),
+            }
+            refresh_headers = {"kid": signing_key.refresh_kid, "typ": "JWT"}
+            body["refresh_expires_in"] = refresh_expires - now
+            body["refresh_token"] = jwt.encode(
+                refresh_claims, signing_key.refresh_secret, "HS512", refresh_headers
+            )
+        body["token_type"] = "Bearer"
+        if "openid" in scopes:
+            id_claims = {
+                "exp": expires,
+                **common,
+                "jti": str(uuid.uuid4()),
+                "aud": client.client_id,
+                "typ": "ID",
+                "azp": client.client_id,
+                **session_claims,
+                "at_hash": _token_hash(access_token),
+                "acr": "1",
+                **subject.profile_claims(),
+            }
+            body["id_token"] = jwt.encode(id_claims, signing_key.private_key, "RS256", headers)
+        body["not-before-policy"] = 0
+        if session is not None:
+            body["session_state"] = session.sid
+        body["scope"] = scope
+        return json_response(body)
+
+    # ---------------------------------------------------------------- sessions
+
+    def _session_end(self, session: _Session) -> int:
+        """When the session times out if nothing refreshes it."""
+        return min(
+            session.last_refresh + self.refresh_token_lifetime,
+            session.auth_time + self.session_max_lifetime,
+        )
+
+    def _session_active(self, session: _Session, now: float, leeway: int = 0) -> bool:
+        return not session.ended and now - leeway < self._session_end(session)
+
+    def _session_of(self, claims: Mapping[str, Any]) -> _Session | None:
+        """The session a verified token belongs to (caller holds the lock).
+
+        A session unknown here was started before this server (re)started with the same
+        signing keys: it is resumed from the token, as Keycloak's persistent sessions
+        survive restarts. None when the token does not match its session.
+        """
+        sid = claims.get("sid")
+        if not isinstance(sid, str) or not sid:
+            return None
+        session = self._sessions.get(sid)
+        if session is None:
+            issued = int(claims["iat"])
+            auth_time = claims.get("auth_time")
+            session = _Session(
+                sid=sid,
+                user_id=str(claims["sub"]),
+                client_id=str(claims.get("azp")),
+                auth_time=int(auth_time) if isinstance(auth_time, int) else issued,
+                last_refresh=issued,
+                refresh_jti=None,
+            )
+            self._sessions[sid] = session
+            logger.info("resumed session %s of user %s", sid, session.user_id)
+        if session.user_id != claims["sub"] or session.client_id != claims.get("azp"):
+            return None
+        return session
+
+    def _prune_sessions(self, now: int) -> None:
+        """Forget sessions none of whose tokens can still be valid (caller holds the lock).
+
+        Ended sessions are kept until then, so their tokens cannot resume them.
+        """
+        if now - self._last_prune < 60:
+            return
+        self._last_prune = now
+        horizon = max(self.access_token_lifetime, self.refresh_token_lifetime) + BEARER_LEEWAY
+        stale = [
+            sid
+            for sid, session in self._sessions.items()
+            if now > session.last_refresh + horizon
+            or now > session.auth_time + self.session_max_lifetime + BEARER_LEEWAY
+        ]
+        for sid in stale:
+            del self._sessions[sid]
+
+    # ------------------------------------------------------------ verification
+
+    @staticmethod
+    def _bearer_token(request: Request) -> str | None:
+        """The token of an ``Authorization: Bearer`` header, None when there is none."""
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.strip().partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        token = value.strip()
+        if not token or " " in token:
+            raise TokenRejected("Malformed Authorization header: expected 'Bearer <token>'")
+        return token
+
+    def _verify_access_token(self, request: Request, token: str) -> dict[str, Any]:
+        """The claims of ``token`` if it is a valid access token of this realm for this URL.
+
+        Never trusts the token's header: the algorithm must be RS256 and the key is the
+        ring's key for the kid; the signature, issuer, type and times are all checked.
+        """
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise TokenRejected("Token too long")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            raise TokenRejected("Malformed token: not a signed JWT") from None
+        algorithm = header.get("alg")
+        if algorithm != "RS256":
+            raise TokenRejected(f"Token algorithm {algorithm!r} refused: only RS256 is accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise TokenRejected("Token header has no kid")
+        key = self.keys.find(kid)
+        if key is None:
+            if self.keys.is_retired(kid):
+                raise TokenRejected("Token signed with a retired key; log in again")
+            raise TokenRejected("Token signed with an unknown key")
+        issuer = self.issuer(request)
+        try:
+            claims = jwt.decode(
+                token,
+                key.public_key,
+                algorithms=["RS256"],
+                issuer=issuer,
+                options={
+                    "require": ["exp", "iat", "sub", "iss", "typ"],
+                    # Times are checked below against the provider's clock.
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    # The type decides what a token is good for; Keycloak access tokens'
+                    # audience is "account", which says nothing about this API.
+                    "verify_aud": False,
+                },
+            )
+        except jwt.InvalidSignatureError:
+            raise TokenRejected("Token signature invalid") from None
+        except jwt.InvalidIssuerError:
+            raise TokenRejected(f"Token not issued by {issuer}") from None
+        except jwt.MissingRequiredClaimError as error:
+            raise TokenRejected(f"Token lacks the {error.claim!r} claim") from None
+        except jwt.InvalidTokenError as error:
+            raise TokenRejected(f"Invalid token: {error}") from None
+        token_type = claims["typ"]
+        if token_type != "Bearer":
+            raise TokenRejected(
+                f"Token of type {token_type!r} refused: send the access token as bearer"
+            )
+        now = self._clock()
+        expires, issued = _numeric_claim(claims, "exp"), _numeric_claim(claims, "iat")
+        if expires <= now - BEARER_LEEWAY:
+            raise TokenRejected("Token expired")
+        if issued > now + BEARER_LEEWAY:
+            raise TokenRejected("Token issued in the future (iat); check the clocks")
+        if "nbf" in claims and _numeric_claim(claims, "nbf") > now + BEARER_LEEWAY:
+            raise TokenRejected("Token not yet valid (nbf)")
+        if not isinstance(claims["sub"], str) or not claims["sub"]:
+            raise TokenRejected("Token subject (sub) is empty")
+        return claims
+
+    def _check_live_subject(self, claims: Mapping[str, Any]) -> _Subject:
+        """Whom verified access-token ``claims`` speak for, if the account and session
+        are still live; raises TokenRejected otherwise."""
+        client_id = claims.get("azp")
+        with self._lock:
+            account = self._accounts_by_id.get(claims["sub"])
+            if account is None:
+                client = self._clients.get(client_id) if isinstance(client_id, str) else None
+                if client is not None and client.confidential:
+                    service = self._service_subject(client.client_id)
+                    if service.sub == claims["sub"]:
+                        return service
+                raise TokenRejected("Token subject is not a user of this realm")
+            if not account.enabled:
+                raise TokenRejected("Account disabled")
+            if "sid" not in claims:
+                raise TokenRejected("Token has no session (sid)")
+            session = self._session_of(claims)
+            if session is None or not self._session_active(session, self._clock(), BEARER_LEEWAY):
+                raise TokenRejected("Session not active")
+        return self._user_subject(account)
+
+    def _decode_refresh_token(self, request: Request, token: str) -> dict[str, Any]:
+        """The claims of a refresh token this realm signed for this URL (expiry unchecked)."""
+        invalid = OAuthError(400, "invalid_grant", INVALID_REFRESH_TOKEN)
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise invalid
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            raise invalid from None
+        kid = header.get("kid")
+        key = self.keys.find_refresh(kid) if isinstance(kid, str) else None
+        if header.get("alg") != "HS512" or key is None:
+            raise invalid
+        try:
+            claims = jwt.decode(
+                token,
+                key.refresh_secret,
+                algorithms=["HS512"],
+                issuer=self.issuer(request),
+                options={
+                    "require": ["exp", "iat", "jti", "sub", "typ", "azp", "sid"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    "verify_aud": False,
+                },
+            )
+        except jwt.InvalidTokenError:
+            raise invalid from None
+        if claims["typ"] != "Refresh":
+            raise invalid
+        try:
+            _numeric_claim(claims, "exp")
+            _numeric_claim(claims, "iat")
+        except TokenRejected:
+            raise invalid from None
+        return claims
+
+    # ------------------------------------------------ userinfo, logout, introspect
+
+    def _userinfo(self, request: Request) -> Response:
+        try:
+            token = self._bearer_token(request)
+            if token is None and request.method == "POST" and request.mimetype == FORM_CONTENT_TYPE:
+                token = self._form(request).get("access_token") or None
+            if token is None:
+                raise TokenRejected(MISSING_BEARER, error=None)
+            subject = self._check_live_subject(self._verify_access_token(request, token))
+        except TokenRejected as rejected:
+            return rejected.response(self.realm)
+        return json_response({"sub": subject.sub, **subject.profile_claims()})
+
+    def _logout(self, request: Request) -> Response:
+        form = self._form(request)
+        client = self._authenticate_client(request, form)
+        token = form.get("refresh_token")
+        if not token:
+            raise OAuthError(400, "invalid_request", "No refresh token")
+        claims = self._decode_refresh_token(request, token)
+        if claims["azp"] != client.client_id:
+            raise OAuthError(
+                400,
+                "invalid_grant",
+                "Invalid refresh token. Token client and authorized client don't match",
+            )
+        with self._lock:
+            session = self._session_of(claims)
+            if session is not None and not session.ended:
+                session.ended = True
+                logger.info("session %s of user %s logged out", session.sid, session.user_id)
+        response = Response(status=204)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _introspect(self, request: Request) -> Response:
+        form = self._form(request)
+        client = self._authenticate_client(request, form)
+        if not client.confidential:
+            raise OAuthError(403, "invalid_request", "Client not allowed.")
+        token = form.get("token")
+        if not token:
+            raise OAuthError(400, "invalid_request", "Token not provided.")
+        inactive = json_response({"active": False})
+        try:
+            algorithm = jwt.get_unverified_header(token).get("alg")
+        except jwt.InvalidTokenError:
+            return inactive
+        if algorithm == "HS512":
+            try:
+                claims = self._decode_refresh_token(request, token)
+            except OAuthError:
+                return inactive
+            with self._lock:
+                session = self._session_of(claims)
+                live = session is not None and self._session_active(session, self._clock())
+            if not live or claims["exp"] <= self._clock():
+                return inactive
+            token_type = "Refresh"
+        else:
+            try:
+                claims = self._verify_access_token(request, token)
+                subject = self._check_live_subject(claims)
+            except TokenRejected:
+                return inactive
+            claims = {**claims, "username": subject.preferred_username}
+            token_type = "Bearer"
+        return json_response(
+            {**claims, "client_id": claims.get("azp"), "token_type": token_type, "active": True}
+        )
+
+
+def _numeric_claim(claims: Mapping[str, Any], name: str) -> float:
+    """A NumericDate claim's value; TokenRejected when it is not a number."""
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TokenRejected(f"Token claim {name!r} is not a number")
+    return float(value)
+
+
+def _token_hash(token: str) -> str:
+    """OIDC ``at_hash``: the left half of the token's SHA-256, base64url."""
+    digest = hashlib.sha256(token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode("ascii")
