@@ -1,0 +1,154 @@
+"""spacestudio: a drop-in client for Exotrail's spacestudio scripting API.
+
+This package replaces ``spacestudio-constellation`` (which installs the same import name
+``spacestudio``; install one or the other). Scripts written for it run unchanged::
+
+    from dotenv import load_dotenv
+    load_dotenv()
+    import spacestudio
+    spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
+                        spacestudio.log_password)   # client_id from CLIENT_ID
+    orbit = spacestudio.simulation.get_orbit("SSO-600")
+
+and get what that client lacks: typed exceptions instead of prints and ``exit()``,
+tokens refreshed before they expire, retries with backoff, timeouts, atomic downloads,
+progress bars on a terminal, and :class:`Client` objects for several accounts in one
+process (``client.simulation.orbits.get("SSO-600")``).
+
+``spacestudio.log_base_url``, ``log_mail``, ``log_password``, ``log_client_id`` and
+``log_verify_ssl_certificate`` read ``LOG_BASE_URL``, ``LOG_MAIL``, ``LOG_PASSWORD``,
+``CLIENT_ID`` and ``VERIFY_SSL_CERTIFICATE`` each time they are read, so ``load_dotenv()``
+may run before or after the import.
+"""
+
+from typing import TYPE_CHECKING
+
+from spacestudio import (
+    constellation,
+    deployment,
+    formation_flying,
+    gridfs,
+    inspection,
+    parametric_study,
+    simulation,
+)
+from spacestudio._version import __version__
+from spacestudio.api_requests import (
+    build_headers,
+    build_user_url,
+    compute_mission_from_url,
+    compute_mission_until_duration_from_url,
+    connect,
+    create_mission_from_paused_results_and_url,
+    delete_intermediate_objects_from_mission_and_url,
+    delete_object,
+    delete_request,
+    format_base_url,
+    get_headers,
+    get_jwt_token,
+    get_mission_id_with_url,
+    get_mission_results_from_url,
+    get_object,
+    get_paused_mission_results_merged_with_url,
+    get_request,
+    get_status,
+    get_user_id,
+    handle_response,
+    loop_through_object,
+    modify_object,
+    post_request,
+    put_request,
+    wait_and_get_mission_results_from_url,
+)
+from spacestudio.client import Client, RetryPolicy, default_client, set_default_client
+from spacestudio.errors import (
+    AuthenticationError,
+    ComputationTimeoutError,
+    ConfigurationError,
+    ConflictError,
+    InvalidRequestError,
+    NotConnectedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ScriptingNotEnabledError,
+    ServerError,
+    SpacestudioError,
+    TransportError,
+)
+from spacestudio.settings import LOG_ATTRIBUTES, log_attribute
+
+# The log_* settings are not listed: they are read from the environment on access.
+__all__ = [
+    "AuthenticationError",
+    "Client",
+    "ComputationTimeoutError",
+    "ConfigurationError",
+    "ConflictError",
+    "InvalidRequestError",
+    "NotConnectedError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "RetryPolicy",
+    "ScriptingNotEnabledError",
+    "ServerError",
+    "SpacestudioError",
+    "TransportError",
+    "__version__",
+    "build_headers",
+    "build_user_url",
+    "compute_mission_from_url",
+    "compute_mission_until_duration_from_url",
+    "connect",
+    "constellation",
+    "create_mission_from_paused_results_and_url",
+    "default_client",
+    "delete_intermediate_objects_from_mission_and_url",
+    "delete_object",
+    "delete_request",
+    "deployment",
+    "format_base_url",
+    "formation_flying",
+    "get_headers",
+    "get_jwt_token",
+    "get_mission_id_with_url",
+    "get_mission_results_from_url",
+    "get_object",
+    "get_paused_mission_results_merged_with_url",
+    "get_request",
+    "get_status",
+    "get_user_id",
+    "gridfs",
+    "handle_response",
+    "inspection",
+    "loop_through_object",
+    "modify_object",
+    "parametric_study",
+    "post_request",
+    "put_request",
+    "set_default_client",
+    "simulation",
+    "wait_and_get_mission_results_from_url",
+]
+
+
+# Declared for type checkers and editors only: an annotation without a value creates no
+# attribute, so each read goes to __getattr__ below and sees the environment as it is now.
+log_base_url: str | None
+log_mail: str | None
+log_password: str | None
+log_client_id: str | None
+log_verify_ssl_certificate: str | None
+
+if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute stays an error
+
+    def __getattr__(name: str) -> str | None:
+        # PEP 562: spacestudio.log_mail etc. read the environment now, not at import time.
+        if name in LOG_ATTRIBUTES:
+            return log_attribute(name)
+        raise AttributeError(f"module 'spacestudio' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *LOG_ATTRIBUTES})

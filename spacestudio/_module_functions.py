@@ -1,0 +1,261 @@
+"""The published client's module functions, made from the catalog.
+
+``simulation.get_orbit(orbit)``, ``constellation.compute_generation_mission(mission)`` …
+are the same dozen operations over 28 collections. Each family below says how its
+functions are named, which parameters they take and which operation of the collection
+they run; :func:`install` turns every (family, collection) pair into a real function
+of the module, and ``spacestudio._stubgen`` writes the matching ``.pyi`` stubs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from spacestudio.catalog import CollectionSpec, collections_of
+from spacestudio.client import default_client
+from spacestudio.resources import kind_of
+
+#: Width of the functions' docstrings: they sit indented in the generated stubs.
+DOC_WIDTH = 88
+
+#: Annotations used in signatures and stubs, by their source text.
+ANNOTATIONS: dict[str, object] = {
+    "str": str,
+    "float": float,
+    "int": int,
+    "bool": bool,
+    "Any": Any,
+    "dict[str, Any]": dict[str, Any],
+    "dict[str, Any] | str": dict[str, Any] | str,
+    "dict[str, Any] | None": dict[str, Any] | None,
+    "str | None": str | None,
+    "list[dict[str, Any]]": list[dict[str, Any]],
+}
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of module function, for every collection it applies to."""
+
+    name: str
+    #: Method of the collection (resources.Collection and subclasses) it runs.
+    operation: str
+    #: (parameter name, annotation) pairs; ``{param}``/``{new_param}`` come from the spec.
+    params: tuple[tuple[str, str], ...]
+    returns: str
+    doc: str
+    applies: Callable[[CollectionSpec], bool] = lambda spec: True
+
+
+def _missions(spec: CollectionSpec) -> bool:
+    return spec.mission
+
+
+def _pausable(spec: CollectionSpec) -> bool:
+    return spec.pausable
+
+
+#: The families in the order the published client lists its functions.
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "create_{stem}",
+        "create",
+        (("body", "dict[str, Any]"),),
+        "Any",
+        "Create the {kind} described by ``body`` (POST {segment}); returns what the service "
+        "stored.\n\n"
+        "Raises ConflictError when the collection already holds one of that name.",
+    ),
+    Family(
+        "create_{stem}_from_paused_results",
+        "create_from_paused_results",
+        (("mission", "str"), ("new_mission_name", "str")),
+        "Any",
+        "Create the {kind} ``new_mission_name``, resuming where the paused {kind} ``mission`` "
+        "stopped (POST {segment}/create_from_results/{{id}}/{{new_mission_name}}).",
+        _pausable,
+    ),
+    Family(
+        "get_{stem}",
+        "get",
+        (("{param}", "str"),),
+        "dict[str, Any] | None",
+        "The {kind} whose displayedName is ``{param}`` (GET {segment}); None when there is none.",
+    ),
+    Family(
+        "get_{stem}_id",
+        "get_id",
+        (("{param}", "str"),),
+        "str | None",
+        "The id of the {kind} named ``{param}`` (GET {segment}); None when there is none.",
+        _missions,
+    ),
+    Family(
+        "modify_{stem}",
+        "modify",
+        (("{param}", "dict[str, Any] | str"), ("{new_param}", "dict[str, Any]")),
+        "Any",
+        "Replace the {kind} named ``{param}['name']`` with ``{new_param}`` "
+        "(PUT {segment}/{{id}}). Raises NotFoundError when there is no such {kind}.",
+    ),
+    Family(
+        "delete_{stem}",
+        "delete",
+        (("{param}", "str"),),
+        "bool",
+        "Delete the {kind} named ``{param}`` (DELETE {segment}/{{id}}); nothing happens when "
+        "there is none. Returns whether one was deleted.",
+    ),
+    Family(
+        "delete_intermediate_objects_from_{stem}",
+        "delete_intermediate_objects",
+        (("original_mission_name", "str"),),
+        "int",
+        "Delete every object and {kind} made while resuming the {kind} "
+        "``original_mission_name`` (those whose pausedParentMissionId is its id), in "
+        "{segment} and the module's object collections. Returns how many were deleted.",
+        _pausable,
+    ),
+    Family(
+        "get_all_{all_suffix}",
+        "all",
+        (),
+        "list[dict[str, Any]]",
+        "Every {kind} of the account (GET {segment}).",
+    ),
+    Family(
+        "compute_{stem}",
+        "compute",
+        (("mission", "str"),),
+        "Any",
+        "Start computing the {kind} named ``mission`` (GET {segment}/compute/{{id}}). "
+        "Raises NotFoundError when there is no such {kind}.",
+        _missions,
+    ),
+    Family(
+        "compute_{stem}_until_duration",
+        "compute_until_duration",
+        (("mission", "str"), ("duration", "float")),
+        "Any",
+        "Compute the {kind} named ``mission`` for ``duration`` seconds of mission time, then "
+        "pause (POST {segment}/compute_until_duration/{{id}}, the body being the duration).",
+        _pausable,
+    ),
+    Family(
+        "get_{stem}_results",
+        "results",
+        (("mission", "str"),),
+        "dict[str, Any]",
+        "The results of the {kind} named ``mission``: ``{{'results': …, 'errors': […]}}`` "
+        "(GET {segment}, then computationlogs/{{computationLogId}}). Computation errors are "
+        "also logged as warnings.",
+        _missions,
+    ),
+    Family(
+        "wait_and_get_{stem}_results",
+        "wait_for_results",
+        (("mission", "str"),),
+        "dict[str, Any]",
+        "Wait until the {kind} named ``mission`` has finished computing (polling "
+        "{segment}/status/{{id}} at the client's poll interval), then return its results.",
+        _missions,
+    ),
+    Family(
+        "get_paused_{stem}_results_merged",
+        "merged_results",
+        (("mission", "str"),),
+        "dict[str, Any]",
+        "The merged results of the chain of paused and resumed {kind}s from ``mission`` "
+        "(GET {segment}/create_merged_results/{{id}}).",
+        _pausable,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ModuleFunction:
+    """One function of a seed module: its name, signature text and what it runs."""
+
+    module: str
+    name: str
+    params: tuple[tuple[str, str], ...]
+    returns: str
+    doc: str
+    operation: str
+    spec: CollectionSpec
+
+
+def _describe(family: Family, spec: CollectionSpec) -> ModuleFunction:
+    fields = {
+        "stem": spec.stem,
+        "all_suffix": spec.all_suffix,
+        "param": spec.param,
+        "new_param": spec.new_param,
+        "kind": kind_of(spec),
+        "segment": spec.segment,
+    }
+    params = tuple((name.format(**fields), annotation) for name, annotation in family.params)
+    return ModuleFunction(
+        module=spec.module,
+        name=family.name.format(**fields),
+        params=params,
+        returns=family.returns,
+        doc=_wrap(family.doc.format(**fields)),
+        operation=family.operation,
+        spec=spec,
+    )
+
+
+def _wrap(text: str) -> str:
+    # Wrapped to fit the stubs' line length inside an indented docstring.
+    return "\n\n".join(textwrap.fill(paragraph, DOC_WIDTH) for paragraph in text.split("\n\n"))
+
+
+def module_functions(module: str) -> tuple[ModuleFunction, ...]:
+    """The functions of one seed module, in the published client's order."""
+    specs = collections_of(module)
+    return tuple(
+        _describe(family, spec) for family in FAMILIES for spec in specs if family.applies(spec)
+    )
+
+
+def make_function(described: ModuleFunction) -> Callable[..., Any]:
+    """A real function for ``described``, running on the default client."""
+    signature = inspect.Signature(
+        [
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ANNOTATIONS[annotation]
+            )
+            for name, annotation in described.params
+        ],
+        return_annotation=ANNOTATIONS[described.returns],
+    )
+    spec, operation = described.spec, described.operation
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        arguments = signature.bind(*args, **kwargs).args
+        return getattr(default_client().collection(spec), operation)(*arguments)
+
+    function.__name__ = described.name
+    function.__qualname__ = described.name
+    function.__module__ = f"spacestudio.{described.module}"
+    function.__doc__ = described.doc
+    function.__signature__ = signature  # type: ignore[attr-defined]
+    return function
+
+
+def install(module_name: str, namespace: dict[str, Any]) -> list[str]:
+    """Put every function of the seed module ``module_name`` into its ``namespace``.
+
+    Returns their names, for the module's ``__all__``.
+    """
+    module = module_name.rpartition(".")[2]
+    names = []
+    for described in module_functions(module):
+        namespace[described.name] = make_function(described)
+        names.append(described.name)
+    return names

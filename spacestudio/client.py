@@ -1,0 +1,525 @@
+"""The spacestudio client: one HTTP session, its login, and the collections under it.
+
+A :class:`Client` logs in when it is built and then offers every collection of the
+catalog as an attribute (``client.simulation.orbits``, ``client.constellation.payloads``
+…). Several clients, for several accounts, live side by side in one process; the
+module functions of the published client (``spacestudio.simulation.get_orbit`` …)
+use the *default* client, the one :func:`spacestudio.connect` made last.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import requests.auth
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from spacestudio import pacing, settings
+from spacestudio.auth import OidcPasswordFlow, token_url
+from spacestudio.catalog import RESULTS_SEGMENT, CollectionSpec
+from spacestudio.errors import (
+    ConfigurationError,
+    NotConnectedError,
+    ScriptingNotEnabledError,
+    SpacestudioError,
+    TransportError,
+    error_from_response,
+    looks_like_html,
+    server_message_of,
+)
+from spacestudio.namespaces import (
+    ConstellationCollections,
+    DeploymentCollections,
+    FormationFlyingCollections,
+    InspectionCollections,
+    ParametricStudyCollections,
+    SimulationCollections,
+)
+from spacestudio.resources import Collection, GridFS, collection_for
+
+logger = logging.getLogger("spacestudio")
+
+#: Seconds to wait for a connection, and for the server to start answering. Computing
+#: routes answer at once (the computation runs in the background), so a minute is ample.
+DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
+
+#: Seconds between two status polls while waiting for results, like the published client.
+DEFAULT_POLL_INTERVAL = 1.0
+
+#: Statuses worth retrying: the service (or its gateway) is busy or briefly away.
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+#: Methods that can be repeated without changing the outcome.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+#: GET routes that change something on the service: starting a computation, storing merged
+#: results. Repeating them could start a computation twice, so they are never retried.
+ACTING_GET_SEGMENTS = frozenset({"compute", "compute_until_duration", "create_merged_results"})
+
+Timeout = float | tuple[float, float]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a failed call is tried again."""
+
+    #: Attempts in all, the first one included.
+    max_attempts: int = 5
+    #: First backoff in seconds; doubled at each further attempt.
+    backoff: float = 0.5
+    #: Longest backoff between two attempts.
+    max_backoff: float = 30.0
+    #: Longest wait a ``Retry-After`` header is followed for; beyond it the call fails.
+    max_retry_after: float = 120.0
+
+    def backoff_before(self, attempt: int) -> float:
+        """Seconds to wait before attempt number ``attempt`` (2 for the first retry)."""
+        return float(min(self.max_backoff, self.backoff * 2 ** (attempt - 2)))
+
+
+def retry_after_seconds(response: requests.Response, now: float | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for (seconds or an HTTP date), if any."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, moment.timestamp() - current)
+
+
+def is_idempotent(method: str, url: str) -> bool:
+    """Whether repeating ``method url`` is harmless (GET compute/… starts a computation)."""
+    method = method.upper()
+    if method not in IDEMPOTENT_METHODS:
+        return False
+    segments = urlsplit(url).path.split("/")
+    return not (method == "GET" and ACTING_GET_SEGMENTS.intersection(segments))
+
+
+def _never_sent(error: requests.ConnectionError) -> bool:
+    """True when the connection could not even be opened, so no byte of the request left."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    cause: object = error.args[0] if error.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
+class _NoAuth(requests.auth.AuthBase):
+    """Sends a request without the session's bearer token (for the token endpoint)."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+_NO_BODY: Any = object()
+
+
+class Transport:
+    """Sends requests over one session with timeouts and bounded, polite retries.
+
+    Idempotent calls are retried on connection errors, timeouts, 429 and 502/503/504,
+    after an exponential backoff or the ``Retry-After`` the server asked for. Any other
+    call (a POST that creates something, a GET that starts a computation) is retried only
+    when its connection could not be opened, so the server never saw it.
+    """
+
+    def __init__(self, session: requests.Session, timeout: Timeout, retry: RetryPolicy) -> None:
+        self.session = session
+        self.timeout = timeout
+        self.retry = retry
+
+    def send(self, method: str, url: str, *, idempotent: bool, **options: Any) -> requests.Response:
+        options.setdefault("timeout", self.timeout)
+        attempt = 1
+        while True:
+            started = time.monotonic()
+            try:
+                response = self.session.request(method, url, **options)
+            except requests.ConnectionError as error:
+                retryable = idempotent or _never_sent(error)
+                self._give_up_unless(retryable, attempt, method, url, error)
+                delay = self.retry.backoff_before(attempt + 1)
+            except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
+                self._give_up_unless(idempotent, attempt, method, url, error)
+                delay = self.retry.backoff_before(attempt + 1)
+            else:
+                logger.debug(
+                    "%s %s -> %s in %.3f s",
+                    method,
+                    url,
+                    response.status_code,
+                    time.monotonic() - started,
+                )
+                if not (
+                    idempotent
+                    and response.status_code in RETRYABLE_STATUSES
+                    and attempt < self.retry.max_attempts
+                ):
+                    return response
+                asked = retry_after_seconds(response)
+                if asked is not None and asked > self.retry.max_retry_after:
+                    return response
+                delay = asked if asked is not None else self.retry.backoff_before(attempt + 1)
+                response.close()
+                logger.info(
+                    "%s %s answered %s; trying again in %.1f s (attempt %d of %d)",
+                    method,
+                    url,
+                    response.status_code,
+                    delay,
+                    attempt + 1,
+                    self.retry.max_attempts,
+                )
+            pacing.sleep(delay)
+            attempt += 1
+
+    def _give_up_unless(
+        self, retryable: bool, attempt: int, method: str, url: str, error: Exception
+    ) -> None:
+        if retryable and attempt < self.retry.max_attempts:
+            logger.info(
+                "%s %s failed (%s); trying again (attempt %d of %d)",
+                method,
+                url,
+                type(error).__name__,
+                attempt + 1,
+                self.retry.max_attempts,
+            )
+            return
+        if isinstance(error, requests.Timeout):
+            what = "The service did not answer in time"
+        elif isinstance(error, requests.exceptions.ChunkedEncodingError):
+            what = "The connection broke while the answer was arriving"
+        else:
+            what = "Could not reach the service"
+        tries = f" after {attempt} attempts" if attempt > 1 else ""
+        raise TransportError(
+            f"{what}{tries}: {_describe(error)}", method=method, url=url
+        ) from error
+
+
+def _describe(error: Exception) -> str:
+    cause: object = error.args[0] if error.args else error
+    reason = getattr(cause, "reason", cause)
+    return " ".join(str(reason).split()) or type(error).__name__
+
+
+def decode_json(response: requests.Response) -> Any:
+    """The JSON body of a successful answer (None when the body is empty)."""
+    method = response.request.method if response.request is not None else None
+    url = response.url
+
+    def unusable(detail: str) -> TransportError:
+        return TransportError(
+            f"The answer is not the service's JSON: {detail}",
+            method=method,
+            url=url,
+            status=response.status_code,
+        )
+
+    try:
+        content = response.content
+    except requests.RequestException as error:
+        raise TransportError(
+            f"The connection broke while the answer was arriving: {_describe(error)}",
+            method=method,
+            url=url,
+            status=response.status_code,
+        ) from error
+    if not content.strip():
+        return None
+    if looks_like_html(response):
+        raise unusable("an HTML page came back instead")
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type and not (content_type.endswith("json") or content_type.endswith("+json")):
+        raise unusable(f"its content type is {content_type!r}, not application/json")
+    try:
+        return json.loads(content)
+    except ValueError:
+        declared = response.headers.get("Content-Length")
+        detail = (
+            f"it is truncated ({len(content)} of {declared} bytes)"
+            if declared and declared.isdigit() and int(declared) > len(content)
+            else "it is invalid or truncated JSON"
+        )
+        raise unusable(detail) from None
+
+
+def build_user_url(user_url: str, user_id: str) -> str:
+    """The root of one user's collections: ``{user_url}/exoops/users/{user_id}/``."""
+    return f"{user_url}/exoops/users/{user_id}/"
+
+
+def format_base_url(user_url: str) -> str:
+    """``user_url`` without one trailing ``/``."""
+    return user_url[:-1] if user_url.endswith("/") else user_url
+
+
+class Client:
+    """A logged-in connection to the spacestudio scripting API for one account.
+
+    Building it logs in (OIDC password grant at ``{auth_url}/realms/{realm}``) and reads
+    the account's user id; it raises :class:`~spacestudio.errors.AuthenticationError` on
+    wrong credentials and :class:`~spacestudio.errors.ScriptingNotEnabledError` when the
+    account has no scripting access. Settings left as None come from the environment
+    (``CLIENT_ID``, ``SPACESTUDIO_AUTH_URL``, ``SPACESTUDIO_REALM``,
+    ``VERIFY_SSL_CERTIFICATE``).
+
+    ``timeout`` is seconds (or ``(connect, read)``) per HTTP call; ``poll_interval`` the
+    seconds between status polls while waiting for results; ``computation_timeout`` the
+    longest such wait (None: no limit); ``progress`` forces progress bars on or off (None:
+    on when stderr is a terminal).
+    """
+
+    simulation: SimulationCollections
+    constellation: ConstellationCollections
+    deployment: DeploymentCollections
+    parametric_study: ParametricStudyCollections
+    formation_flying: FormationFlyingCollections
+    inspection: InspectionCollections
+    gridfs: GridFS
+
+    def __init__(
+        self,
+        url: str | None,
+        mail: str | None,
+        password: str | None,
+        client_id: str | None = None,
+        *,
+        auth_url: str | None = None,
+        realm: str | None = None,
+        verify: bool | str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        computation_timeout: float | None = None,
+        progress: bool | None = None,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        url = _require_setting(url, "the scripting API's base URL", "LOG_BASE_URL")
+        mail = _require_setting(mail, "the account's e-mail", "LOG_MAIL")
+        password = _require_setting(password, "the account's password", "LOG_PASSWORD")
+        client_id = _require_setting(
+            client_id if client_id is not None else settings.client_id(),
+            "the OIDC client id",
+            "CLIENT_ID",
+        )
+        if poll_interval < 0:
+            raise ConfigurationError(
+                f"poll_interval must be 0 or more seconds, not {poll_interval}"
+            )
+        self.base_url = format_base_url(url)
+        self.mail = mail
+        self.auth_url = auth_url if auth_url is not None else settings.auth_url()
+        self.realm = realm if realm is not None else settings.realm()
+        self.poll_interval = poll_interval
+        self.computation_timeout = computation_timeout
+        self.progress = progress
+        self.session = session if session is not None else requests.Session()
+        self.session.verify = verify if verify is not None else settings.verify_ssl_certificate()
+        if self.session.verify is False:
+            logger.warning("TLS certificate checks are off (VERIFY_SSL_CERTIFICATE=FALSE)")
+        self.transport = Transport(self.session, timeout, retry or RetryPolicy())
+        self._auth = OidcPasswordFlow(
+            token_url=token_url(self.auth_url, self.realm),
+            client_id=client_id,
+            username=mail,
+            password=password,
+            post_form=self._post_token_form,
+            clock=clock,
+        )
+        self.session.auth = self._auth
+        try:
+            self._auth.login()
+            self.user_id = self._fetch_user_id()
+        except BaseException:
+            if session is None:  # ours to close; a session passed in stays the caller's
+                self.session.close()
+            raise
+        self.user_url = build_user_url(self.base_url, self.user_id)
+        self.results_url = f"{self.user_url}{RESULTS_SEGMENT}/"
+        self.simulation = SimulationCollections(self)
+        self.constellation = ConstellationCollections(self)
+        self.deployment = DeploymentCollections(self)
+        self.parametric_study = ParametricStudyCollections(self)
+        self.formation_flying = FormationFlyingCollections(self)
+        self.inspection = InspectionCollections(self)
+        self.gridfs = GridFS(self)
+        logger.info("Connected to %s as %s (user %s)", self.base_url, mail, self.user_id)
+
+    def __repr__(self) -> str:
+        return f"Client({self.base_url!r}, mail={self.mail!r}, user_id={self.user_id!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP connections (the client can no longer be used)."""
+        self.session.close()
+
+    # -- login --------------------------------------------------------------------------
+
+    def _post_token_form(self, url: str, form: dict[str, str]) -> requests.Response:
+        # A token grant changes nothing a user can see, so it may be repeated safely.
+        return self.transport.send("POST", url, idempotent=True, data=form, auth=_NoAuth())
+
+    def _fetch_user_id(self) -> str:
+        infos_url = f"{self.base_url}/exoops/users/infos"
+        response = self.transport.send("GET", infos_url, idempotent=True)
+        if response.status_code >= 500:
+            raise error_from_response(response)
+        if response.status_code != 200 or looks_like_html(response):
+            raise ScriptingNotEnabledError(
+                f"Logged in as {self.mail}, but the scripting API refused the account",
+                method="GET",
+                url=infos_url,
+                status=response.status_code,
+                server_message=server_message_of(response),
+            )
+        infos = decode_json(response)
+        user_id = infos.get("id") if isinstance(infos, dict) else None
+        if not isinstance(user_id, str | int) or isinstance(user_id, bool) or user_id == "":
+            raise TransportError(
+                "The account's information has no user id",
+                method="GET",
+                url=infos_url,
+                status=response.status_code,
+            )
+        return str(user_id)
+
+    @property
+    def access_token(self) -> str:
+        """A currently valid access token (renewed when about to expire)."""
+        return self._auth.access_token()
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: Any = _NO_BODY,
+        stream: bool = False,
+        idempotent: bool | None = None,
+    ) -> requests.Response:
+        """Send one call to the service; returns its answer, raises on an error status.
+
+        ``body`` is sent as JSON. ``idempotent`` says whether the call may be repeated
+        after a failure; by default it follows the method and route (see
+        :func:`is_idempotent`).
+        """
+        method = method.upper()
+        options: dict[str, Any] = {"stream": stream}
+        if body is not _NO_BODY:
+            try:
+                payload = json.dumps(body, allow_nan=False)
+            except (TypeError, ValueError) as error:
+                raise ConfigurationError(
+                    f"The body of {method} {url} cannot be sent as JSON: {error}",
+                    hint="Send only dicts, lists, strings, finite numbers, booleans and None.",
+                ) from None
+            options["data"] = payload.encode("utf-8")
+            options["headers"] = {"Content-Type": "application/json"}
+        if idempotent is None:
+            idempotent = is_idempotent(method, url)
+        response = self.transport.send(method, url, idempotent=idempotent, **options)
+        if response.status_code >= 400:
+            failure = error_from_response(response)
+            response.close()
+            raise failure
+        return response
+
+    def call(
+        self, method: str, url: str, *, body: Any = _NO_BODY, idempotent: bool | None = None
+    ) -> Any:
+        """Send one call and return its decoded JSON answer (None for an empty one)."""
+        response = self.request(method, url, body=body, idempotent=idempotent)
+        return decode_json(response)
+
+    # -- collections --------------------------------------------------------------------
+
+    def collection_url(self, segment: str) -> str:
+        """The full URL of one collection of this account."""
+        return f"{self.user_url}{segment}"
+
+    def collection(self, spec: CollectionSpec) -> Collection:
+        """The object API of one catalog collection (``client.simulation.orbits`` …)."""
+        namespace = getattr(self, spec.module)
+        found: Collection = getattr(namespace, spec.attribute)
+        return found
+
+    def at_url(self, url: str, results_url: str | None = None) -> Collection:
+        """The operations of whatever collection lives at ``url`` (a full URL)."""
+        return collection_for(self, url, results_url or self.results_url)
+
+
+def _require_setting(value: str | None, what: str, variable: str) -> str:
+    """``value``, unless it is missing: scripts pass settings read from the environment."""
+    if value is None or not value.strip():
+        raise ConfigurationError(
+            f"No {what} was given",
+            hint=f"Pass it to connect(), or set {variable} in the environment or .env file.",
+        )
+    return value
+
+
+# -- the default client of the module functions ------------------------------------------
+
+_default_lock = threading.Lock()
+_default_client: Client | None = None
+
+
+def set_default_client(client: Client | None) -> None:
+    """Make ``client`` the one the module functions use (None: forget it)."""
+    global _default_client
+    with _default_lock:
+        _default_client = client
+
+
+def default_client() -> Client:
+    """The client the module functions use; raises NotConnectedError before connect()."""
+    with _default_lock:
+        client = _default_client
+    if client is None:
+        raise NotConnectedError("Not connected to spacestudio yet")
+    return client
+
+
+__all__ = [
+    "DEFAULT_POLL_INTERVAL",
+    "DEFAULT_TIMEOUT",
+    "Client",
+    "RetryPolicy",
+    "SpacestudioError",
+    "Transport",
+    "build_user_url",
+    "decode_json",
+    "default_client",
+    "format_base_url",
+    "is_idempotent",
+    "retry_after_seconds",
+    "set_default_client",
+]

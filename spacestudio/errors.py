@@ -1,0 +1,213 @@
+"""The exceptions the client raises: one type per thing that can go wrong.
+
+Every exception carries the HTTP ``method``, ``url`` and ``status`` of the call that
+failed (``None`` when no HTTP answer is involved) and ``server_message``, the service's
+own explanation when it gave one. ``str()`` is one sentence saying what happened and
+what to do about it. Passwords and tokens never appear in any of them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+#: Longest server explanation quoted in a message; error pages can be long.
+_MAX_QUOTED = 300
+
+
+class SpacestudioError(Exception):
+    """Base class of every error of the spacestudio client."""
+
+    #: What the user can do about it, appended to the message.
+    hint: str = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        status: int | None = None,
+        server_message: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.status = status
+        self.server_message = server_message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.message.rstrip(". ")
+        if self.method and self.url:
+            status = f", HTTP {self.status}" if self.status is not None else ""
+            text += f" ({self.method} {self.url}{status})"
+        elif self.status is not None:
+            text += f" (HTTP {self.status})"
+        if self.server_message:
+            text += f"; the server said: {_one_line(self.server_message)}"
+        text += "."
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+
+class ConfigurationError(SpacestudioError, ValueError):
+    """A setting the client needs is missing or malformed (nothing was sent)."""
+
+
+class NotConnectedError(SpacestudioError):
+    """A module function was called before ``spacestudio.connect()``."""
+
+    hint = (
+        "Call spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail, "
+        "spacestudio.log_password) first."
+    )
+
+
+class AuthenticationError(SpacestudioError):
+    """The identity provider refused the credentials, or the service refused the token."""
+
+    hint = (
+        "Check LOG_MAIL, LOG_PASSWORD and CLIENT_ID (and SPACESTUDIO_AUTH_URL / "
+        "SPACESTUDIO_REALM when not using Exotrail's identity provider)."
+    )
+
+
+class PermissionDeniedError(SpacestudioError):
+    """The service understood who you are and refused the operation (HTTP 403)."""
+
+    hint = "Ask the spacestudio support team to grant this account access."
+
+
+class ScriptingNotEnabledError(PermissionDeniedError):
+    """The account logged in, but the scripting API is not enabled for it."""
+
+    hint = (
+        "Check that LOG_BASE_URL is the scripting API's URL, and ask the spacestudio "
+        "support team to enable scripting for this account."
+    )
+
+
+class NotFoundError(SpacestudioError):
+    """The object, mission or route does not exist (HTTP 404, or no object of that name)."""
+
+    hint = "Check the name (get_all_… lists what exists) and the base URL."
+
+
+class ConflictError(SpacestudioError):
+    """An object or mission of that name already exists in that collection (HTTP 409)."""
+
+    hint = "Pick another name, or modify_… / delete_… the existing one first."
+
+
+class InvalidRequestError(SpacestudioError):
+    """The service rejected the request as malformed or invalid (HTTP 400, 422 …)."""
+
+    hint = "Check the body's fields and values against what the service expects."
+
+
+class RateLimitedError(SpacestudioError):
+    """The service kept answering 429 Too Many Requests after every retry."""
+
+    hint = "Slow down (fewer calls per second) and try again later."
+
+
+class ServerError(SpacestudioError):
+    """The service failed while handling the request (HTTP 5xx)."""
+
+    hint = "This is on the service's side; try again later or contact the spacestudio support."
+
+
+class TransportError(SpacestudioError):
+    """No usable HTTP answer: connection failure, timeout, or a body that is not the JSON
+    the service sends (invalid or truncated JSON, an HTML page, another content type)."""
+
+    hint = (
+        "Check the network, the base URL and any proxy between you and the service, then try again."
+    )
+
+
+class ComputationTimeoutError(SpacestudioError):
+    """A computation did not finish within the time the caller allowed."""
+
+    hint = "Wait longer (timeout=…) or check the mission's status in spacestudio."
+
+
+def _one_line(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) > _MAX_QUOTED:
+        flat = flat[: _MAX_QUOTED - 1] + "…"
+    return flat
+
+
+def server_message_of(response: requests.Response) -> str | None:
+    """The service's explanation in an error answer: its JSON message, or its text."""
+    try:
+        text = response.text
+    except (requests.RequestException, RuntimeError):
+        return None
+    if not text.strip():
+        return None
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(payload, dict):
+        for key in ("error_description", "message", "detail", "error", "title"):
+            value = payload.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def looks_like_html(response: requests.Response) -> bool:
+    """True for an HTML page, which a proxy or web server sends and the service never does."""
+    content_type = response.headers.get("Content-Type", "").lower()
+    if "html" in content_type:
+        return True
+    try:
+        start = response.content[:64].lstrip().lower()
+    except (requests.RequestException, RuntimeError):
+        return False
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+#: Exception type and message for the statuses the service answers.
+_STATUS_ERRORS: dict[int, tuple[type[SpacestudioError], str]] = {
+    400: (InvalidRequestError, "The service rejected the request as invalid"),
+    401: (AuthenticationError, "The service refused the access token"),
+    403: (PermissionDeniedError, "The service refused access"),
+    404: (NotFoundError, "The service found nothing at this address"),
+    409: (ConflictError, "An object or mission of that name already exists"),
+    422: (InvalidRequestError, "The service could not process the request's content"),
+    429: (RateLimitedError, "The service is limiting the rate of requests"),
+}
+
+
+def error_from_response(response: requests.Response) -> SpacestudioError:
+    """The exception for an error answer (status 400 and above) of the service."""
+    request = response.request
+    method = request.method if request is not None else None
+    url = request.url if request is not None else response.url
+    status = response.status_code
+    if looks_like_html(response):
+        return TransportError(
+            "An HTML page came back instead of the service's JSON answer, so something "
+            "other than the spacestudio API (a proxy, a gateway or a web server) answered",
+            method=method,
+            url=url,
+            status=status,
+        )
+    server_message = server_message_of(response)
+    if status in _STATUS_ERRORS:
+        error_type, message = _STATUS_ERRORS[status]
+    elif status >= 500:
+        error_type, message = ServerError, "The service failed while handling the request"
+    else:
+        error_type, message = InvalidRequestError, "The service rejected the request"
+    return error_type(message, method=method, url=url, status=status, server_message=server_message)

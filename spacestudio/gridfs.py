@@ -1,0 +1,40 @@
+"""The file store (gridfs) functions of the published spacestudio client.
+
+Computed ephemerides are stored as files; these download them as CSV or JSON, or read
+a CSV file as JSON. Downloads are atomic: the file at ``path`` is replaced only once the
+whole body has arrived, so a broken download never leaves half a file behind. They run
+on the client that ``spacestudio.connect()`` made; ``client.gridfs`` offers the same per
+client.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from spacestudio.client import default_client
+from spacestudio.resources import formatted_size, write_stream_to_disk
+
+__all__ = [
+    "formatted_size",
+    "get_csv_as_json_object",
+    "save_csv_file_to_disk",
+    "save_json_file_to_disk",
+    "write_stream_to_disk",
+]
+
+
+def save_csv_file_to_disk(filename: str, path: str | os.PathLike[str]) -> Path:
+    """Download the stored file ``filename`` as CSV to ``path`` (GET gridfs/ascsv/…)."""
+    return default_client().gridfs.save_csv(filename, path)
+
+
+def save_json_file_to_disk(filename: str, path: str | os.PathLike[str]) -> Path:
+    """Download the stored file ``filename`` as JSON to ``path`` (GET gridfs/asjson/…)."""
+    return default_client().gridfs.save_json(filename, path)
+
+
+def get_csv_as_json_object(filename: str) -> Any:
+    """The stored CSV file ``filename`` as JSON (GET gridfs/csvasjson/…)."""
+    return default_client().gridfs.csv_as_json(filename)

@@ -1,0 +1,200 @@
+"""The parametric study functions of the published spacestudio client, for scripts written for it.
+
+Each one runs on the client that ``spacestudio.connect()`` made. They are made from the
+catalog of collections (``spacestudio.catalog``); ``parametric_study.pyi`` lists them for
+editors and type checkers. The object API offers the same operations per client:
+``client.parametric_study.<collection>.get(name)`` …
+"""
+
+# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit.
+
+from typing import Any
+
+def create_propulsion_system(body: dict[str, Any]) -> Any:
+    """Create the propulsion system described by ``body`` (POST
+    parametricpropulsionsystemdefinitions); returns what the service stored.
+
+    Raises ConflictError when the collection already holds one of that name.
+    """
+
+def create_orbit(body: dict[str, Any]) -> Any:
+    """Create the orbit described by ``body`` (POST parametricorbitdefinitions); returns what
+    the service stored.
+
+    Raises ConflictError when the collection already holds one of that name.
+    """
+
+def create_spacecraft(body: dict[str, Any]) -> Any:
+    """Create the spacecraft described by ``body`` (POST parametricspacecraftdefinitions);
+    returns what the service stored.
+
+    Raises ConflictError when the collection already holds one of that name.
+    """
+
+def create_reaction_wheels(body: dict[str, Any]) -> Any:
+    """Create the reaction wheels described by ``body`` (POST reactionwheeldefinitions);
+    returns what the service stored.
+
+    Raises ConflictError when the collection already holds one of that name.
+    """
+
+def create_magnetic_torquer(body: dict[str, Any]) -> Any:
+    """Create the magnetic torquer described by ``body`` (POST
+    parametricmagnetictorquerdefinitions); returns what the service stored.
+
+    Raises ConflictError when the collection already holds one of that name.
+    """
+
+def create_mission(body: dict[str, Any]) -> Any:
+    """Create the parametric study mission described by ``body`` (POST
+    parametricstudyrequests); returns what the service stored.
+
+    Raises ConflictError when the collection already holds one of that name.
+    """
+
+def get_propulsion_system(propulsion_system: str) -> dict[str, Any] | None:
+    """The propulsion system whose displayedName is ``propulsion_system`` (GET
+    parametricpropulsionsystemdefinitions); None when there is none.
+    """
+
+def get_orbit(orbit: str) -> dict[str, Any] | None:
+    """The orbit whose displayedName is ``orbit`` (GET parametricorbitdefinitions); None when
+    there is none.
+    """
+
+def get_spacecraft(spacecraft: str) -> dict[str, Any] | None:
+    """The spacecraft whose displayedName is ``spacecraft`` (GET
+    parametricspacecraftdefinitions); None when there is none.
+    """
+
+def get_reaction_wheels(reaction_wheels: str) -> dict[str, Any] | None:
+    """The reaction wheels whose displayedName is ``reaction_wheels`` (GET
+    reactionwheeldefinitions); None when there is none.
+    """
+
+def get_magnetic_torquer(magnetic_torquer: str) -> dict[str, Any] | None:
+    """The magnetic torquer whose displayedName is ``magnetic_torquer`` (GET
+    parametricmagnetictorquerdefinitions); None when there is none.
+    """
+
+def get_mission(mission: str) -> dict[str, Any] | None:
+    """The parametric study mission whose displayedName is ``mission`` (GET
+    parametricstudyrequests); None when there is none.
+    """
+
+def get_mission_id(mission: str) -> str | None:
+    """The id of the parametric study mission named ``mission`` (GET parametricstudyrequests);
+    None when there is none.
+    """
+
+def modify_propulsion_system(
+    propulsion_system: dict[str, Any] | str, new_propulsion_system: dict[str, Any]
+) -> Any:
+    """Replace the propulsion system named ``propulsion_system['name']`` with
+    ``new_propulsion_system`` (PUT parametricpropulsionsystemdefinitions/{id}). Raises
+    NotFoundError when there is no such propulsion system.
+    """
+
+def modify_orbit(orbit: dict[str, Any] | str, new_orbit: dict[str, Any]) -> Any:
+    """Replace the orbit named ``orbit['name']`` with ``new_orbit`` (PUT
+    parametricorbitdefinitions/{id}). Raises NotFoundError when there is no such orbit.
+    """
+
+def modify_spacecraft(spacecraft: dict[str, Any] | str, new_spacecraft: dict[str, Any]) -> Any:
+    """Replace the spacecraft named ``spacecraft['name']`` with ``new_spacecraft`` (PUT
+    parametricspacecraftdefinitions/{id}). Raises NotFoundError when there is no such
+    spacecraft.
+    """
+
+def modify_reaction_wheels(
+    reaction_wheels: dict[str, Any] | str, new_reaction_wheels: dict[str, Any]
+) -> Any:
+    """Replace the reaction wheels named ``reaction_wheels['name']`` with
+    ``new_reaction_wheels`` (PUT reactionwheeldefinitions/{id}). Raises NotFoundError when
+    there is no such reaction wheels.
+    """
+
+def modify_magnetic_torquer(
+    magnetic_torquer: dict[str, Any] | str, new_magnetic_torquer: dict[str, Any]
+) -> Any:
+    """Replace the magnetic torquer named ``magnetic_torquer['name']`` with
+    ``new_magnetic_torquer`` (PUT parametricmagnetictorquerdefinitions/{id}). Raises
+    NotFoundError when there is no such magnetic torquer.
+    """
+
+def modify_mission(mission: dict[str, Any] | str, new_mission: dict[str, Any]) -> Any:
+    """Replace the parametric study mission named ``mission['name']`` with ``new_mission`` (PUT
+    parametricstudyrequests/{id}). Raises NotFoundError when there is no such parametric
+    study mission.
+    """
+
+def delete_propulsion_system(propulsion_system: str) -> bool:
+    """Delete the propulsion system named ``propulsion_system`` (DELETE
+    parametricpropulsionsystemdefinitions/{id}); nothing happens when there is none. Returns
+    whether one was deleted.
+    """
+
+def delete_orbit(orbit: str) -> bool:
+    """Delete the orbit named ``orbit`` (DELETE parametricorbitdefinitions/{id}); nothing
+    happens when there is none. Returns whether one was deleted.
+    """
+
+def delete_spacecraft(spacecraft: str) -> bool:
+    """Delete the spacecraft named ``spacecraft`` (DELETE
+    parametricspacecraftdefinitions/{id}); nothing happens when there is none. Returns
+    whether one was deleted.
+    """
+
+def delete_reaction_wheels(reaction_wheels: str) -> bool:
+    """Delete the reaction wheels named ``reaction_wheels`` (DELETE
+    reactionwheeldefinitions/{id}); nothing happens when there is none. Returns whether one
+    was deleted.
+    """
+
+def delete_magnetic_torquer(magnetic_torquer: str) -> bool:
+    """Delete the magnetic torquer named ``magnetic_torquer`` (DELETE
+    parametricmagnetictorquerdefinitions/{id}); nothing happens when there is none. Returns
+    whether one was deleted.
+    """
+
+def delete_mission(mission: str) -> bool:
+    """Delete the parametric study mission named ``mission`` (DELETE
+    parametricstudyrequests/{id}); nothing happens when there is none. Returns whether one
+    was deleted.
+    """
+
+def get_all_propulsion_systems() -> list[dict[str, Any]]:
+    """Every propulsion system of the account (GET parametricpropulsionsystemdefinitions)."""
+
+def get_all_orbits() -> list[dict[str, Any]]:
+    """Every orbit of the account (GET parametricorbitdefinitions)."""
+
+def get_all_spacecrafts() -> list[dict[str, Any]]:
+    """Every spacecraft of the account (GET parametricspacecraftdefinitions)."""
+
+def get_all_reaction_wheels() -> list[dict[str, Any]]:
+    """Every reaction wheels of the account (GET reactionwheeldefinitions)."""
+
+def get_all_magnetic_torquers() -> list[dict[str, Any]]:
+    """Every magnetic torquer of the account (GET parametricmagnetictorquerdefinitions)."""
+
+def get_all_missions() -> list[dict[str, Any]]:
+    """Every parametric study mission of the account (GET parametricstudyrequests)."""
+
+def compute_mission(mission: str) -> Any:
+    """Start computing the parametric study mission named ``mission`` (GET
+    parametricstudyrequests/compute/{id}). Raises NotFoundError when there is no such
+    parametric study mission.
+    """
+
+def get_mission_results(mission: str) -> dict[str, Any]:
+    """The results of the parametric study mission named ``mission``: ``{'results': …,
+    'errors': […]}`` (GET parametricstudyrequests, then computationlogs/{computationLogId}).
+    Computation errors are also logged as warnings.
+    """
+
+def wait_and_get_mission_results(mission: str) -> dict[str, Any]:
+    """Wait until the parametric study mission named ``mission`` has finished computing
+    (polling parametricstudyrequests/status/{id} at the client's poll interval), then return
+    its results.
+    """

@@ -1,0 +1,450 @@
+"""The operations of the service's collections, written once for all of them.
+
+A :class:`Collection` is one path segment under ``{url}/exoops/users/{id}/``; the
+catalog (:mod:`spacestudio.catalog`) says which ones exist. Objects are found by their
+``displayedName``. Mission collections add computation and results, and simulation
+missions (which can pause) add resuming, merging and clean-up. The gridfs file store
+streams downloads to disk atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+import requests
+
+from spacestudio import pacing
+from spacestudio.catalog import GRIDFS_SEGMENT, CollectionSpec, collections_of
+from spacestudio.errors import ComputationTimeoutError, NotFoundError, TransportError
+from spacestudio.progress import ComputationProgress, DownloadProgress, progress_enabled
+
+if TYPE_CHECKING:
+    from spacestudio.client import Client
+
+logger = logging.getLogger("spacestudio")
+
+#: An object or mission as the service returns it.
+JSONObject = dict[str, Any]
+
+#: Status of a finished computation; 0 is pending, anything else progress.
+STATUS_FINISHED = -1
+
+
+def kind_of(spec: CollectionSpec) -> str:
+    """What a collection holds, in words: ``"propulsion system"``, ``"deployment mission"``."""
+    words = spec.stem.replace("_", " ")
+    return f"{spec.module.replace('_', ' ')} {words}" if spec.stem == "mission" else words
+
+
+def join_url(base: str, *parts: str) -> str:
+    """``base`` followed by each part as one quoted path segment."""
+    return base.rstrip("/") + "".join("/" + quote(str(part), safe="") for part in parts)
+
+
+def find_by_name(name: str, objects: Iterable[Any] | None) -> JSONObject | None:
+    """The first object whose ``displayedName`` is ``name``; None when there is none."""
+    for candidate in objects or ():
+        if isinstance(candidate, dict) and candidate.get("displayedName") == name:
+            return candidate
+    return None
+
+
+def log_computation_errors(source: str, results: Any) -> None:
+    """Log each computation error the service reported in ``results`` as a warning."""
+    if not isinstance(results, dict):
+        return
+    for error in results.get("errors") or ():
+        message = error.get("message", error) if isinstance(error, dict) else error
+        logger.warning("%s: computation error: %s", source, message)
+
+
+class Collection:
+    """One collection of objects: list, find by name, create, modify and delete."""
+
+    #: What the collection holds when no catalog entry says (a collection given by URL).
+    default_kind: ClassVar[str] = "object"
+
+    def __init__(self, client: Client, url: str, *, spec: CollectionSpec | None = None) -> None:
+        self.client = client
+        #: Full URL of the collection, without a trailing slash.
+        self.url = url.rstrip("/")
+        self.spec = spec
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"
+
+    @property
+    def kind(self) -> str:
+        """What the collection holds, in words (``"propulsion system"``)."""
+        return kind_of(self.spec) if self.spec is not None else self.default_kind
+
+    def all(self) -> list[JSONObject]:
+        """Every object of the collection (GET collection)."""
+        listing = self.client.call("GET", self.url)
+        if listing is None:
+            return []
+        if not isinstance(listing, list):
+            raise TransportError(
+                f"Expected a list of {self.kind}s, got {type(listing).__name__}",
+                method="GET",
+                url=self.url,
+            )
+        return listing
+
+    def get(self, name: str) -> JSONObject | None:
+        """The object named ``name`` (its ``displayedName``); None when there is none."""
+        return find_by_name(name, self.all())
+
+    def get_id(self, name: str) -> str | None:
+        """The id of the object named ``name``; None when there is none."""
+        found = self.get(name)
+        return None if found is None else str(found["id"])
+
+    def require(self, name: str) -> JSONObject:
+        """The object named ``name``; raises NotFoundError when there is none."""
+        found = self.get(name)
+        if found is None:
+            raise NotFoundError(
+                f"There is no {self.kind} named {name!r} in {self.url}",
+                hint=f"Create it first, or check the name against the {self.kind}s that exist.",
+            )
+        return found
+
+    def create(self, body: JSONObject) -> Any:
+        """Store a new object (POST collection); returns what the service answers.
+
+        Raises ConflictError when the collection already holds an object of that name.
+        """
+        return self.client.call("POST", self.url, body=body)
+
+    def modify(self, old: JSONObject | str, new: JSONObject) -> Any:
+        """Replace the object named ``old["name"]`` (or ``old`` itself, a name) with ``new``.
+
+        Raises NotFoundError when there is no such object.
+        """
+        name = old if isinstance(old, str) else old.get("name", old.get("displayedName"))
+        if not isinstance(name, str):
+            raise NotFoundError(
+                f"The {self.kind} to modify has no 'name'",
+                hint="Pass the object as created (with its 'name') or its name.",
+            )
+        target = self.require(name)
+        return self.client.call("PUT", join_url(self.url, target["id"]), body=new)
+
+    def delete(self, name: str) -> bool:
+        """Delete the object named ``name``; True if one was deleted, False if none existed."""
+        found = self.get(name)
+        if found is None:
+            logger.debug("No %s named %r to delete in %s", self.kind, name, self.url)
+            return False
+        self.client.request("DELETE", join_url(self.url, found["id"])).close()
+        return True
+
+
+class MissionCollection(Collection):
+    """A collection of missions: they also compute, report status and give results."""
+
+    default_kind: ClassVar[str] = "mission"
+
+    def __init__(
+        self,
+        client: Client,
+        url: str,
+        results_url: str,
+        *,
+        spec: CollectionSpec | None = None,
+    ) -> None:
+        super().__init__(client, url, spec=spec)
+        #: URL of the computation logs, where every mission's results live.
+        self.results_url = results_url
+
+    def compute(self, name: str) -> Any:
+        """Start computing the mission named ``name`` (GET collection/compute/{id})."""
+        mission_id = self.require(name)["id"]
+        return self.client.call("GET", join_url(self.url, "compute", mission_id), idempotent=False)
+
+    def compute_until_duration(self, name: str, seconds: float) -> Any:
+        """Compute the mission named ``name`` until ``seconds`` of mission time, then pause.
+
+        POST collection/compute_until_duration/{id}, the body being the duration.
+        """
+        mission_id = self.require(name)["id"]
+        url = join_url(self.url, "compute_until_duration", mission_id)
+        return self.client.call("POST", url, body=seconds)
+
+    def status(self, name: str) -> float:
+        """The computation's status: 0 pending, -1 finished, otherwise its progress."""
+        return self._status_at(join_url(self.url, "status", self.require(name)["id"]))
+
+    def _status_at(self, url: str) -> float:
+        value = self.client.call("GET", url)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TransportError(
+                f"A computation status is a number, not {value!r}", method="GET", url=url
+            )
+        try:
+            return float(value)
+        except ValueError:
+            raise TransportError(
+                f"A computation status is a number, not {value!r}", method="GET", url=url
+            ) from None
+
+    def results(self, name: str) -> JSONObject:
+        """The results of the mission named ``name``: ``{"results": …, "errors": […]}``.
+
+        Computation errors are also logged as warnings. Raises NotFoundError when there is
+        no such mission or it was never computed.
+        """
+        return self._results_of(self.require(name))
+
+    def _results_of(self, mission: JSONObject) -> JSONObject:
+        name = mission.get("displayedName", mission.get("id"))
+        log_id = mission.get("computationLogId")
+        if not log_id:
+            raise NotFoundError(
+                f"The {self.kind} {name!r} has no results yet",
+                hint="Compute it first (compute_…), and wait for it (wait_and_get_…).",
+            )
+        url = join_url(self.results_url, log_id)
+        results = self.client.call("GET", url)
+        if not isinstance(results, dict):
+            raise TransportError(
+                f"Expected the results of {name!r} as an object", method="GET", url=url
+            )
+        log_computation_errors(f"{self.kind} {name!r}", results)
+        return results
+
+    def wait_for_results(
+        self,
+        name: str,
+        poll_interval: float | None = None,
+        timeout: float | None = None,
+        progress: bool | None = None,
+    ) -> JSONObject:
+        """Wait until the mission's computation finishes, then return its results.
+
+        Polls the status every ``poll_interval`` seconds (default: the client's, 1 s);
+        raises ComputationTimeoutError after ``timeout`` seconds (default: the client's
+        ``computation_timeout``, None waiting for as long as it takes). A progress bar is
+        shown on a terminal unless ``progress`` says otherwise.
+        """
+        interval = self.client.poll_interval if poll_interval is None else poll_interval
+        limit = self.client.computation_timeout if timeout is None else timeout
+        show = progress_enabled(self.client.progress if progress is None else progress)
+        status_url = join_url(self.url, "status", self.require(name)["id"])
+        started = time.monotonic()
+        # Time spent in pacing.sleep counts even when replaying makes it instant, so a
+        # timeout ends after the same number of polls live and in replay.
+        waited = 0.0
+        with ComputationProgress(name, show) as bar:
+            status = self._status_at(status_url)
+            if status == 0:
+                logger.info("%s %r: computation pending", self.kind, name)
+            while status != STATUS_FINISHED:
+                bar.update(status)
+                elapsed = max(time.monotonic() - started, waited)
+                if limit is not None and elapsed >= limit:
+                    raise ComputationTimeoutError(
+                        f"The {self.kind} {name!r} was still computing after {elapsed:.0f} s "
+                        f"(last status {status:g})",
+                        method="GET",
+                        url=status_url,
+                    )
+                pacing.sleep(interval)
+                waited += interval
+                previous, status = status, self._status_at(status_url)
+                if status != previous:
+                    logger.debug("%s %r: computation status %g", self.kind, name, status)
+        return self.results(name)
+
+
+class PausableMissionCollection(MissionCollection):
+    """Simulation missions: they pause, resume from their results and merge a chain."""
+
+    def __init__(
+        self,
+        client: Client,
+        url: str,
+        results_url: str,
+        *,
+        spec: CollectionSpec | None = None,
+        intermediate_object_urls: Sequence[str] = (),
+    ) -> None:
+        super().__init__(client, url, results_url, spec=spec)
+        #: Collections where resuming a paused mission stores its own objects.
+        self.intermediate_object_urls = tuple(intermediate_object_urls)
+
+    def create_from_paused_results(self, name: str, new_name: str) -> Any:
+        """Make mission ``new_name`` start where the paused mission ``name`` stopped.
+
+        POST collection/create_from_results/{id}/{new_name} with the paused results.
+        """
+        mission = self.require(name)
+        paused_results = self._results_of(mission).get("results")
+        url = join_url(self.url, "create_from_results", mission["id"], new_name)
+        return self.client.call("POST", url, body=paused_results)
+
+    def merged_results(self, name: str) -> JSONObject:
+        """The results of the whole chain of paused and resumed missions from ``name``.
+
+        GET collection/create_merged_results/{id}; the service also stores them as a
+        mission named ``"{name} - merged"``.
+        """
+        url = join_url(self.url, "create_merged_results", self.require(name)["id"])
+        merged = self.client.call("GET", url, idempotent=False)
+        if not isinstance(merged, dict):
+            raise TransportError("Expected merged results as an object", method="GET", url=url)
+        log_computation_errors(f"{self.kind} {name!r} (merged)", merged)
+        return merged
+
+    def delete_intermediate_objects(self, name: str) -> int:
+        """Delete every object and mission made while resuming the mission ``name``.
+
+        Those carry ``pausedParentMissionId`` = that mission's id. Returns how many were
+        deleted; raises NotFoundError when there is no mission of that name.
+        """
+        parent_id = self.require(name)["id"]
+        deleted = 0
+        for url in (*self.intermediate_object_urls, self.url):
+            for element in Collection(self.client, url).all():
+                if isinstance(element, dict) and element.get("pausedParentMissionId") == parent_id:
+                    self.client.request("DELETE", join_url(url, element["id"])).close()
+                    deleted += 1
+        logger.info("Deleted %d objects made while resuming %r", deleted, name)
+        return deleted
+
+
+def make_collection(client: Client, spec: CollectionSpec) -> Collection:
+    """The object API of one catalog collection for ``client``."""
+    url = client.collection_url(spec.segment)
+    if not spec.mission:
+        return Collection(client, url, spec=spec)
+    if not spec.pausable:
+        return MissionCollection(client, url, client.results_url, spec=spec)
+    siblings = [
+        client.collection_url(other.segment)
+        for other in collections_of(spec.module)
+        if not other.mission
+    ]
+    return PausableMissionCollection(
+        client, url, client.results_url, spec=spec, intermediate_object_urls=siblings
+    )
+
+
+def collection_for(client: Client, url: str, results_url: str) -> PausableMissionCollection:
+    """Every operation, on whatever collection lives at the full URL ``url``."""
+    return PausableMissionCollection(client, url, results_url)
+
+
+# -- gridfs: the file store ---------------------------------------------------------------
+
+_SIZE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+_CHUNK_BYTES = 64 * 1024
+
+
+def formatted_size(size_in_bytes: float) -> str:
+    """A byte count for people: ``"512 B"``, ``"1.5 MB"`` (binary multiples of 1024)."""
+    if size_in_bytes < 0:
+        raise ValueError(f"a size cannot be negative: {size_in_bytes}")
+    size = float(size_in_bytes)
+    unit = 0
+    while size >= 1024 and unit < len(_SIZE_UNITS) - 1:
+        size /= 1024
+        unit += 1
+    if unit == 0:
+        return f"{int(size)} B"
+    return f"{size:.1f} {_SIZE_UNITS[unit]}"
+
+
+def write_stream_to_disk(
+    path: str | os.PathLike[str], stream: requests.Response, *, progress: bool | None = None
+) -> Path:
+    """Write a streamed answer to ``path`` atomically; returns the path written.
+
+    The bytes go to a temporary file beside ``path``, which replaces ``path`` only once
+    the whole body (its ``Content-Length``) has arrived. A short or broken download
+    raises TransportError and leaves any existing file at ``path`` as it was.
+    """
+    target = Path(path)
+    expected = _declared_length(stream)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    written = 0
+    try:
+        with (
+            open(temporary, "xb") as out,
+            DownloadProgress(target.name, expected, progress_enabled(progress)) as bar,
+        ):
+            try:
+                for chunk in stream.iter_content(chunk_size=_CHUNK_BYTES):
+                    out.write(chunk)
+                    written += len(chunk)
+                    bar.advance(len(chunk))
+            except requests.RequestException as error:
+                raise _short_download(stream, target, written, expected) from error
+            out.flush()
+            os.fsync(out.fileno())
+        if expected is not None and written != expected:
+            raise _short_download(stream, target, written, expected)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    finally:
+        stream.close()
+    logger.info("Saved %s (%s)", target, formatted_size(written))
+    return target
+
+
+def _declared_length(stream: requests.Response) -> int | None:
+    # With a content encoding, Content-Length counts compressed bytes, not those written.
+    if stream.headers.get("Content-Encoding", "identity").lower() not in ("", "identity"):
+        return None
+    declared = stream.headers.get("Content-Length", "")
+    return int(declared) if declared.strip().isdigit() else None
+
+
+def _short_download(
+    stream: requests.Response, target: Path, written: int, expected: int | None
+) -> TransportError:
+    of = f" of {formatted_size(expected)}" if expected is not None else ""
+    return TransportError(
+        f"The download of {target.name} broke off after {formatted_size(written)}{of}; "
+        f"{target} was left as it was",
+        method="GET",
+        url=stream.url,
+        status=stream.status_code,
+    )
+
+
+class GridFS:
+    """The file store of computed ephemerides, as CSV or JSON."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.url = client.collection_url(GRIDFS_SEGMENT)
+
+    def __repr__(self) -> str:
+        return f"<GridFS {self.url}>"
+
+    def save_csv(self, filename: str, path: str | os.PathLike[str]) -> Path:
+        """Download ``filename`` as CSV to ``path`` (GET gridfs/ascsv/{filename})."""
+        return self._download("ascsv", filename, path)
+
+    def save_json(self, filename: str, path: str | os.PathLike[str]) -> Path:
+        """Download ``filename`` as JSON to ``path`` (GET gridfs/asjson/{filename})."""
+        return self._download("asjson", filename, path)
+
+    def csv_as_json(self, filename: str) -> Any:
+        """The CSV file ``filename`` as JSON (GET gridfs/csvasjson/{filename})."""
+        return self.client.call("GET", join_url(self.url, "csvasjson", filename))
+
+    def _download(self, route: str, filename: str, path: str | os.PathLike[str]) -> Path:
+        response = self.client.request("GET", join_url(self.url, route, filename), stream=True)
+        return write_stream_to_disk(path, response, progress=self.client.progress)

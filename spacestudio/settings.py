@@ -1,0 +1,51 @@
+"""The client's environment settings, read at the moment they are asked for.
+
+Scripts call python-dotenv's ``load_dotenv()`` before or after ``import spacestudio``;
+reading the environment lazily makes both orders work.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_AUTH_URL = "https://auth.exotrail.space"
+DEFAULT_REALM = "spacestudio-users"
+
+#: The package attributes of the published client and the variable each one reads.
+LOG_ATTRIBUTES: dict[str, str] = {
+    "log_base_url": "LOG_BASE_URL",
+    "log_mail": "LOG_MAIL",
+    "log_password": "LOG_PASSWORD",
+    "log_client_id": "CLIENT_ID",
+    "log_verify_ssl_certificate": "VERIFY_SSL_CERTIFICATE",
+}
+
+
+def log_attribute(name: str) -> str | None:
+    """The current value of the environment variable behind ``spacestudio.<name>``."""
+    return os.environ.get(LOG_ATTRIBUTES[name])
+
+
+def base_url() -> str | None:
+    """``LOG_BASE_URL``: the scripting API's base URL."""
+    return os.environ.get("LOG_BASE_URL")
+
+
+def client_id() -> str | None:
+    """``CLIENT_ID``: the OIDC client the password grant is made for."""
+    return os.environ.get("CLIENT_ID")
+
+
+def auth_url() -> str:
+    """``SPACESTUDIO_AUTH_URL``, else Exotrail's identity provider."""
+    return os.environ.get("SPACESTUDIO_AUTH_URL") or DEFAULT_AUTH_URL
+
+
+def realm() -> str:
+    """``SPACESTUDIO_REALM``, else the realm of spacestudio's users."""
+    return os.environ.get("SPACESTUDIO_REALM") or DEFAULT_REALM
+
+
+def verify_ssl_certificate() -> bool:
+    """False only when ``VERIFY_SSL_CERTIFICATE`` is ``FALSE`` (in any case), as before."""
+    return (os.environ.get("VERIFY_SSL_CERTIFICATE") or "").strip().upper() != "FALSE"
