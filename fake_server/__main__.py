@@ -1,0 +1,288 @@
+"""``spacestudio-fake-server`` / ``python -m fake_server``: run the fake backend over HTTP.
+
+It prints its URL and the ``.env`` lines that point a script at it, serves until
+SIGINT or SIGTERM, then shuts down cleanly.  Bad flags exit with status 2 and a
+message saying what to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import TextIO
+
+from fake_server.app import FakeSpacestudioApp, make_http_server
+from fake_server.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_REALM,
+    ServerConfig,
+    demo_account,
+)
+from fake_server.faults import FaultRule, FaultSpecError, parse_fault_spec
+from fake_server.oidc import Account
+from fake_server.store import StateFileError
+
+logger = logging.getLogger("fake_server")
+
+_USER_RESTRICTIONS = ("no-scripting", "disabled")
+
+
+def parse_user(spec: str) -> Account:
+    """An account from ``EMAIL:PASSWORD[:no-scripting][:disabled]``."""
+    email, sep, rest = spec.partition(":")
+    if not sep or not email or "@" not in email:
+        raise ValueError(
+            f"--user {spec!r}: write it as EMAIL:PASSWORD, e.g. ana@example.com:s3cret"
+        )
+    restrictions: set[str] = set()
+    while True:
+        head, sep, last = rest.rpartition(":")
+        if not sep or last not in _USER_RESTRICTIONS:
+            break
+        restrictions.add(last)
+        rest = head
+    if not rest:
+        raise ValueError(f"--user {spec!r}: the password is empty")
+    return Account(
+        email,
+        rest,
+        scripting="no-scripting" not in restrictions,
+        enabled="disabled" not in restrictions,
+    )
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more seconds")
+    return value
+
+
+def _lifetime(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 second")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..65535 (0 picks a free port)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spacestudio-fake-server",
+        description="A fake spacestudio backend: OpenID Connect realm, scripting API, "
+        "computations, faults and a request journal, on one HTTP port.",
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to listen on (default %(default)s: this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help="port to listen on; 0 picks a free one (default %(default)s)",
+    )
+    parser.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="EMAIL:PASSWORD",
+        help="an account; append :no-scripting or :disabled to restrict it "
+        "(repeatable; default: a demo account)",
+    )
+    parser.add_argument(
+        "--client-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help=f"an accepted OIDC client id (repeatable; default: {DEFAULT_CLIENT_ID})",
+    )
+    parser.add_argument("--realm", default=DEFAULT_REALM, help="realm name (default %(default)s)")
+    parser.add_argument(
+        "--token-lifetime",
+        type=_lifetime,
+        default=300,
+        metavar="SECONDS",
+        help="access token lifetime (default %(default)s)",
+    )
+    parser.add_argument(
+        "--refresh-lifetime",
+        type=_lifetime,
+        default=1800,
+        metavar="SECONDS",
+        help="refresh token lifetime (default %(default)s)",
+    )
+    parser.add_argument(
+        "--compute-seconds",
+        type=_positive_seconds,
+        default=1.5,
+        metavar="SECONDS",
+        help="how long a computation runs before it finishes (default "
+        "%(default)s; 0 finishes at once)",
+    )
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep objects and results in this SQLite file (default: memory)",
+    )
+    parser.add_argument(
+        "--keys",
+        metavar="FILE",
+        help="signing keys (PEM), created if missing (default: beside --state, "
+        "else fresh keys each start)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault, e.g. '/exoops/*:status=503:share=0.5:retry-after=1' "
+        "(repeatable; see docs/fake-server.md)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="logging level (default %(default)s)",
+    )
+    return parser  # fmt: skip
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    """The server configuration the parsed flags describe (ValueError when they clash)."""
+    accounts = tuple(parse_user(spec) for spec in args.user) or (demo_account(),)
+    faults: list[FaultRule] = [parse_fault_spec(spec) for spec in args.fault]
+    keys = args.keys or (f"{args.state}.keys.pem" if args.state else None)
+    return ServerConfig(
+        accounts=accounts,
+        client_ids=tuple(args.client_id) or (DEFAULT_CLIENT_ID,),
+        realm=args.realm,
+        host=args.host,
+        port=args.port,
+        token_lifetime=args.token_lifetime,
+        refresh_lifetime=args.refresh_lifetime,
+        compute_seconds=args.compute_seconds,
+        state_path=args.state,
+        keys_path=keys,
+        faults=tuple(faults),
+    )
+
+
+def env_lines(base_url: str, config: ServerConfig) -> dict[str, str]:
+    """The ``.env`` settings that point a script at a server, for its first account."""
+    account = config.accounts[0]
+    return {
+        "LOG_BASE_URL": base_url,
+        "SPACESTUDIO_AUTH_URL": base_url,
+        "SPACESTUDIO_REALM": config.realm,
+        "LOG_MAIL": account.email,
+        "LOG_PASSWORD": account.password,
+        "CLIENT_ID": config.client_ids[0],
+    }
+
+
+def url_for(host: str, port: int) -> str:
+    """The URL clients use: a wildcard bind is reached through loopback."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
+    out.write(f"spacestudio fake server listening on {base_url}\n")
+    out.write(f"OpenAPI document: {base_url}/openapi.json\n")
+    for account in config.accounts:
+        notes = [] if account.scripting else ["no scripting"]
+        if not account.enabled:
+            notes.append("disabled")
+        suffix = f" ({', '.join(notes)})" if notes else ""
+        out.write(f"account: {account.email} password: {account.password}{suffix}\n")
+    out.write("# .env lines for a script:\n")
+    for key, value in env_lines(base_url, config).items():
+        out.write(f"{key}={value}\n")
+    out.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        config = config_from_args(args)
+    except (ValueError, FaultSpecError) as exc:
+        parser.error(str(exc))
+    try:
+        app = FakeSpacestudioApp.from_config(config)
+    except (StateFileError, OSError, ValueError) as exc:
+        parser.error(str(exc))
+    try:
+        server = make_http_server(app, config.host, config.port)
+    except OSError as exc:
+        app.close()
+        sys.stderr.write(
+            f"spacestudio-fake-server: cannot listen on {config.host}:{config.port}: {exc}\n"
+        )
+        return 1
+    if not _is_loopback(config.host):
+        logger.warning(
+            "listening on %s: the /__admin/ routes need no token, so anyone who reaches "
+            "this address can change faults and read the journal",
+            config.host,
+        )
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        logger.info("signal %d: shutting down", signum)
+        # shutdown() waits for serve_forever to return, so it cannot run on its thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print_banner(sys.stdout, url_for(config.host, server.server_port), config)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        app.close()
+    logger.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,375 @@
+"""The life of a computation: start, progress over time, results, pause/resume chains.
+
+A computation is computed once, when it starts (the analytic engine is fast), and its
+log is stored at once; what clients see of it is a function of the time elapsed on an
+injectable clock.  For the first tenth of ``compute_seconds`` the status is ``0``
+(pending), then a percentage in ``(0, 100)`` (running), then ``-1`` (finished, also
+after a failure: the errors are in the log).  With ``compute_seconds=0`` a computation
+is finished the moment it starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fake_server.compute import complete_orbit, compute_mission, continue_from_paused, merge_results
+from fake_server.store import (
+    Change,
+    ComputationLog,
+    InsertObject,
+    JsonObject,
+    ReplaceObject,
+    SaveLog,
+    SetField,
+    Store,
+)
+from spacestudio.catalog import COLLECTIONS, CollectionSpec, spec_for
+
+logger = logging.getLogger(__name__)
+
+#: Field linking every mission, orbit and spacecraft of a paused chain to its first mission.
+PAUSED_PARENT = "pausedParentMissionId"
+#: Field of a mission naming its latest computation log.
+LOG_ID = "computationLogId"
+#: Field of the results naming the gridfs file that holds the ephemerides.
+EPHEMERIDES_FILE = "ephemeridesFileName"
+#: Share of ``compute_seconds`` during which a computation reports 0 (pending).
+PENDING_SHARE = 0.1
+#: Segments whose objects are orbits: stored orbits get their derived fields filled in.
+ORBIT_SEGMENTS = frozenset(spec.segment for spec in COLLECTIONS if spec.stem == "orbit")
+
+STATUS_PENDING = 0
+STATUS_FINISHED = -1
+
+
+class ChainNotReady(Exception):
+    """A paused chain cannot be merged yet (or any more); the message says why."""
+
+
+class ResultsRejected(ValueError):
+    """Paused results a mission cannot resume from; the message says what is wrong."""
+
+
+def new_object(body: JsonObject, obj_id: str | None = None) -> JsonObject:
+    """The object as the service stores it: the body plus ``id`` and ``displayedName``."""
+    obj = dict(body)
+    obj["id"] = obj_id or str(uuid.uuid4())
+    obj["displayedName"] = obj["name"]
+    return obj
+
+
+def with_derived_fields(segment: str, body: JsonObject) -> JsonObject:
+    """The body as stored in ``segment``: orbits get their derived fields filled in."""
+    if segment in ORBIT_SEGMENTS:
+        return complete_orbit(body)
+    return body
+
+
+def iso_time(epoch_seconds: float) -> str:
+    return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds")
+
+
+class Computations:
+    """Starts computations and tells their state; stores logs and missions in ``store``."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        compute_seconds: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.compute_seconds = compute_seconds
+        self.clock = clock
+
+    # -- starting -----------------------------------------------------------------
+
+    def start(
+        self,
+        user_id: str,
+        spec: CollectionSpec,
+        mission: JsonObject,
+        *,
+        until_duration: float | None = None,
+    ) -> ComputationLog:
+        """Compute ``mission`` and make it the mission's latest computation."""
+        started_at = self.clock()
+        log_id = str(uuid.uuid4())
+        try:
+            computation = compute_mission(spec.segment, mission, until_duration=until_duration)
+            results: JsonObject | None = computation.results
+            errors = [_error(entry) for entry in computation.errors]
+            paused = computation.paused
+        except Exception as exc:
+            # The engine promises not to raise; if it does, the computation fails as a
+            # real one would, with the cause in its log, and the server carries on.
+            logger.exception("computation of %s %s failed", spec.segment, mission.get("id"))
+            results, errors, paused = None, [{"message": f"the computation failed: {exc}"}], False
+        results, files = _with_files(results, log_id)
+        log = ComputationLog(
+            id=log_id,
+            user_id=user_id,
+            segment=spec.segment,
+            mission_id=mission["id"],
+            mission_name=str(mission.get("name")),
+            kind="compute" if until_duration is None else "compute_until_duration",
+            started_at=started_at,
+            duration=self.compute_seconds,
+            results=results,
+            errors=errors,
+            paused=paused,
+            files=files,
+        )
+        self.store.apply(
+            user_id, [SaveLog(log), SetField(spec.segment, mission["id"], LOG_ID, log_id)]
+        )
+        return log
+
+    # -- observing ----------------------------------------------------------------
+
+    def progress(self, log: ComputationLog) -> float:
+        """The status number clients poll: 0 pending, (0, 100) running, -1 finished."""
+        elapsed = self.clock() - log.started_at
+        if log.duration <= 0 or elapsed >= log.duration:
+            return STATUS_FINISHED
+        if elapsed < PENDING_SHARE * log.duration:
+            return STATUS_PENDING
+        return min(max(round(100.0 * elapsed / log.duration, 1), 0.1), 99.9)
+
+    def describe(self, log: ComputationLog) -> JsonObject:
+        """The computation log as ``GET computationlogs/{id}`` answers it.
+
+        Until the computation has finished, ``results`` is null and ``errors`` empty;
+        ``status`` says where it stands (PENDING, RUNNING, FINISHED or FAILED).
+        """
+        progress = self.progress(log)
+        finished = progress == STATUS_FINISHED
+        if not finished:
+            state = "PENDING" if progress == STATUS_PENDING else "RUNNING"
+        else:
+            state = "FAILED" if log.errors else "FINISHED"
+        return {
+            "id": log.id,
+            "missionId": log.mission_id,
+            "missionName": log.mission_name,
+            "status": state,
+            "progress": 100.0 if finished else progress,
+            "paused": log.paused if finished else False,
+            "creationDate": iso_time(log.started_at),
+            "endDate": iso_time(log.started_at + log.duration) if finished else None,
+            "results": log.results if finished else None,
+            "errors": log.errors if finished else [],
+        }
+
+    def latest_log(self, user_id: str, mission: JsonObject) -> ComputationLog | None:
+        """The mission's latest computation, or None when it was never computed."""
+        log_id = mission.get(LOG_ID)
+        if not isinstance(log_id, str):
+            return None
+        return self.store.get_log(user_id, log_id)
+
+    def finished_file(self, user_id: str, filename: str) -> ComputationLog | None:
+        """The finished computation that provides a gridfs file, or None."""
+        log = self.store.find_file(user_id, filename)
+        if log is None or self.progress(log) != STATUS_FINISHED or log.results is None:
+            return None
+        return log
+
+    # -- pause, resume, merge ----------------------------------------------------
+
+    def resume(
+        self,
+        user_id: str,
+        spec: CollectionSpec,
+        paused_mission: JsonObject,
+        paused_results: JsonObject,
+        new_name: str,
+    ) -> JsonObject:
+        """Store mission ``new_name`` (with its own orbit and spacecraft) resuming a pause.
+
+        All three carry ``pausedParentMissionId``: the id of the chain's first mission.
+        Raises :class:`ResultsRejected` for results no mission can resume from and
+        :class:`~fake_server.store.NameTaken` when a name is in use; nothing is stored then.
+        """
+        try:
+            continuation = continue_from_paused(
+                spec.segment, paused_mission, paused_results, new_name
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ResultsRejected(f"these paused results cannot be resumed: {exc}") from exc
+        root_id = paused_mission.get(PAUSED_PARENT) or paused_mission["id"]
+        orbit_spec = spec_for(spec.module, "orbit")
+        spacecraft_spec = spec_for(spec.module, "spacecraft")
+        orbit = new_object(
+            with_derived_fields(orbit_spec.segment, {**continuation.orbit, PAUSED_PARENT: root_id})
+        )
+        spacecraft = new_object({**continuation.spacecraft, PAUSED_PARENT: root_id})
+        body = {
+            key: value
+            for key, value in continuation.mission.items()
+            if key not in ("id", "displayedName", LOG_ID)
+        }
+        body["name"] = new_name
+        body[PAUSED_PARENT] = root_id
+        # Missions embed whole stored objects, as scripts build them from get_… answers.
+        if isinstance(body.get("initialOrbit"), dict):
+            body["initialOrbit"] = orbit
+        if isinstance(body.get("spacecraft"), dict):
+            body["spacecraft"] = spacecraft
+        mission = new_object(body)
+        self.store.apply(
+            user_id,
+            [
+                InsertObject(orbit_spec.segment, orbit),
+                InsertObject(spacecraft_spec.segment, spacecraft),
+                InsertObject(spec.segment, mission),
+            ],
+        )
+        return mission
+
+    def chain(self, user_id: str, spec: CollectionSpec, mission: JsonObject) -> list[JsonObject]:
+        """The paused chain ``mission`` belongs to: its first mission, then the resumptions
+        in the order they were created."""
+        root_id = mission.get(PAUSED_PARENT) or mission["id"]
+        root = self.store.get_object(user_id, spec.segment, root_id)
+        if root is None:
+            raise ChainNotReady(
+                f"the first mission of this chain (id {root_id}) was deleted; "
+                "its results can no longer be merged"
+            )
+        resumed = [
+            other
+            for other in self.store.list_objects(user_id, spec.segment)
+            if other.get(PAUSED_PARENT) == root_id
+        ]
+        return [root, *resumed]
+
+    def merge(self, user_id: str, spec: CollectionSpec, mission: JsonObject) -> ComputationLog:
+        """Merge the results of ``mission``'s whole chain into a finished computation log
+        of a mission named ``"{name} - merged"`` (created, or updated if it exists)."""
+        chain = self.chain(user_id, spec, mission)
+        logs = [self._finished_log(user_id, member) for member in chain]
+        merged_name = f"{mission['name']} - merged"
+        existing = self.store.find_by_name(user_id, spec.segment, merged_name)
+        body = {
+            key: value
+            for key, value in chain[0].items()
+            if key not in ("id", "displayedName", LOG_ID, PAUSED_PARENT)
+        }
+        body["name"] = merged_name
+        body[LOG_ID] = log_id = str(uuid.uuid4())
+        merged_mission = new_object(body, existing["id"] if existing else None)
+        merged, files = _with_files(
+            merge_results([log.results for log in logs if log.results is not None]), log_id
+        )
+        log = ComputationLog(
+            id=log_id,
+            user_id=user_id,
+            segment=spec.segment,
+            mission_id=merged_mission["id"],
+            mission_name=merged_name,
+            kind="merge",
+            started_at=self.clock(),
+            duration=0.0,
+            results=merged,
+            errors=[error for member_log in logs for error in member_log.errors],
+            paused=logs[-1].paused,
+            files=files,
+        )
+        change: Change = (
+            ReplaceObject(spec.segment, merged_mission)
+            if existing
+            else InsertObject(spec.segment, merged_mission)
+        )
+        self.store.apply(user_id, [SaveLog(log), change])
+        return log
+
+    def _finished_log(self, user_id: str, mission: JsonObject) -> ComputationLog:
+        log = self.latest_log(user_id, mission)
+        name = mission.get("name")
+        if log is None:
+            raise ChainNotReady(f"mission {name!r} of the chain was never computed; compute it")
+        if self.progress(log) != STATUS_FINISHED:
+            raise ChainNotReady(
+                f"mission {name!r} of the chain is still computing; "
+                "wait until its status is -1, then merge"
+            )
+        if log.results is None:
+            raise ChainNotReady(f"mission {name!r} of the chain failed and has no results")
+        return log
+
+
+def _error(entry: Any) -> dict[str, str]:
+    if isinstance(entry, dict) and "message" in entry:
+        return {"message": str(entry["message"])}
+    return {"message": str(entry)}
+
+
+def _with_files(
+    results: JsonObject | None, log_id: str
+) -> tuple[JsonObject | None, tuple[str, ...]]:
+    """Results naming the gridfs file of their ephemerides, when they have any."""
+    if not isinstance(results, dict) or not _has_table(results):
+        return results, ()
+    filename = f"ephemerides-{log_id}"
+    return {**results, EPHEMERIDES_FILE: filename}, (filename,)
+
+
+def _has_table(results: JsonObject) -> bool:
+    rows = results.get("ephemerides")
+    return isinstance(rows, list) and bool(rows) and isinstance(results.get("fieldIndexes"), dict)
+
+
+# -- gridfs files ---------------------------------------------------------------
+
+#: Rows per chunk of a streamed CSV file.
+CSV_CHUNK_ROWS = 2000
+
+
+def table_columns(results: JsonObject) -> list[str]:
+    """Column names of the ephemerides, each at its index (unnamed gaps stay empty)."""
+    indexes: dict[str, int] = results["fieldIndexes"]
+    width = max(indexes.values(), default=-1) + 1
+    columns = [""] * width
+    for name, index in indexes.items():
+        columns[index] = name
+    return columns
+
+
+def ephemerides_csv(results: JsonObject) -> list[bytes]:
+    """The ephemerides as CSV (a header row of column names, then one line per row),
+    in chunks ready to stream."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table_columns(results))
+    chunks: list[bytes] = []
+    for count, row in enumerate(results["ephemerides"], start=1):
+        writer.writerow(row)
+        if count % CSV_CHUNK_ROWS == 0:
+            chunks.append(buffer.getvalue().encode())
+            buffer.seek(0)
+            buffer.truncate()
+    chunks.append(buffer.getvalue().encode())
+    return chunks
+
+
+def ephemerides_json(results: JsonObject) -> JsonObject:
+    """The ephemerides file as JSON: its column indexes and its rows."""
+    return {"fieldIndexes": results["fieldIndexes"], "ephemerides": results["ephemerides"]}
+
+
+def ephemerides_records(results: JsonObject) -> list[JsonObject]:
+    """The CSV file as JSON: one object per row, column name to value."""
+    named = [(index, name) for index, name in enumerate(table_columns(results)) if name]
+    return [
+        {name: row[index] for index, name in named if index < len(row)}
+        for row in results["ephemerides"]
+    ]

@@ -1,0 +1,72 @@
+"""The fake server's settings, shared by the CLI, the embedded server and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fake_server.faults import FaultRule
+from fake_server.oidc import Account
+
+DEFAULT_REALM = "spacestudio-users"
+DEFAULT_CLIENT_ID = "spacestudio-scripting"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEMO_EMAIL = "demo@spacestudio.test"
+DEMO_PASSWORD = "spacestudio-demo"
+
+
+def demo_account() -> Account:
+    """The account a server started without ``--user`` offers."""
+    return Account(DEMO_EMAIL, DEMO_PASSWORD)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a client may send; beyond them it gets a 4xx, never a crash."""
+
+    #: Largest request body accepted (413 beyond).
+    max_body_bytes: int = 16 * 1024 * 1024
+    #: Deepest nesting of JSON arrays and objects accepted (400 beyond).
+    max_json_depth: int = 64
+    #: Longest object name accepted, in characters (400 beyond).
+    max_name_length: int = 256
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything that shapes one fake server.
+
+    ``compute_seconds`` is how long a computation reports progress before it reports
+    finished (0: finished at once).  ``state_path`` keeps objects and computation logs
+    in that SQLite file instead of memory; ``keys_path`` keeps the signing keys in a PEM
+    file so tokens stay valid across restarts.
+    """
+
+    accounts: tuple[Account, ...] = field(default_factory=lambda: (demo_account(),))
+    client_ids: tuple[str, ...] = (DEFAULT_CLIENT_ID,)
+    realm: str = DEFAULT_REALM
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    token_lifetime: int = 300
+    refresh_lifetime: int = 1800
+    compute_seconds: float = 1.5
+    state_path: str | None = None
+    keys_path: str | None = None
+    faults: tuple[FaultRule, ...] = ()
+    journal_size: int = 1000
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if not self.accounts:
+            raise ValueError("the server needs at least one account")
+        emails = [account.email.lower() for account in self.accounts]
+        if len(set(emails)) != len(emails):
+            raise ValueError("two accounts share an e-mail address; each needs its own")
+        if not self.client_ids:
+            raise ValueError("the server needs at least one client id")
+        if self.compute_seconds < 0:
+            raise ValueError("compute_seconds cannot be negative")
+        if self.token_lifetime < 1 or self.refresh_lifetime < 1:
+            raise ValueError("token lifetimes must be at least one second")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port {self.port} is outside 0..65535")

@@ -1,0 +1,335 @@
+"""Fault injection: make chosen requests slow, fail with a status, or lose their connection.
+
+A :class:`FaultRule` names the requests it applies to (a glob or regular expression on
+the path, optionally some methods), how often it fires (``share`` of the matching
+calls, deterministic) and what it does (``latency``, ``status`` or ``drop``).  Rules
+come from ``--fault`` flags (:func:`parse_fault_spec`) or from ``/__admin/faults``
+(:meth:`FaultRule.from_json`); :class:`FaultInjector` holds them and decides, per
+request, which ones fire.
+
+``share`` is applied by error diffusion rather than by chance: each matching call adds
+``share`` to a running total and the rule fires whenever the total reaches the next
+whole number.  A rule with ``share=0.5`` therefore fires on the 2nd, 4th, 6th …
+matching call, and ``share=1`` on every one, so tests can predict exactly which calls
+fail.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FaultKind = Literal["latency", "status", "drop"]
+FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
+_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+#: Longest latency a rule may ask for; longer ones are surely typing mistakes.
+MAX_LATENCY_SECONDS = 600.0
+
+
+class FaultSpecError(ValueError):
+    """A fault rule that cannot be understood; the message says what to change."""
+
+
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised by the application to close a connection without answering.
+
+    Werkzeug's server treats a :class:`ConnectionError` from the application as a
+    dropped connection and writes nothing back; the in-process mount turns it into
+    ``requests.ConnectionError``.
+    """
+
+
+@dataclass
+class FaultRule:
+    """One fault: which requests it matches, how often it fires, what it does."""
+
+    pattern: str
+    kind: FaultKind
+    regex: bool = False
+    methods: frozenset[str] = frozenset()  # empty: every method
+    share: float = 1.0
+    times: int | None = None  # fire at most this many times, then stay inert
+    seconds: float = 0.0  # latency
+    status: int = 503
+    retry_after: str | None = None
+    body: dict[str, Any] | None = None
+    id: int = 0
+    fired: int = 0
+    _credit: float = field(default=0.0, repr=False)
+    _compiled: re.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise FaultSpecError(
+                f"unknown fault kind {self.kind!r}; use one of {', '.join(FAULT_KINDS)}"
+            )
+        if not self.pattern:
+            raise FaultSpecError("a fault needs a path pattern, e.g. '/exoops/*'")
+        try:
+            source = self.pattern if self.regex else fnmatch.translate(self.pattern)
+            self._compiled = re.compile(source)
+        except re.error as exc:
+            raise FaultSpecError(f"bad regular expression {self.pattern!r}: {exc}") from None
+        if not 0.0 <= self.share <= 1.0:
+            raise FaultSpecError(f"share must be between 0 and 1, got {self.share}")
+        if self.times is not None and self.times < 1:
+            raise FaultSpecError(f"times must be a positive count, got {self.times}")
+        if not 0.0 <= self.seconds <= MAX_LATENCY_SECONDS:
+            raise FaultSpecError(
+                f"latency must be between 0 and {MAX_LATENCY_SECONDS:g} seconds, got {self.seconds}"
+            )
+        if self.kind == "status" and not 400 <= self.status <= 599:
+            raise FaultSpecError(f"a status fault needs a 4xx or 5xx code, got {self.status}")
+        unknown = self.methods - _HTTP_METHODS
+        if unknown:
+            raise FaultSpecError(f"unknown HTTP method(s): {', '.join(sorted(unknown))}")
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this rule concerns a request (not whether it fires)."""
+        if self.methods and method.upper() not in self.methods:
+            return False
+        if self.regex:
+            return self._compiled.search(path) is not None
+        return self._compiled.match(path) is not None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.fired >= self.times
+
+    def _should_fire(self) -> bool:
+        if self.exhausted:
+            return False
+        self._credit += self.share
+        # The small tolerance keeps shares such as 0.1 exact despite float rounding.
+        if self._credit >= 1.0 - 1e-9:
+            self._credit -= 1.0
+            self.fired += 1
+            return True
+        return False
+
+    def to_json(self) -> dict[str, Any]:
+        """The rule as ``GET /__admin/faults`` lists it."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "pattern": self.pattern,
+            "patternType": "regex" if self.regex else "glob",
+            "methods": sorted(self.methods),
+            "kind": self.kind,
+            "share": self.share,
+            "times": self.times,
+            "fired": self.fired,
+        }
+        if self.kind == "latency":
+            data["seconds"] = self.seconds
+        if self.kind == "status":
+            data["status"] = self.status
+            data["retryAfter"] = self.retry_after
+            data["body"] = self.body
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FaultRule:
+        """A rule from the JSON body of ``POST /__admin/faults``."""
+        allowed = {
+            "pattern",
+            "patternType",
+            "methods",
+            "kind",
+            "share",
+            "times",
+            "seconds",
+            "status",
+            "retryAfter",
+            "body",
+        }
+        unknown = set(data) - allowed
+        if unknown:
+            raise FaultSpecError(
+                f"unknown field(s) {', '.join(sorted(unknown))}; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
+        pattern = _typed(data, "pattern", str, required=True)
+        pattern_type = _typed(data, "patternType", str) or "glob"
+        if pattern_type not in ("glob", "regex"):
+            raise FaultSpecError("patternType must be 'glob' or 'regex'")
+        methods = data.get("methods") or []
+        if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
+            raise FaultSpecError('methods must be a list of strings, e.g. ["GET", "POST"]')
+        kind = _typed(data, "kind", str, required=True)
+        body = data.get("body")
+        if body is not None and not isinstance(body, dict):
+            raise FaultSpecError("body must be a JSON object")
+        retry_after = data.get("retryAfter")
+        if retry_after is not None and not isinstance(retry_after, (str, int, float)):
+            raise FaultSpecError("retryAfter must be a number of seconds or an HTTP date")
+        share = _typed(data, "share", (int, float))
+        seconds = _typed(data, "seconds", (int, float))
+        status = _typed(data, "status", int)
+        return cls(
+            pattern=pattern,
+            kind=kind,  # checked in __post_init__
+            regex=pattern_type == "regex",
+            methods=frozenset(m.upper() for m in methods),
+            share=1.0 if share is None else float(share),
+            times=_typed(data, "times", int),
+            seconds=0.0 if seconds is None else float(seconds),
+            status=503 if status is None else status,
+            retry_after=None if retry_after is None else _retry_after_text(retry_after),
+            body=body,
+        )
+
+
+def _retry_after_text(value: str | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _typed(data: Mapping[str, Any], key: str, kind: Any, *, required: bool = False) -> Any:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise FaultSpecError(f"a fault rule needs {key!r}")
+        return None
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise FaultSpecError(f"{key!r} has the wrong type: {value!r}")
+    return value
+
+
+def parse_fault_spec(spec: str) -> FaultRule:
+    """A rule from a ``--fault`` flag: ``PATTERN:KIND[=VALUE]:OPTION=VALUE…``.
+
+    Examples::
+
+        /exoops/*:status=503:share=0.5:retry-after=1
+        */token:latency=2:times=3
+        re:^/exoops/users/[^/]+/simulationrequests$:drop:methods=POST
+
+    The pattern is everything before the first ``:``-separated option, so regular
+    expressions (prefixed ``re:``) may themselves contain colons.
+    """
+    parts = spec.split(":")
+    options: list[str] = []
+    while len(parts) > 1 and _looks_like_option(parts[-1]):
+        options.insert(0, parts.pop())
+    pattern = ":".join(parts)
+    regex = pattern.startswith("re:")
+    if regex:
+        pattern = pattern[3:]
+    if not options:
+        raise FaultSpecError(
+            f"fault {spec!r} says nothing to do; add status=CODE, latency=SECONDS or drop"
+        )
+    fields: dict[str, Any] = {"pattern": pattern, "regex": regex}
+    kinds: list[str] = []
+    for option in options:
+        key, _, value = option.partition("=")
+        try:
+            if key == "status":
+                kinds.append("status")
+                fields["status"] = int(value)
+            elif key == "latency":
+                kinds.append("latency")
+                fields["seconds"] = float(value)
+            elif key == "drop":
+                kinds.append("drop")
+            elif key == "share":
+                fields["share"] = float(value)
+            elif key == "times":
+                fields["times"] = int(value)
+            elif key == "retry-after":
+                fields["retry_after"] = value
+            elif key == "methods":
+                fields["methods"] = frozenset(m.strip().upper() for m in value.split(",") if m)
+            elif key == "message":
+                fields["body"] = {"message": value}
+        except ValueError:
+            raise FaultSpecError(f"fault {spec!r}: {key}={value!r} is not a number") from None
+    if len(kinds) != 1:
+        raise FaultSpecError(
+            f"fault {spec!r} needs exactly one of status=CODE, latency=SECONDS, drop"
+        )
+    return FaultRule(kind=kinds[0], **fields)  # type: ignore[arg-type]
+
+
+_OPTION_KEYS = ("status", "latency", "drop", "share", "times", "retry-after", "methods", "message")
+
+
+def _looks_like_option(part: str) -> bool:
+    key = part.partition("=")[0]
+    return key in _OPTION_KEYS and (key == "drop" or "=" in part)
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """What the faults that fired ask of one request."""
+
+    delay: float = 0.0
+    status_rule: FaultRule | None = None
+    drop: bool = False
+
+    @property
+    def names(self) -> str | None:
+        """A short label for the journal, or None when nothing fired."""
+        labels = []
+        if self.delay:
+            labels.append(f"latency={self.delay:g}")
+        if self.drop:
+            labels.append("drop")
+        elif self.status_rule is not None:
+            labels.append(f"status={self.status_rule.status}")
+        return ",".join(labels) or None
+
+
+class FaultInjector:
+    """The active fault rules; thread-safe."""
+
+    def __init__(self, rules: Sequence[FaultRule] = ()) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[FaultRule] = []
+        self._ids = itertools.count(1)
+        for rule in rules:
+            self.add(rule)
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        with self._lock:
+            rule.id = next(self._ids)
+            self._rules.append(rule)
+        return rule
+
+    def remove(self, rule_id: int) -> bool:
+        with self._lock:
+            kept = [rule for rule in self._rules if rule.id != rule_id]
+            removed = len(kept) != len(self._rules)
+            self._rules = kept
+        return removed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules = []
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return list(self._rules)
+
+    def plan(self, method: str, path: str) -> FaultPlan:
+        """Decide which faults fire for this request (counts it against every match)."""
+        delay = 0.0
+        status_rule: FaultRule | None = None
+        drop = False
+        with self._lock:
+            for rule in self._rules:
+                if not rule.matches(method, path) or not rule._should_fire():
+                    continue
+                if rule.kind == "latency":
+                    delay += rule.seconds
+                elif rule.kind == "drop":
+                    drop = True
+                elif status_rule is None:
+                    status_rule = rule
+        return FaultPlan(delay=delay, status_rule=status_rule, drop=drop)

@@ -1,0 +1,153 @@
+"""The store's behaviour, the same on both backends, and SQLite's durability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fake_server.store import (
+    ComputationLog,
+    DeleteObject,
+    InsertObject,
+    NameTaken,
+    ObjectNotFound,
+    ReplaceObject,
+    SaveLog,
+    SetField,
+    SQLiteStore,
+    StateFileError,
+    Store,
+    StoreError,
+)
+
+USER = "user-1"
+
+
+def obj(obj_id: str, name: str, **fields: object) -> dict[str, object]:
+    return {"id": obj_id, "name": name, "displayedName": name, **fields}
+
+
+def log(log_id: str, files: tuple[str, ...] = ()) -> ComputationLog:
+    return ComputationLog(
+        id=log_id,
+        user_id=USER,
+        segment="simulationrequests",
+        mission_id="m1",
+        mission_name="M",
+        kind="compute",
+        started_at=1000.0,
+        duration=1.5,
+        results={"ephemerides": [[0.0, 1.0]], "fieldIndexes": {"t": 0, "x": 1}},
+        errors=[{"message": "careful"}],
+        paused=True,
+        files=files,
+    )
+
+
+def test_objects_are_listed_in_creation_order(store: Store) -> None:
+    for index in range(5):
+        store.apply(USER, [InsertObject("orbits", obj(f"id{index}", f"name{index}"))])
+    assert [o["id"] for o in store.list_objects(USER, "orbits")] == [f"id{i}" for i in range(5)]
+    store.apply(USER, [ReplaceObject("orbits", obj("id1", "renamed"))])
+    assert [o["name"] for o in store.list_objects(USER, "orbits")][:3] == [
+        "name0",
+        "renamed",
+        "name2",
+    ]
+
+
+def test_reads_are_copies(store: Store) -> None:
+    store.apply(USER, [InsertObject("orbits", obj("a", "A", nested={"x": 1}))])
+    read = store.get_object(USER, "orbits", "a")
+    assert read is not None
+    read["nested"]["x"] = 99
+    assert store.get_object(USER, "orbits", "a") == obj("a", "A", nested={"x": 1})
+
+
+def test_names_are_unique_per_user_and_collection(store: Store) -> None:
+    store.apply(USER, [InsertObject("orbits", obj("a", "A"))])
+    with pytest.raises(NameTaken):
+        store.apply(USER, [InsertObject("orbits", obj("b", "A"))])
+    store.apply(USER, [InsertObject("spacecrafts", obj("b", "A"))])
+    store.apply("user-2", [InsertObject("orbits", obj("c", "A"))])
+    store.apply(USER, [InsertObject("orbits", obj("d", "D"))])
+    with pytest.raises(NameTaken):
+        store.apply(USER, [ReplaceObject("orbits", obj("d", "A"))])
+    assert store.find_by_name(USER, "orbits", "A") == obj("a", "A")
+    assert store.find_by_name(USER, "orbits", "Z") is None
+
+
+def test_a_failing_change_writes_nothing(store: Store) -> None:
+    store.apply(USER, [InsertObject("orbits", obj("a", "A"))])
+    with pytest.raises(NameTaken):
+        store.apply(
+            USER,
+            [
+                InsertObject("spacecrafts", obj("s", "S")),
+                SaveLog(log("L1", ("file-1",))),
+                SetField("orbits", "a", "computationLogId", "L1"),
+                InsertObject("orbits", obj("b", "A")),
+            ],
+        )
+    assert store.list_objects(USER, "spacecrafts") == []
+    assert store.get_log(USER, "L1") is None
+    assert store.find_file(USER, "file-1") is None
+    assert store.get_object(USER, "orbits", "a") == obj("a", "A")
+    with pytest.raises(ObjectNotFound):
+        store.apply(USER, [DeleteObject("orbits", "a"), DeleteObject("orbits", "zz")])
+    assert store.get_object(USER, "orbits", "a") is not None
+    with pytest.raises(StoreError):
+        store.apply(USER, [InsertObject("orbits", obj("a", "other name"))])
+
+
+def test_set_field_keeps_the_rest(store: Store) -> None:
+    store.apply(USER, [InsertObject("missions", obj("m", "M", duration=5))])
+    store.apply(USER, [SetField("missions", "m", "computationLogId", "L")])
+    assert store.get_object(USER, "missions", "m") == obj(
+        "m", "M", duration=5, computationLogId="L"
+    )
+    with pytest.raises(ObjectNotFound):
+        store.apply(USER, [SetField("missions", "nope", "x", 1)])
+
+
+def test_delete_and_unknown_ids(store: Store) -> None:
+    store.apply(USER, [InsertObject("orbits", obj("a", "A"))])
+    store.apply(USER, [DeleteObject("orbits", "a")])
+    assert store.get_object(USER, "orbits", "a") is None
+    with pytest.raises(ObjectNotFound):
+        store.apply(USER, [DeleteObject("orbits", "a")])
+    with pytest.raises(ObjectNotFound):
+        store.apply(USER, [ReplaceObject("orbits", obj("a", "A"))])
+    # A deleted name is free again.
+    store.apply(USER, [InsertObject("orbits", obj("b", "A"))])
+
+
+def test_logs_and_files_round_trip_per_user(store: Store) -> None:
+    saved = log("L1", ("file-1",))
+    store.apply(USER, [SaveLog(saved)])
+    assert store.get_log(USER, "L1") == saved
+    assert store.find_file(USER, "file-1") == saved
+    assert store.get_log("user-2", "L1") is None
+    assert store.find_file("user-2", "file-1") is None
+
+
+def test_sqlite_state_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    first = SQLiteStore(path)
+    first.apply(USER, [InsertObject("orbits", obj("a", "A")), SaveLog(log("L1", ("f",)))])
+    first.close()
+    second = SQLiteStore(path)
+    assert second.get_object(USER, "orbits", "a") == obj("a", "A")
+    assert second.find_file(USER, "f") == log("L1", ("f",))
+    journal_mode = second._db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert journal_mode == "wal"
+    second.close()
+
+
+def test_a_file_that_is_not_a_state_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StateFileError, match="not a fake server state file"):
+        SQLiteStore(path)
+    assert path.read_text().startswith("these are my notes")
