@@ -1,0 +1,35 @@
+"""Physical constants of the analytic models (SI units, angles in rad).
+
+Earth values are those of WGS-84 / EGM-96 as tabulated by Vallado, *Fundamentals of
+Astrodynamics and Applications*, 4th ed., table D-1.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Earth gravitational parameter (m^3/s^2).
+MU_EARTH = 3.986004418e14
+#: Earth equatorial radius (m).
+EARTH_RADIUS = 6378137.0
+#: Second zonal harmonic of the Earth potential (unnormalised).
+J2 = 1.08262668e-3
+#: Earth rotation rate (rad/s).
+EARTH_ROTATION_RATE = 7.292115e-5
+#: Standard gravity, used with the specific impulse (m/s^2).
+G0 = 9.80665
+#: Mean motion of the Sun around the Earth: one tropical year (rad/s); the node drift a
+#: sun-synchronous orbit must match (0.9856 deg/day).
+SUN_MEAN_MOTION = 2.0 * math.pi / (365.2421897 * 86400.0)
+#: Solar flux at 1 AU (W/m^2).
+SOLAR_CONSTANT = 1361.0
+#: Astronomical unit (m).
+ASTRONOMICAL_UNIT = 1.495978707e11
+#: Seconds in a day.
+DAY = 86400.0
+#: Lowest altitude a mission may aim for: below it the orbit decays within hours.
+MIN_ALTITUDE = 150e3
+#: Highest altitude the near-Earth models accept (beyond GEO the J2 / drag models mean little).
+MAX_ALTITUDE = 100_000e3
+#: The largest ephemerides table a run may produce (rows); more is refused, never computed.
+MAX_EPHEMERIS_ROWS = 500_000
