@@ -1,0 +1,53 @@
+"""Cassettes: record a spacestudio session once, replay it offline, with no secret in it.
+
+Built on vcrpy, which records at the connection level. The data flows as in vcrpy:
+request → :mod:`~spacestudio.cassettes.scrubbing` (secrets out, ids numbered) →
+:mod:`~spacestudio.cassettes.matching` → cassette → :mod:`~spacestudio.cassettes.storage`
+(file format, body files, atomic writes, leak check). :mod:`~spacestudio.cassettes.explain`
+says why a replay cannot go on.
+
+    from spacestudio.cassettes import use_cassette
+
+    with use_cassette("cassettes/transfer.yaml", record=True):   # against the backend
+        run_my_study()
+    with use_cassette("cassettes/transfer.yaml"):                # offline, no waiting
+        run_my_study()
+"""
+
+from spacestudio.cassettes.errors import (
+    CassetteError,
+    CassetteFormatError,
+    CassetteMismatchError,
+    NetworkBlockedError,
+    SecretLeakError,
+)
+from spacestudio.cassettes.network import network_blocked
+from spacestudio.cassettes.scrubbing import Scrubber
+from spacestudio.cassettes.session import (
+    RECORD_MODES,
+    REPLAY_SETTINGS,
+    CassetteSession,
+    RecordMode,
+    cassette_exists,
+    scrubber_from_environment,
+    touches_backend,
+    use_cassette,
+)
+
+__all__ = [
+    "RECORD_MODES",
+    "REPLAY_SETTINGS",
+    "CassetteError",
+    "CassetteFormatError",
+    "CassetteMismatchError",
+    "CassetteSession",
+    "NetworkBlockedError",
+    "RecordMode",
+    "Scrubber",
+    "SecretLeakError",
+    "cassette_exists",
+    "network_blocked",
+    "scrubber_from_environment",
+    "touches_backend",
+    "use_cassette",
+]

@@ -1,0 +1,205 @@
+"""Matching: which recorded request answers the request being sent.
+
+Both sides are scrubbed first (the recorded one when it was recorded, the sent one by
+the same :class:`~spacestudio.cassettes.scrubbing.Scrubber`), then compared on
+method, path, query and body; scheme, host and port are ignored, so a cassette recorded
+against one URL replays against any. JSON bodies are compared as JSON, form bodies
+field by field without their credentials. Each matcher raises ``AssertionError`` with
+the differences, as vcrpy expects, so a refused request can say exactly what differs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from vcr.util import read_body
+
+from spacestudio.cassettes.scrubbing import is_form_content, is_json_content
+
+#: Form and query fields left out of comparisons: they hold credentials, which differ
+#: between the recording and any replay and are placeholders in the cassette anyway.
+IGNORED_FIELDS = frozenset({"password", "username", "client_secret", "refresh_token"})
+#: How many differences one mismatch lists.
+MAX_LISTED_DIFFERENCES = 8
+#: Longest value quoted in a difference.
+MAX_QUOTED_VALUE = 80
+
+Matcher = Callable[[Any, Any], None]
+
+
+def _quote(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, bytes) else repr(value)
+    if len(text) > MAX_QUOTED_VALUE:
+        text = text[: MAX_QUOTED_VALUE - 1] + "…"
+    return text
+
+
+def _content_type(request: Any) -> str | None:
+    for key in request.headers:
+        if key.lower() == "content-type":
+            value = request.headers[key]
+            return str(value[0] if isinstance(value, list | tuple) else value)
+    return None
+
+
+def body_bytes(request: Any) -> bytes:
+    """The request's body as bytes (empty when it has none)."""
+    body = read_body(request)
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return bytes(body)
+
+
+#: Bodies up to this size keep their parsed JSON between comparisons.
+_CACHED_BODY_BYTES = 256 * 1024
+
+
+def _parse_json(body: bytes) -> tuple[bool, Any]:
+    try:
+        return True, json.loads(body)
+    except ValueError:
+        return False, None
+
+
+# Cached: the same recorded body is compared with every request sent during a replay.
+_parse_json_cached = lru_cache(maxsize=128)(_parse_json)
+
+
+def _parsed_json(body: bytes) -> tuple[bool, Any]:
+    return _parse_json_cached(body) if len(body) <= _CACHED_BODY_BYTES else _parse_json(body)
+
+
+def json_path(path: str, key: str | int) -> str:
+    """``path`` extended by one key or index, in JSONPath notation (``$.a[2]["b c"]``)."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if key.isidentifier():
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def json_differences(recorded: Any, sent: Any, path: str = "$") -> Iterator[str]:
+    """Every place where two JSON values differ, as ``path: recorded X, sent Y`` lines."""
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        for key in recorded:
+            if key not in sent:
+                yield f"{json_path(path, key)}: only in the recorded body"
+            else:
+                yield from json_differences(recorded[key], sent[key], json_path(path, key))
+        for key in sent:
+            if key not in recorded:
+                yield f"{json_path(path, key)}: only in the sent body ({_quote(sent[key])})"
+        return
+    if isinstance(recorded, list) and isinstance(sent, list):
+        for index, (old, new) in enumerate(zip(recorded, sent, strict=False)):
+            yield from json_differences(old, new, json_path(path, index))
+        if len(recorded) != len(sent):
+            yield f"{path}: {len(recorded)} items recorded, {len(sent)} sent"
+        return
+    same_type = isinstance(recorded, bool) == isinstance(sent, bool)
+    if recorded != sent or not same_type:
+        yield f"{path}: recorded {_quote(recorded)}, sent {_quote(sent)}"
+
+
+def _fields(body: bytes) -> list[tuple[str, str]]:
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return sorted((name, value) for name, value in pairs if name not in IGNORED_FIELDS)
+
+
+def _field_differences(recorded: list[tuple[str, str]], sent: list[tuple[str, str]]) -> list[str]:
+    recorded_by_name: dict[str, list[str]] = {}
+    sent_by_name: dict[str, list[str]] = {}
+    for name, value in recorded:
+        recorded_by_name.setdefault(name, []).append(value)
+    for name, value in sent:
+        sent_by_name.setdefault(name, []).append(value)
+    lines = []
+    for name in sorted(recorded_by_name.keys() | sent_by_name.keys()):
+        old, new = recorded_by_name.get(name), sent_by_name.get(name)
+        if old == new:
+            continue
+        if old is None:
+            lines.append(f"field {name}: only in the sent body")
+        elif new is None:
+            lines.append(f"field {name}: only in the recorded body")
+        else:
+            shown_old = old[0] if len(old) == 1 else old
+            shown_new = new[0] if len(new) == 1 else new
+            lines.append(f"field {name}: recorded {_quote(shown_old)}, sent {_quote(shown_new)}")
+    return lines
+
+
+def _text_difference(recorded: bytes, sent: bytes) -> str:
+    shorter = min(len(recorded), len(sent))
+    index = next(
+        (position for position in range(shorter) if recorded[position] != sent[position]),
+        shorter,
+    )
+    start = max(index - 20, 0)
+    return (
+        f"bodies differ from byte {index} ({len(recorded)} bytes recorded, {len(sent)} sent): "
+        f"recorded {_quote(recorded[start : index + 40])}, sent {_quote(sent[start : index + 40])}"
+    )
+
+
+def body_differences(recorded: Any, sent: Any) -> list[str]:
+    """What differs between two requests' bodies (empty when they match)."""
+    old, new = body_bytes(recorded), body_bytes(sent)
+    if old == new:
+        return []
+    content_type = _content_type(sent) or _content_type(recorded)
+    if is_form_content(content_type):
+        return _field_differences(_fields(old), _fields(new))
+    if not old or not new:
+        return [f"only the {'recorded' if old else 'sent'} request has a body"]
+    old_ok, old_json = _parsed_json(old)
+    new_ok, new_json = _parsed_json(new)
+    if old_ok and new_ok:
+        return list(json_differences(old_json, new_json))
+    if is_json_content(content_type) and old_ok != new_ok:
+        return ["the " + ("sent" if old_ok else "recorded") + " body is not valid JSON"]
+    return [_text_difference(old, new)]
+
+
+def _fail(lines: list[str]) -> None:
+    if lines:
+        shown = lines[:MAX_LISTED_DIFFERENCES]
+        if len(lines) > len(shown):
+            shown.append(f"… and {len(lines) - len(shown)} more differences")
+        raise AssertionError("\n".join(shown))
+
+
+# vcrpy passes (sent request, recorded request); the matchers' names are the field names
+# a refused request's explanation shows.
+
+
+def method(sent: Any, recorded: Any) -> None:
+    if sent.method.upper() != recorded.method.upper():
+        raise AssertionError(f"recorded {recorded.method}, sent {sent.method}")
+
+
+def path(sent: Any, recorded: Any) -> None:
+    old, new = unquote(recorded.path or "/"), unquote(sent.path or "/")
+    if old != new:
+        raise AssertionError(f"recorded {old}, sent {new}")
+
+
+def query(sent: Any, recorded: Any) -> None:
+    old = [(k, v) for k, v in recorded.query if k not in IGNORED_FIELDS]
+    new = [(k, v) for k, v in sent.query if k not in IGNORED_FIELDS]
+    if old != new:
+        _fail(_field_differences(old, new) or [f"recorded {old}, sent {new}"])
+
+
+def body(sent: Any, recorded: Any) -> None:
+    _fail(body_differences(recorded, sent))
+
+
+#: The matchers of every spacestudio cassette, in the order differences are reported.
+MATCHERS: tuple[Matcher, ...] = (method, path, query, body)

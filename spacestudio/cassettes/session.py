@@ -1,0 +1,270 @@
+"""One cassette in use: recording or replaying what the code inside sends.
+
+:func:`use_cassette` wires vcrpy together the spacestudio way: the scrubber as its
+``before_record`` hooks, the spacestudio matchers, the cassette file format with its
+leak check, strict ordered playback (identical status polls replay in recorded order),
+and, while replaying, no network and no waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.patch import CassettePatcherBuilder
+from vcr.record_mode import RecordMode as VcrRecordMode
+
+from spacestudio import pacing, settings
+from spacestudio.cassettes.errors import CassetteMismatchError
+from spacestudio.cassettes.explain import explain_missing_cassette, explain_unmatched_request
+from spacestudio.cassettes.matching import MATCHERS
+from spacestudio.cassettes.network import network_blocked
+from spacestudio.cassettes.scrubbing import (
+    PLACEHOLDER_API_ORIGIN,
+    PLACEHOLDER_AUTH_ORIGIN,
+    PLACEHOLDER_CLIENT_ID,
+    PLACEHOLDER_EMAIL,
+    PLACEHOLDER_PASSWORD,
+    Scrubber,
+)
+from spacestudio.cassettes.storage import CassettePersister
+
+logger = logging.getLogger("spacestudio.cassettes")
+
+#: pytest-recording's record modes: ``none`` replays only; ``once`` records a missing
+#: cassette and replays an existing one; ``new_episodes`` replays what the cassette holds
+#: and records the rest into it; ``all`` records every request, keeping recorded ones
+#: that were not sent again; ``rewrite`` records the session afresh, replacing the file.
+RecordMode = Literal["once", "new_episodes", "none", "all", "rewrite"]
+RECORD_MODES: tuple[str, ...] = get_args(RecordMode)
+
+_VCR_MODES = {
+    "once": VcrRecordMode.ONCE,
+    "new_episodes": VcrRecordMode.NEW_EPISODES,
+    "none": VcrRecordMode.NONE,
+    "all": VcrRecordMode.ALL,
+    "rewrite": VcrRecordMode.ALL,
+}
+
+
+def check_record_mode(mode: str) -> RecordMode:
+    """``mode`` as a :data:`RecordMode`; a clear error for anything else."""
+    if mode not in RECORD_MODES:
+        raise ValueError(f"unknown record mode {mode!r}; use one of {', '.join(RECORD_MODES)}")
+    return cast(RecordMode, mode)
+
+
+def cassette_exists(path: Path | str) -> bool:
+    """Whether ``path`` holds a cassette (an empty file counts as none)."""
+    path = Path(path)
+    return path.is_file() and path.stat().st_size > 0 and bool(path.read_bytes().strip())
+
+
+def touches_backend(mode: RecordMode, path: Path | str) -> bool:
+    """Whether a session in ``mode`` may send requests to a real backend."""
+    return mode != "none" and not (mode == "once" and cassette_exists(path))
+
+
+#: Settings that let a script connect while its cassette replays (nothing checks them).
+REPLAY_SETTINGS: dict[str, str] = {
+    "LOG_BASE_URL": PLACEHOLDER_API_ORIGIN,
+    "SPACESTUDIO_AUTH_URL": PLACEHOLDER_AUTH_ORIGIN,
+    "LOG_MAIL": PLACEHOLDER_EMAIL,
+    "LOG_PASSWORD": PLACEHOLDER_PASSWORD,
+    "CLIENT_ID": PLACEHOLDER_CLIENT_ID,
+}
+
+
+def scrubber_from_environment() -> Scrubber:
+    """A scrubber told the settings of the environment (``LOG_*``, ``CLIENT_ID`` …)."""
+    return Scrubber(
+        api_url=settings.base_url(),
+        auth_url=settings.auth_url(),
+        mail=os.environ.get("LOG_MAIL"),
+        password=os.environ.get("LOG_PASSWORD"),
+        client_id=settings.client_id(),
+    )
+
+
+class SpacestudioCassette(Cassette):  # type: ignore[misc]
+    """vcrpy's cassette, noting each request it had to refuse with an explanation."""
+
+    cassette_path: Path = Path()
+    record_hint: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals: list[str] = []
+
+    def find_requests_with_most_matches(self, request: Any) -> Any:
+        # vcrpy calls this while building the error of a refused request: the one place
+        # that sees every refusal, even when the code being replayed swallows the error.
+        sent = self._before_record_request(request)
+        recorded = [
+            (recorded_request, self.play_counts[index] > 0)
+            for index, (recorded_request, _) in enumerate(self.data)
+        ]
+        self.refusals.append(
+            explain_unmatched_request(self.cassette_path, sent, recorded, self.record_hint)
+        )
+        return super().find_requests_with_most_matches(request)
+
+
+class CassetteSession:
+    """A cassette in use (what :func:`use_cassette` yields)."""
+
+    def __init__(
+        self, path: Path, mode: RecordMode, cassette: SpacestudioCassette, scrubber: Scrubber
+    ) -> None:
+        self.path = path
+        self.mode = mode
+        self.cassette = cassette
+        self.scrubber = scrubber
+        #: Whether this session only replays (no backend, no network, no waiting).
+        self.replaying = not touches_backend(mode, path)
+        #: Whether a refusal was already raised (so it is raised once).
+        self.reported = False
+        self.discarded = False
+
+    def discard(self) -> None:
+        """Do not save what was recorded (the previous cassette stays as it was)."""
+        self.discarded = True
+
+    def raise_refusal(self, error: BaseException | None = None) -> None:
+        """Raise the explanation of the first request the cassette refused, if any.
+
+        ``error`` is the exception the code ended with: replaced when the refusal caused
+        it, chained otherwise. Raises once per session.
+        """
+        refusals = self.cassette.refusals
+        if not refusals or self.reported:
+            return
+        if error is not None and not isinstance(error, Exception):
+            return  # KeyboardInterrupt and the like go on as they are
+        self.reported = True
+        mismatch = CassetteMismatchError(refusals[0], path=self.path)
+        if error is None or caused_by_refusal(error):
+            raise mismatch from None
+        raise mismatch from error
+
+    @property
+    def refusals(self) -> list[str]:
+        """Explanations of the requests the cassette could not answer, in order."""
+        return list(self.cassette.refusals)
+
+    @property
+    def interactions(self) -> int:
+        """How many interactions the cassette holds now."""
+        return len(self.cassette.data)
+
+    @property
+    def played(self) -> int:
+        """How many recorded interactions were replayed."""
+        return int(self.cassette.play_count)
+
+
+def default_record_hint(path: Path) -> str:
+    return f"spacestudio.cassettes.use_cassette({str(path)!r}, record=True)"
+
+
+@contextlib.contextmanager
+def use_cassette(
+    path: str | os.PathLike[str],
+    record: bool = False,
+    *,
+    record_mode: RecordMode | None = None,
+    scrubber: Scrubber | None = None,
+    record_hint: str | None = None,
+) -> Iterator[CassetteSession]:
+    """Replay (default) or record the HTTP traffic of the code inside the block.
+
+    Without ``record``, every request is answered from the cassette at ``path``; a
+    request it does not hold (or a missing cassette) raises
+    :class:`~spacestudio.cassettes.errors.CassetteMismatchError` that shows the request,
+    the closest recorded one and what differs; the network is blocked and the client's
+    waits (status polls, retry backoff) return at once. With ``record=True`` it records
+    afresh what the code sends to the backend the settings name, and saves the cassette,
+    scrubbed, when the block ends without an exception (an interrupted recording leaves
+    the previous cassette as it was). ``record_mode`` picks one of :data:`RECORD_MODES`
+    instead. ``record_hint`` is the command a refusal suggests for recording again.
+    """
+    cassette_path = Path(path)
+    mode: RecordMode = check_record_mode(record_mode or ("rewrite" if record else "none"))
+    hint = record_hint or default_record_hint(cassette_path)
+    if mode == "none" and not cassette_exists(cassette_path):
+        raise CassetteMismatchError(
+            explain_missing_cassette(cassette_path, hint), path=cassette_path
+        )
+    active_scrubber = scrubber or scrubber_from_environment()
+    # Recorded afresh, the old file is neither read nor touched before the new one is
+    # complete (so even a broken old cassette can be recorded over).
+    persister = CassettePersister(active_scrubber.leaks_in, read_existing=mode != "rewrite")
+    cassette = SpacestudioCassette.load(
+        path=str(cassette_path),
+        persister=persister,
+        record_mode=_VCR_MODES[mode],
+        match_on=MATCHERS,
+        before_record_request=active_scrubber.scrub_request,
+        before_record_response=active_scrubber.scrub_response,
+        allow_playback_repeats=False,
+    )
+    cassette.cassette_path = cassette_path
+    cassette.record_hint = hint
+    session = CassetteSession(cassette_path, mode, cassette, active_scrubber)
+    completed = False
+    with contextlib.ExitStack() as stack:
+        if session.replaying:
+            stack.enter_context(network_blocked(f"Replaying cassette {cassette_path}"))
+            stack.enter_context(pacing.instant())
+        for patcher in CassettePatcherBuilder(cassette).build():
+            stack.enter_context(patcher)
+        try:
+            yield session
+            completed = True
+        except BaseException as error:
+            session.raise_refusal(error)
+            raise
+    if completed:
+        session.raise_refusal()
+        if not session.replaying and not session.discarded:
+            save_recording(session)
+
+
+def save_recording(session: CassetteSession) -> None:
+    """Write what ``session`` recorded (nothing when it recorded nothing new)."""
+    cassette = session.cassette
+    if not cassette.dirty:
+        if session.mode == "rewrite":
+            logger.warning(
+                "Nothing was sent while recording %s; the cassette was left as it was",
+                session.path,
+            )
+        return
+    for kind, length in session.scrubber.secrets.too_short:
+        logger.warning(
+            "The %s is only %d characters long: it was replaced where it is carried "
+            "(form fields, headers), but not searched for elsewhere in the recording",
+            kind,
+            length,
+        )
+    # vcrpy's own save (a private method, stable across vcrpy versions): its record mode
+    # decides what is kept; the persister checks and writes it atomically.
+    cassette._save()
+
+
+def caused_by_refusal(error: BaseException) -> bool:
+    """Whether ``error`` is, or was caused by, a request the cassette refused."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, CannotOverwriteExistingCassetteException):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

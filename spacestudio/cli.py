@@ -1,0 +1,206 @@
+"""The ``spacestudio`` command: run a plain script against the fake server or a cassette.
+
+spacestudio run --fake study.py                       # against a fake server
+spacestudio run --cassette study.yaml --record study.py   # record (settings, or --fake)
+spacestudio run --cassette study.yaml study.py        # replay: offline, no settings
+spacestudio --version                                  # which spacestudio is imported
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import runpy
+import shlex
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+#: Exit status of a replay that met a request its cassette does not hold (or that tried
+#: to use the network).
+EXIT_REPLAY_REFUSED = 3
+#: Exit status of a recording that was not saved (it would have held a secret …).
+EXIT_NOT_RECORDED = 4
+
+
+def _version_text() -> str:
+    import spacestudio
+
+    return (
+        f"spacestudio-harness {spacestudio.__version__} "
+        f"(spacestudio imported from {Path(spacestudio.__file__).parent})"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spacestudio",
+        description="Run spacestudio scripts against a fake server, or record and replay "
+        "their HTTP traffic as cassettes.",
+    )
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the version and where the spacestudio package is imported from",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser(
+        "run",
+        help="run a Python script (as __main__) with a fake server or a cassette",
+        description="Run SCRIPT as `python SCRIPT ARGS…` would, with its spacestudio "
+        "settings pointed at a fake server (--fake), or its HTTP traffic replayed from "
+        "(or recorded into) a cassette (--cassette).",
+    )
+    run.add_argument(
+        "--fake",
+        action="store_true",
+        help="start a fake spacestudio server on loopback and point the script's settings "
+        "(LOG_BASE_URL, LOG_MAIL …) at it, overriding .env",
+    )
+    run.add_argument(
+        "--cassette",
+        metavar="PATH",
+        type=Path,
+        help="replay the script's HTTP traffic from this cassette, offline (no settings "
+        "needed); with --record, record it instead",
+    )
+    run.add_argument(
+        "--record",
+        action="store_true",
+        help="record the cassette afresh, against the backend the settings name (or the "
+        "fake server with --fake)",
+    )
+    run.add_argument("script", type=Path, help="the Python script to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    return parser
+
+
+def _load_dotenv() -> None:
+    from dotenv import find_dotenv, load_dotenv
+
+    dotenv_path = find_dotenv(usecwd=True)
+    if dotenv_path:
+        load_dotenv(dotenv_path, override=False)
+
+
+@contextlib.contextmanager
+def _script_argv(script: Path, args: Sequence[str]) -> Iterator[None]:
+    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    sys.argv = [str(script), *args]
+    sys.path.insert(0, str(script.resolve().parent))
+    try:
+        yield
+    finally:
+        sys.argv, sys.path[:] = saved_argv, saved_path
+
+
+def _script_frame(error: BaseException, script: Path) -> str | None:
+    """``file:line`` of the script's deepest frame in ``error`` or the errors behind it."""
+    target = script.resolve()
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = [
+            frame
+            for frame in traceback.extract_tb(current.__traceback__)
+            if Path(frame.filename).resolve() == target
+        ]
+        if frames:
+            return f"{script}:{frames[-1].lineno}"
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _record_command(options: argparse.Namespace) -> str:
+    words = ["spacestudio", "run"]
+    if options.fake:
+        words.append("--fake")
+    words += ["--cassette", str(options.cassette), "--record", str(options.script), *options.args]
+    return shlex.join(words)
+
+
+def _run_script(options: argparse.Namespace) -> int:
+    from spacestudio.cassettes import (
+        CassetteError,
+        CassetteMismatchError,
+        NetworkBlockedError,
+        use_cassette,
+    )
+    from spacestudio.cassettes.session import REPLAY_SETTINGS
+
+    script: Path = options.script
+    if options.record and options.cassette is None:
+        print("spacestudio run: --record needs --cassette PATH to record into", file=sys.stderr)
+        return 2
+    if not script.is_file():
+        print(f"spacestudio run: no script at {script}", file=sys.stderr)
+        return 2
+    _load_dotenv()
+    try:
+        with contextlib.ExitStack() as stack:
+            if options.fake:
+                from fake_server.embedded import FakeServer
+
+                server = stack.enter_context(FakeServer())
+                os.environ.update(server.env())
+            elif options.cassette is not None and not options.record:
+                for key, value in REPLAY_SETTINGS.items():
+                    os.environ.setdefault(key, value)
+            if options.cassette is not None:
+                stack.enter_context(
+                    use_cassette(
+                        options.cassette,
+                        record=options.record,
+                        record_hint=_record_command(options),
+                    )
+                )
+            with _script_argv(script, options.args):
+                runpy.run_path(str(script), run_name="__main__")
+    except CassetteMismatchError as refusal:
+        where = _script_frame(refusal, script)
+        print(
+            f"spacestudio run: the replay of {script} stopped"
+            + (f" at {where}" if where else "")
+            + f".\n{refusal.explanation}",
+            file=sys.stderr,
+        )
+        return EXIT_REPLAY_REFUSED
+    except NetworkBlockedError as blocked:
+        print(f"spacestudio run: {blocked}", file=sys.stderr)
+        return EXIT_REPLAY_REFUSED
+    except CassetteError as failure:
+        print(f"spacestudio run: {failure}", file=sys.stderr)
+        return EXIT_NOT_RECORDED
+    except SystemExit as exit_request:
+        return _exit_status(exit_request)
+    return 0
+
+
+def _exit_status(exit_request: SystemExit) -> int:
+    code = exit_request.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``spacestudio`` console script; returns the exit status."""
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if options.version:
+        print(_version_text())
+        return 0
+    if options.command == "run":
+        return _run_script(options)
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
