@@ -457,6 +457,8 @@ class Scrubber:
         self._origins: dict[str, str] = {}
         self._ids: dict[str, str] = {}
         self._token_counts: dict[str, int] = {}
+        # Placeholder JWT -> its short name ("access token 1"), for request headers.
+        self._token_labels: dict[str, str] = {}
         self._last_request: tuple[Any, Any] | None = None
         if api_url:
             self._add_origin(api_url, PLACEHOLDER_API_ORIGIN)
@@ -606,6 +608,7 @@ class Scrubber:
                 label,
             )
         self.secrets.add(kind, token, placeholder)
+        self._token_labels[placeholder] = label
         return placeholder
 
     def _placeholder_claims(self, claims: dict[str, Any], label: str) -> dict[str, Any]:
@@ -718,7 +721,11 @@ class Scrubber:
         scheme, _, credentials = value.partition(" ")
         credentials = credentials.strip()
         if scheme.lower() == "bearer" and credentials:
-            return f"{scheme} {self.placeholder_token(credentials, 'access token')}"
+            # The token response holds the placeholder JWT the client reads; a request only
+            # names it, which keeps every recorded request short and readable.
+            placeholder = self.placeholder_token(credentials, "access token")
+            label = self._token_labels.get(placeholder)
+            return f"{scheme} <{label}>" if label else f"{scheme} {placeholder}"
         if scheme.lower() == "basic" and credentials:
             try:
                 user, _, password = base64.b64decode(credentials).decode("utf-8").partition(":")
