@@ -20,6 +20,11 @@ def demo_account() -> Account:
     return Account(DEMO_EMAIL, DEMO_PASSWORD)
 
 
+#: Long enough for a script to see a computation run (and its progress), as it would
+#: live; short enough not to slow a development loop.
+DEFAULT_COMPUTE_SECONDS = 1.5
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on what a client may send; beyond them it gets a 4xx, never a crash."""
@@ -49,7 +54,7 @@ class ServerConfig:
     port: int = DEFAULT_PORT
     token_lifetime: int = 300
     refresh_lifetime: int = 1800
-    compute_seconds: float = 1.5
+    compute_seconds: float = DEFAULT_COMPUTE_SECONDS
     state_path: str | None = None
     keys_path: str | None = None
     faults: tuple[FaultRule, ...] = ()

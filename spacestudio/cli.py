@@ -18,6 +18,8 @@ import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from fake_server.config import DEFAULT_COMPUTE_SECONDS
+
 #: Exit status of a replay that met a request its cassette does not hold (or that tried
 #: to use the network).
 EXIT_REPLAY_REFUSED = 3
@@ -58,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start a fake spacestudio server on loopback and point the script's settings "
         "(LOG_BASE_URL, LOG_MAIL …) at it, overriding .env",
+    )
+    run.add_argument(
+        "--compute-seconds",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="with --fake: how long each computation runs, as the real service makes a "
+        f"script wait (default: the fake server's own, {DEFAULT_COMPUTE_SECONDS:g} s; "
+        "0 finishes at once)",
     )
     run.add_argument(
         "--cassette",
@@ -118,6 +129,8 @@ def _record_command(options: argparse.Namespace) -> str:
     words = ["spacestudio", "run"]
     if options.fake:
         words.append("--fake")
+    if options.compute_seconds is not None:
+        words += ["--compute-seconds", f"{options.compute_seconds:g}"]
     words += ["--cassette", str(options.cassette), "--record", str(options.script), *options.args]
     return shlex.join(words)
 
@@ -135,6 +148,14 @@ def _run_script(options: argparse.Namespace) -> int:
     if options.record and options.cassette is None:
         print("spacestudio run: --record needs --cassette PATH to record into", file=sys.stderr)
         return 2
+    if options.compute_seconds is not None and (
+        not options.fake or not 0 <= options.compute_seconds <= 3600
+    ):
+        print(
+            "spacestudio run: --compute-seconds goes with --fake and takes 0 to 3600 seconds",
+            file=sys.stderr,
+        )
+        return 2
     if not script.is_file():
         print(f"spacestudio run: no script at {script}", file=sys.stderr)
         return 2
@@ -144,7 +165,10 @@ def _run_script(options: argparse.Namespace) -> int:
             if options.fake:
                 from fake_server.embedded import FakeServer
 
-                server = stack.enter_context(FakeServer())
+                compute_seconds = options.compute_seconds
+                if compute_seconds is None:
+                    compute_seconds = DEFAULT_COMPUTE_SECONDS
+                server = stack.enter_context(FakeServer(compute_seconds=compute_seconds))
                 os.environ.update(server.env())
             elif options.cassette is not None and not options.record:
                 for key, value in REPLAY_SETTINGS.items():

@@ -151,3 +151,35 @@ def test_help_lists_the_run_command(tmp_path: Path) -> None:
     misuse = _run(tmp_path, "run", "--record", "study.py")
     assert misuse.returncode == 2
     assert "--record needs --cassette" in misuse.stderr
+
+
+STATUS_SCRIPT = textwrap.dedent(
+    """
+    import spacestudio
+
+    client = spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
+                                 spacestudio.log_password)
+    orbit = {"name": "LEO", "type": "Circular", "altitude": 600e3, "inclination": 1.7}
+    spacestudio.simulation.create_orbit(orbit)
+    spacestudio.simulation.create_mission({
+        "name": "coast", "type": "Maneuvering Strategy Design",
+        "spacecraft": {"name": "sat", "platformMass": 100},
+        "initialOrbit": spacestudio.simulation.get_orbit("LEO"),
+        "maximumDuration": 86400, "ephemeridesStepInSeconds": 3600})
+    spacestudio.simulation.compute_mission("coast")
+    print(client.simulation.missions.status("coast"))
+    """
+)
+
+
+def test_fake_computations_run_for_a_while_unless_told_otherwise(tmp_path: Path) -> None:
+    (tmp_path / "status.py").write_text(STATUS_SCRIPT)
+    running = _run(tmp_path, "run", "--fake", "status.py")
+    assert running.returncode == 0, running.stderr
+    assert float(running.stdout) >= 0  # pending or in progress, as a script sees it live
+    instant = _run(tmp_path, "run", "--fake", "--compute-seconds", "0", "status.py")
+    assert instant.returncode == 0, instant.stderr
+    assert float(instant.stdout) == -1
+    misuse = _run(tmp_path, "run", "--compute-seconds", "0", "status.py")
+    assert misuse.returncode == 2
+    assert "--compute-seconds goes with --fake" in misuse.stderr
