@@ -263,9 +263,10 @@ def visibility(
     return np.asarray(seen)
 
 
-def revisit_statistics(seen: FloatArray, step: float) -> list[dict[str, Any]]:
-    """Per point: coverage share, access count and revisit average / max / min (s)."""
-    samples = seen.shape[0]
+def revisit_statistics(seen: FloatArray, step: float, duration: float) -> list[dict[str, Any]]:
+    """Per point: coverage share, access count and revisit average / max / min (s). A point
+    with fewer than two accesses is not revisited within the analysis: it reports the whole
+    ``duration`` (s)."""
     padded = np.vstack(
         [np.zeros((1, seen.shape[1]), bool), seen.astype(bool), np.zeros((1, seen.shape[1]), bool)]
     )
@@ -283,8 +284,7 @@ def revisit_statistics(seen: FloatArray, step: float) -> list[dict[str, Any]]:
                 "min": float(gaps.min()),
             }
         else:
-            never = float((samples - 1) * step) if starts.size == 0 else 0.0
-            revisit = {"average": never, "max": never, "min": never}
+            revisit = {"average": duration, "max": duration, "min": duration}
         stats.append(
             {
                 "REVISIT_TIME": revisit,
@@ -365,7 +365,8 @@ def performance_analysis(mission: Mapping[str, Any]) -> Outcome:
         performances = []
         for mesh, body in zip(meshes, meshes_body, strict=True):
             lat, lon = mesh.points
-            stats = revisit_statistics(visibility(shells, epoch, duration, step, lat, lon), step)
+            seen = visibility(shells, epoch, duration, step, lat, lon)
+            stats = revisit_statistics(seen, step, duration)
             points: list[dict[str, Any]] = [
                 {
                     "latitude": float(la),
@@ -449,7 +450,8 @@ def _search(mission: Mapping[str, Any]) -> dict[str, Any]:
             where,
             epoch,
         )
-        stats = revisit_statistics(visibility([shell], epoch, duration, step, lat, lon), step)
+        seen = visibility([shell], epoch, duration, step, lat, lon)
+        stats = revisit_statistics(seen, step, duration)
         worst = max(s["REVISIT_TIME"]["max"] for s in stats)
         coverage = float(np.mean([s["COVERAGE"]["average"] for s in stats]))
         tried.append(

@@ -167,36 +167,55 @@ def plan(
         key=order.index,
     )
     failure = "every candidate drift orbit failed"
-    for half in picks:
+
+    def attempt(half: float) -> PhasingPlan | str | None:
+        """The shot plan of one candidate, or why it fails (None: no such drift orbit)."""
         chosen = estimate(half)
         if chosen is None:
-            continue
+            return None
         drift_a, coast, _ = chosen
         shot = _shoot(target, drift_a, coast, reference_a, eccentricity, inclination, evaluate)
         if isinstance(shot, str):
-            failure = shot
-            continue
+            return shot
         if (
             optimization == FASTEST
             and budget is not None
             and shot.estimated_delta_v > budget * (1 + 1e-6) + 1e-6
         ):
-            failure = (
+            return (
                 f"the phasing needs {shot.estimated_delta_v:.2f} m/s,"
                 f" above targetDeltaVmax = {budget:g} m/s"
             )
-            continue
         if (
             optimization == LEAST_DELTA_V
             and deadline is not None
             and shot.estimated_duration > deadline * (1 + 1e-6)
         ):
-            failure = (
+            return (
                 f"the phasing needs {shot.estimated_duration:.0f} s,"
                 f" beyond targetMissionDuration = {deadline:g} s"
             )
-            continue
         return shot
+
+    failed = -1  # index in ``order`` of the last candidate that failed
+    for half in picks:
+        outcome = attempt(half)
+        if not isinstance(outcome, PhasingPlan):
+            failure = outcome or failure
+            failed = order.index(half)
+            continue
+        # The picks thin out geometrically, so a better candidate may work between the last
+        # that failed and this one (drag often puts only the very best just over the budget):
+        # bisect for it.
+        worked = order.index(half)
+        while worked - failed > 1:
+            middle = (failed + worked) // 2
+            better = attempt(order[middle])
+            if isinstance(better, PhasingPlan):
+                worked, outcome = middle, better
+            else:
+                failed = middle
+        return outcome
     constraint = (
         f"targetDeltaVmax = {budget:g} m/s"
         if optimization == FASTEST
