@@ -17,9 +17,10 @@ import contextlib
 import json
 import logging
 import math
+import re
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -398,23 +399,21 @@ class FakeSpacestudioApp:
         data = request.get_data(cache=True)
         if not data.strip():
             raise ApiError(400, "the request needs a JSON body")
+        depth_limit = self.config.limits.max_json_depth
         try:
-            value = json.loads(data)
+            value = json.loads(data, parse_constant=_refuse_constant)
         except RecursionError:
-            value = None
-            depth_exceeded = True
+            problem: str | None = _too_deep(depth_limit)
+        except _NotJson as exc:
+            raise ApiError(400, str(exc)) from None
         except ValueError as exc:
             raise ApiError(
                 400, f"the body is not valid JSON ({exc}); send a JSON document"
             ) from None
         else:
-            depth_exceeded = _depth_exceeds(value, self.config.limits.max_json_depth)
-        if depth_exceeded:
-            raise ApiError(
-                400,
-                f"the JSON body nests deeper than {self.config.limits.max_json_depth} levels; "
-                "flatten it",
-            )
+            problem = _body_problem(value, depth_limit, exact=bool(_SUSPICIOUS.search(data)))
+        if problem is not None:
+            raise ApiError(400, problem)
         return value
 
     def _object_body(self, request: Request) -> JsonObject:
@@ -712,21 +711,61 @@ def _json_type(value: Any) -> str:
     return "an object"
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether arrays and objects nest deeper than ``limit`` (iteratively: no recursion)."""
+def _too_deep(limit: int) -> str:
+    return f"the JSON body nests deeper than {limit} levels; flatten it"
+
+
+class _NotJson(ValueError):
+    """A body Python's parser would take but that is not JSON."""
+
+
+_NOT_FINITE = (
+    "the JSON body holds NaN, Infinity or a number beyond ±1.8e308, which JSON cannot "
+    "carry; send finite numbers"
+)
+_SURROGATE_PROBLEM = (
+    "the JSON body holds an unpaired UTF-16 surrogate (an escape such as \\ud800 without "
+    "its pair) in a string; send valid Unicode text"
+)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"{_NOT_FINITE} (found {name})")
+
+
+#: What raw bytes hold when a body may parse into something JSON cannot answer: a
+#: surrogate escape (maybe unpaired) or a number that may overflow a double.
+_SUSPICIOUS = re.compile(rb"\\u[dD][89a-fA-F]|[eE]\+?0*[1-9][0-9]{2}|[0-9]{300}")
+
+
+def _body_problem(value: Any, depth_limit: int, *, exact: bool) -> str | None:
+    """What makes a parsed body unstorable, or None.
+
+    Arrays and objects nesting deeper than ``depth_limit``; with ``exact`` also a float
+    beyond the double range (parsed as infinity, it would be answered as the non-JSON
+    ``Infinity``) and an unpaired surrogate, which no UTF-8 text, and so neither the
+    answer nor the SQLite store, can hold.
+    """
     stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
+    while stack:  # iteratively: a deep body must not exhaust the stack
         item, depth = stack.pop()
         if isinstance(item, dict):
-            children: Sequence[Any] = list(item.values())
+            children: Iterable[Any] = item.values()
         elif isinstance(item, list):
             children = item
         else:
             continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+        if depth > depth_limit:
+            return _too_deep(depth_limit)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    if exact:
+        try:
+            json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return _SURROGATE_PROBLEM
+        except ValueError:
+            return _NOT_FINITE
+    return None
 
 
 class _LoggingRequestHandler(WSGIRequestHandler):

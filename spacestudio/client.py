@@ -154,11 +154,12 @@ class Transport:
             try:
                 response = self.session.request(method, url, **options)
             except requests.ConnectionError as error:
-                retryable = idempotent or _never_sent(error)
-                self._give_up_unless(retryable, attempt, method, url, error)
+                never_sent = _never_sent(error)
+                retryable = idempotent or never_sent
+                self._give_up_unless(retryable, attempt, method, url, error, not never_sent)
                 delay = self.retry.backoff_before(attempt + 1)
             except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
-                self._give_up_unless(idempotent, attempt, method, url, error)
+                self._give_up_unless(idempotent, attempt, method, url, error, True)
                 delay = self.retry.backoff_before(attempt + 1)
             else:
                 logger.debug(
@@ -192,7 +193,13 @@ class Transport:
             attempt += 1
 
     def _give_up_unless(
-        self, retryable: bool, attempt: int, method: str, url: str, error: Exception
+        self,
+        retryable: bool,
+        attempt: int,
+        method: str,
+        url: str,
+        error: Exception,
+        may_have_arrived: bool,
     ) -> None:
         if retryable and attempt < self.retry.max_attempts:
             logger.info(
@@ -208,12 +215,19 @@ class Transport:
             what = "The service did not answer in time"
         elif isinstance(error, requests.exceptions.ChunkedEncodingError):
             what = "The connection broke while the answer was arriving"
+        elif may_have_arrived:
+            what = "The connection broke before the service answered"
         else:
             what = "Could not reach the service"
         tries = f" after {attempt} attempts" if attempt > 1 else ""
-        raise TransportError(
-            f"{what}{tries}: {_describe(error)}", method=method, url=url
-        ) from error
+        message = f"{what}{tries}: {_describe(error)}"
+        if may_have_arrived and not retryable:
+            # Not repeated, since it may have acted: the user must know it may have.
+            message += (
+                f". The request may have reached the service, so it may or may not have "
+                f"carried out this {method}; check (get_… / get_all_…) before sending it again"
+            )
+        raise TransportError(message, method=method, url=url) from error
 
 
 def _describe(error: Exception) -> str:

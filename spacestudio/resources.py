@@ -88,13 +88,12 @@ class Collection:
     def all(self) -> list[JSONObject]:
         """Every object of the collection (GET collection)."""
         listing = self.client.call("GET", self.url)
-        if listing is None:
-            return []
         if not isinstance(listing, list):
+            # The service answers [] for an empty collection: an empty body (or anything
+            # else) came from something other than the service, and must not read as "none".
+            got = "an empty answer" if listing is None else type(listing).__name__
             raise TransportError(
-                f"Expected a list of {self.kind}s, got {type(listing).__name__}",
-                method="GET",
-                url=self.url,
+                f"Expected a list of {self.kind}s, got {got}", method="GET", url=self.url
             )
         return listing
 
@@ -122,7 +121,17 @@ class Collection:
 
         Raises ConflictError when the collection already holds an object of that name.
         """
-        return self.client.call("POST", self.url, body=body)
+        stored = self.client.call("POST", self.url, body=body)
+        if stored is None:
+            # The service answers the stored object; an empty 200 leaves unknown whether
+            # it stored anything.
+            raise TransportError(
+                f"The service answered the creation of a {self.kind} with an empty body; "
+                f"check with get_all_… whether it was stored before creating it again",
+                method="POST",
+                url=self.url,
+            )
+        return stored
 
     def modify(self, old: JSONObject | str, new: JSONObject) -> Any:
         """Replace the object named ``old["name"]`` (or ``old`` itself, a name) with ``new``.
@@ -446,5 +455,15 @@ class GridFS:
         return self.client.call("GET", join_url(self.url, "csvasjson", filename))
 
     def _download(self, route: str, filename: str, path: str | os.PathLike[str]) -> Path:
-        response = self.client.request("GET", join_url(self.url, route, filename), stream=True)
+        url = join_url(self.url, route, filename)
+        response = self.client.request("GET", url, stream=True)
+        if "html" in response.headers.get("Content-Type", "").lower():
+            # A proxy's or gateway's page, not the file: never save it in the file's place.
+            response.close()
+            raise TransportError(
+                f"An HTML page came back instead of the file {filename}; {path} was left as it was",
+                method="GET",
+                url=url,
+                status=response.status_code,
+            )
         return write_stream_to_disk(path, response, progress=self.client.progress)

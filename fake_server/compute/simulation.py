@@ -39,6 +39,8 @@ MISSION_TYPES = (
 )
 DEFAULT_STEP = 120.0
 DEFAULT_MAXIMUM_DURATION = 5 * 365.25 * DAY
+#: Longest mission time a run may cover: a century, so mission dates stay within year 9999.
+MAX_DURATION = 100 * 365.25 * DAY
 DEFAULT_STRATEGY_DURATION = DAY
 DEFAULT_PERTURBATIONS = ("DRAG", "EARTH_POTENTIAL")
 
@@ -118,6 +120,7 @@ def _compute(
         where,
         default=DEFAULT_MAXIMUM_DURATION,
         minimum=0.0,
+        maximum=MAX_DURATION,
         exclusive_minimum=True,
         unit="s",
     )
@@ -411,6 +414,7 @@ def _plan(
                 mission, "maximumDuration", where, default=DEFAULT_MAXIMUM_DURATION
             ),
             minimum=0.0,
+            maximum=MAX_DURATION,
             exclusive_minimum=True,
             unit="s",
         )

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .constants import DAY
+from .inputs import MissionInputError
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,8 +45,14 @@ def format_datetime(value: datetime) -> str:
 
 
 def shift(epoch: datetime, seconds: float) -> datetime:
-    """The date ``seconds`` after ``epoch``."""
-    return epoch + timedelta(seconds=float(seconds))
+    """The date ``seconds`` after ``epoch``; a MissionInputError past the year 9999."""
+    try:
+        return epoch + timedelta(seconds=float(seconds))
+    except OverflowError:
+        raise MissionInputError(
+            f"the mission reaches past the year 9999 ({float(seconds):g} s after "
+            f"{format_datetime(epoch)}): start it earlier or make it shorter"
+        ) from None
 
 
 def julian_date(epoch: datetime) -> float:
