@@ -112,7 +112,8 @@ class Computations:
             # The engine promises not to raise; if it does, the computation fails as a
             # real one would, with the cause in its log, and the server carries on.
             logger.exception("computation of %s %s failed", spec.segment, mission.get("id"))
-            results, errors, paused = None, [{"message": f"the computation failed: {exc}"}], False
+            cause = str(exc) or type(exc).__name__  # a MemoryError says nothing by itself
+            results, errors, paused = None, [{"message": f"the computation failed: {cause}"}], False
         results, files = _with_files(results, log_id)
         log = ComputationLog(
             id=log_id,

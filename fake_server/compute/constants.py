@@ -32,4 +32,6 @@ MIN_ALTITUDE = 150e3
 #: Highest altitude the near-Earth models accept (beyond GEO the J2 / drag models mean little).
 MAX_ALTITUDE = 100_000e3
 #: The largest ephemerides table a run may produce (rows); more is refused, never computed.
-MAX_EPHEMERIS_ROWS = 500_000
+#: Twice a 100-day run at a 120 s step, and 100 days at 60 s; the results are held as Python
+#: lists and JSON text, about 2 KiB a row, so this keeps one computation under ~1 GiB.
+MAX_EPHEMERIS_ROWS = 150_000

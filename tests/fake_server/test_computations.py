@@ -160,6 +160,19 @@ def test_an_engine_crash_is_a_failed_computation_not_a_server_error(
     assert "division by zero" in log["errors"][0]["message"]
 
 
+def test_a_crash_without_a_message_still_names_its_cause(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def out_of_memory(*args: Any, **kwargs: Any) -> Computation:
+        raise MemoryError
+
+    monkeypatch.setattr(computations, "compute_mission", out_of_memory)
+    created = mission(api)
+    api.get(f"{MISSIONS}/compute/{created['id']}")
+    log = results_of(api, created["id"])
+    assert log["errors"] == [{"message": "the computation failed: MemoryError"}]
+
+
 def test_status_of_a_mission_never_computed_is_404(api: Api) -> None:
     created = mission(api)
     body = assert_json_error(api.get(f"{MISSIONS}/status/{created['id']}"), 404)

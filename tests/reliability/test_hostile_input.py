@@ -603,12 +603,6 @@ def _limit_address_space() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit: the largest ephemerides table accepted (just under "
-    "MAX_EPHEMERIS_ROWS rows) is held as Python lists and JSON text, about 2.3 GiB at its "
-    "peak; see docs/reliability.md",
-)
 def test_the_largest_table_accepted_stays_within_a_gibibyte(
     start_server: type[ServerProcess], figures: Figures
 ) -> None:
