@@ -38,6 +38,19 @@ __all__ = ["FakeServer", "mount_in_responses"]
 #: How long :meth:`FakeServer.start` waits for the server to answer.
 START_TIMEOUT = 10.0
 
+#: 2099-01-01T00:00:00Z: where the clock of a fake server being recorded stands, so the times
+#: it stamps (creation dates, token times) do not change between recordings. It lies ahead
+#: of the real time, or the client would find every token expired.
+RECORDING_CLOCK = 4070908800.0
+
+
+def recording_clock() -> float:
+    """The clock of a fake server being recorded: it stands still at :data:`RECORDING_CLOCK`.
+
+    Computations on it must finish at once (``compute_seconds=0``): its time never passes.
+    """
+    return RECORDING_CLOCK
+
 
 class FakeServer:
     """A fake spacestudio backend on ``http://127.0.0.1:<free port>``, in a daemon thread.

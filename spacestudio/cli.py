@@ -17,8 +17,12 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fake_server.config import DEFAULT_COMPUTE_SECONDS
+
+if TYPE_CHECKING:
+    from fake_server.embedded import FakeServer
 
 #: Exit status of a replay that met a request its cassette does not hold (or that tried
 #: to use the network).
@@ -67,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help="with --fake: how long each computation runs, as the real service makes a "
-        f"script wait (default: the fake server's own, {DEFAULT_COMPUTE_SECONDS:g} s; "
-        "0 finishes at once)",
+        f"script wait (default: the fake server's own, {DEFAULT_COMPUTE_SECONDS:g} s; when "
+        "recording, 0 on a clock that stands still, so recordings repeat exactly)",
     )
     run.add_argument(
         "--cassette",
@@ -163,12 +167,7 @@ def _run_script(options: argparse.Namespace) -> int:
     try:
         with contextlib.ExitStack() as stack:
             if options.fake:
-                from fake_server.embedded import FakeServer
-
-                compute_seconds = options.compute_seconds
-                if compute_seconds is None:
-                    compute_seconds = DEFAULT_COMPUTE_SECONDS
-                server = stack.enter_context(FakeServer(compute_seconds=compute_seconds))
+                server = stack.enter_context(_fake_server(options))
                 os.environ.update(server.env())
             elif options.cassette is not None and not options.record:
                 for key, value in REPLAY_SETTINGS.items():
@@ -201,6 +200,24 @@ def _run_script(options: argparse.Namespace) -> int:
     except SystemExit as exit_request:
         return _exit_status(exit_request)
     return 0
+
+
+def _fake_server(options: argparse.Namespace) -> FakeServer:
+    """The fake server of ``run --fake``.
+
+    Recording against it, computations finish at once on a clock that stands still unless
+    the user asks for a computation time, so recording the same script again gives the
+    same cassette; otherwise they take the fake server's own time, as live.
+    """
+    from fake_server.embedded import FakeServer, recording_clock
+
+    recording = options.cassette is not None and options.record
+    compute_seconds = options.compute_seconds
+    if compute_seconds is None:
+        compute_seconds = 0.0 if recording else DEFAULT_COMPUTE_SECONDS
+    if recording and compute_seconds == 0:
+        return FakeServer(compute_seconds=0.0, clock=recording_clock)
+    return FakeServer(compute_seconds=compute_seconds)
 
 
 def _exit_status(exit_request: SystemExit) -> int:

@@ -40,9 +40,6 @@ BACKENDS = ("fake", "live")
 LIVE_SETTINGS = ("LOG_BASE_URL", "LOG_MAIL", "LOG_PASSWORD", "CLIENT_ID")
 CASSETTE_DIRECTORY = "cassettes"
 DEFAULT_AUTH_URL = "https://auth.exotrail.space"
-#: 2099-01-01T00:00:00Z: where the clock of the fake server a test records against stands.
-#: It must lie ahead of the real time, or the client would find every token expired.
-RECORDING_CLOCK = 4070908800.0
 
 _SESSION_KEY = pytest.StashKey["CassetteSession"]()
 _CALL_DONE_KEY = pytest.StashKey[bool]()
@@ -210,10 +207,6 @@ def _live_settings(config: pytest.Config) -> dict[str, str]:
     return {key: settings[key] for key in keys if settings.get(key)}
 
 
-def _frozen_clock() -> float:
-    return RECORDING_CLOCK
-
-
 @pytest.fixture
 def spacestudio_settings(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -222,8 +215,9 @@ def spacestudio_settings(
 
     Replaying: placeholders (nothing checks them). Recording with ``--backend fake``: a
     fresh fake server for this test alone, so its cassette does not depend on what other
-    tests left on a shared server; its clock stands still at :data:`RECORDING_CLOCK`, so
-    the times it stamps do not change between recordings. With ``--backend live``: the
+    tests left on a shared server; its clock stands still
+    (``fake_server.embedded.recording_clock``), so the times it stamps do not change between
+    recordings. With ``--backend live``: the
     settings of the environment or ``.env``.
     """
     from spacestudio.cassettes.session import REPLAY_SETTINGS, touches_backend
@@ -235,10 +229,10 @@ def spacestudio_settings(
         elif request.config.getoption("--backend") == "live":
             settings = _live_settings(request.config)
         else:
-            from fake_server.embedded import FakeServer
+            from fake_server.embedded import FakeServer, recording_clock
 
             options = {
-                "clock": _frozen_clock,
+                "clock": recording_clock,
                 **request.getfixturevalue("spacestudio_fake_server_options"),
             }
             server = stack.enter_context(FakeServer(**options))

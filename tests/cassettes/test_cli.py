@@ -183,3 +183,17 @@ def test_fake_computations_run_for_a_while_unless_told_otherwise(tmp_path: Path)
     misuse = _run(tmp_path, "run", "--compute-seconds", "0", "status.py")
     assert misuse.returncode == 2
     assert "--compute-seconds goes with --fake" in misuse.stderr
+
+
+def test_recording_against_the_fake_twice_gives_the_same_cassette(tmp_path: Path) -> None:
+    (tmp_path / "study.py").write_text(SCRIPT)
+    cassettes = []
+    for attempt in ("first", "second"):
+        path = tmp_path / f"{attempt}.yaml"
+        result = _run(
+            tmp_path, "run", "--fake", "--cassette", path.name, "--record", "study.py", "SSO"
+        )
+        assert result.returncode == 0, result.stderr
+        cassettes.append(path.read_bytes())
+    assert cassettes[0] == cassettes[1]
+    assert b"/status/" in cassettes[0]  # the computation was recorded, polls and all

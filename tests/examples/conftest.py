@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from fake_server.embedded import FakeServer
-from spacestudio.pytest_plugin import RECORDING_CLOCK
+from fake_server.embedded import FakeServer, recording_clock
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 EXAMPLES = REPOSITORY / "examples"
@@ -78,7 +77,7 @@ def run_example(
     command = [sys.executable, "-m", "spacestudio.cli", "run", "--cassette", str(cassette)]
     with contextlib.ExitStack() as stack:
         if record:
-            server = stack.enter_context(FakeServer(clock=lambda: RECORDING_CLOCK))
+            server = stack.enter_context(FakeServer(clock=recording_clock))
             environment.update(server.env())
             command.append("--record")
         return subprocess.run(
