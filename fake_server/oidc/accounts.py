@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -17,7 +18,8 @@ class Account:
     first_name: str = "Demo"
     last_name: str = "User"
 
-    @property
+    # Computed once per account: every API request compares it with its token's ``sub``.
+    @functools.cached_property
     def user_id(self) -> str:
         """The user's id (token ``sub``), stable across restarts for the same e-mail."""
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"spacestudio-fake-user:{self.email.lower()}"))

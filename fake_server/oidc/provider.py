@@ -34,7 +34,13 @@ from werkzeug.wrappers import Request, Response
 
 from fake_server.oidc.accounts import Account
 from fake_server.oidc.errors import OAuthError, TokenRejected, json_response
-from fake_server.oidc.keys import KeyRing
+from fake_server.oidc.keys import KeyRing, SigningKey
+from fake_server.oidc.tokens import (
+    DEFAULT_CACHE_SIZE,
+    VerifiedToken,
+    VerifiedTokenCache,
+    read_header,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +51,8 @@ BEARER_LEEWAY = 2
 DEFAULT_SESSION_MAX_LIFETIME = 36_000
 # No token this provider issues comes near this size; longer ones are refused unparsed.
 MAX_TOKEN_LENGTH = 16_384
+# Base URLs (scheme and host) whose issuer is remembered; a server is reached by a few.
+MAX_REMEMBERED_ISSUERS = 64
 
 # Scopes every token of the realm carries (Keycloak's default client scopes that show in
 # the token's "scope"), scopes a client may add, and default scopes Keycloak accepts in a
@@ -127,6 +135,11 @@ class IdentityProvider:
     ``client_credentials`` grant and token introspection. ``refresh_token_lifetime`` is
     also the session idle timeout, as Keycloak's "SSO Session Idle". ``clock`` gives the
     current time in seconds since the epoch; tests pass a fake one.
+
+    The bearer check remembers the ``verified_token_cache_size`` most recently used access
+    tokens whose signature it verified (0 remembers none), so a client reusing its token
+    pays the parsing and RSA verification once; the key, times, session and account are
+    still checked on every request.
     """
 
     def __init__(
@@ -141,6 +154,7 @@ class IdentityProvider:
         confidential_clients: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         session_max_lifetime: int = DEFAULT_SESSION_MAX_LIFETIME,
+        verified_token_cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
         if not realm:
             raise ValueError("realm must be a non-empty name, e.g. 'spacestudio-users'")
@@ -151,6 +165,11 @@ class IdentityProvider:
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+        cache_size = verified_token_cache_size
+        if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
+            raise ValueError(
+                f"verified_token_cache_size must be a number of tokens >= 0, not {cache_size!r}"
+            )
         self.realm = realm
         self.keys = keys if keys is not None else KeyRing.generate()
         self.access_token_lifetime = access_token_lifetime
@@ -167,6 +186,8 @@ class IdentityProvider:
             self._store_account(account)
         self._sessions: dict[str, _Session] = {}
         self._last_prune = _now_int(clock)
+        self._verified_tokens = VerifiedTokenCache(verified_token_cache_size)
+        self._issuers: dict[tuple[str, str], str] = {}
 
     @staticmethod
     def _build_clients(
@@ -316,7 +337,16 @@ class IdentityProvider:
 
     def issuer(self, request: Request) -> str:
         """The ``iss`` of tokens issued through ``request``'s base URL."""
-        return f"{request.host_url.rstrip('/')}/realms/{self.realm}"
+        # Werkzeug decodes the host URL anew for each request (about 10 µs of each check);
+        # it depends on the scheme and host only, so remember the few a server is reached by.
+        reached_at = (request.scheme, request.host)
+        issuer = self._issuers.get(reached_at)
+        if issuer is None:
+            issuer = f"{request.host_url.rstrip('/')}/realms/{self.realm}"
+            if len(self._issuers) >= MAX_REMEMBERED_ISSUERS:
+                self._issuers.clear()  # Host headers are the client's to choose
+            self._issuers[reached_at] = issuer
+        return issuer
 
     def _authenticate_client(self, request: Request, form: Mapping[str, str]) -> _Client:
         """The client calling: ``client_id`` (+ ``client_secret``) in the form or HTTP Basic."""
@@ -687,26 +717,26 @@ class IdentityProvider:
         """The claims of ``token`` if it is a valid access token of this realm for this URL.
 
         Never trusts the token's header: the algorithm must be RS256 and the key is the
-        ring's key for the kid; the signature, issuer, type and times are all checked.
+        ring's key for the kid; the signature, issuer, type and times are all checked. A
+        token verified before for the same issuer skips only the parsing and the signature
+        check: its key must still be active and its claims are checked again now.
         """
         if len(token) > MAX_TOKEN_LENGTH:
             raise TokenRejected("Token too long")
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.InvalidTokenError:
-            raise TokenRejected("Malformed token: not a signed JWT") from None
+        issuer = self.issuer(request)
+        verified = self._verified_tokens.get(token, issuer)
+        if verified is not None and self._active_key(verified.key.kid) is verified.key:
+            claims = dict(verified.claims)
+            self._check_access_claims(claims)
+            return claims
+        header = read_header(token)
         algorithm = header.get("alg")
         if algorithm != "RS256":
             raise TokenRejected(f"Token algorithm {algorithm!r} refused: only RS256 is accepted")
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise TokenRejected("Token header has no kid")
-        key = self.keys.find(kid)
-        if key is None:
-            if self.keys.is_retired(kid):
-                raise TokenRejected("Token signed with a retired key; log in again")
-            raise TokenRejected("Token signed with an unknown key")
-        issuer = self.issuer(request)
+        key = self._active_key(kid)
         try:
             claims = jwt.decode(
                 token,
@@ -732,6 +762,22 @@ class IdentityProvider:
             raise TokenRejected(f"Token lacks the {error.claim!r} claim") from None
         except jwt.InvalidTokenError as error:
             raise TokenRejected(f"Invalid token: {error}") from None
+        self._check_access_claims(claims)
+        # Only a token that passed every check is remembered; never a refusal.
+        self._verified_tokens.put(token, issuer, VerifiedToken(key, dict(claims)))
+        return claims
+
+    def _active_key(self, kid: str) -> SigningKey:
+        """The ring's active key ``kid``; TokenRejected when it is retired or unknown."""
+        key = self.keys.find(kid)
+        if key is None:
+            if self.keys.is_retired(kid):
+                raise TokenRejected("Token signed with a retired key; log in again")
+            raise TokenRejected("Token signed with an unknown key")
+        return key
+
+    def _check_access_claims(self, claims: Mapping[str, Any]) -> None:
+        """Refuse signed ``claims`` that are not a bearer token valid at this moment."""
         token_type = claims["typ"]
         if token_type != "Bearer":
             raise TokenRejected(
@@ -747,7 +793,6 @@ class IdentityProvider:
             raise TokenRejected("Token not yet valid (nbf)")
         if not isinstance(claims["sub"], str) or not claims["sub"]:
             raise TokenRejected("Token subject (sub) is empty")
-        return claims
 
     def _check_live_subject(self, claims: Mapping[str, Any]) -> _Subject:
         """Whom verified access-token ``claims`` speak for, if the account and session
@@ -777,8 +822,8 @@ class IdentityProvider:
         if len(token) > MAX_TOKEN_LENGTH:
             raise invalid
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.InvalidTokenError:
+            header = read_header(token)
+        except TokenRejected:
             raise invalid from None
         kid = header.get("kid")
         key = self.keys.find_refresh(kid) if isinstance(kid, str) else None
@@ -855,8 +900,8 @@ class IdentityProvider:
             raise OAuthError(400, "invalid_request", "Token not provided.")
         inactive = json_response({"active": False})
         try:
-            algorithm = jwt.get_unverified_header(token).get("alg")
-        except jwt.InvalidTokenError:
+            algorithm = read_header(token).get("alg")
+        except TokenRejected:
             return inactive
         if algorithm == "HS512":
             try:
