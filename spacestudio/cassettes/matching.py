@@ -11,7 +11,7 @@ the differences, as vcrpy expects, so a refused request can say exactly what dif
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -175,17 +175,41 @@ def _fail(lines: list[str]) -> None:
         raise AssertionError("\n".join(shown))
 
 
+#: What :func:`method` and :func:`path` compare, as one hashable value.
+RequestKey = tuple[str, str]
+
+
+def normalised_method(request: Any) -> str:
+    """The request's method, in capitals."""
+    return str(request.method).upper()
+
+
+def normalised_path(request: Any) -> str:
+    """The request's path, percent-decoded (``/`` when empty)."""
+    return unquote(request.path or "/")
+
+
+def request_key(request: Any) -> RequestKey:
+    """Method and path as :data:`MATCHERS` compare them.
+
+    Two requests the ``method`` and ``path`` matchers accept have equal keys (both use
+    the same normalisation), so recordings can be looked up by key before the full
+    comparison runs.
+    """
+    return normalised_method(request), normalised_path(request)
+
+
 # vcrpy passes (sent request, recorded request); the matchers' names are the field names
 # a refused request's explanation shows.
 
 
 def method(sent: Any, recorded: Any) -> None:
-    if sent.method.upper() != recorded.method.upper():
+    if normalised_method(sent) != normalised_method(recorded):
         raise AssertionError(f"recorded {recorded.method}, sent {sent.method}")
 
 
 def path(sent: Any, recorded: Any) -> None:
-    old, new = unquote(recorded.path or "/"), unquote(sent.path or "/")
+    old, new = normalised_path(recorded), normalised_path(sent)
     if old != new:
         raise AssertionError(f"recorded {old}, sent {new}")
 
@@ -203,3 +227,21 @@ def body(sent: Any, recorded: Any) -> None:
 
 #: The matchers of every spacestudio cassette, in the order differences are reported.
 MATCHERS: tuple[Matcher, ...] = (method, path, query, body)
+
+
+def matches(sent: Any, recorded: Any, matchers: Iterable[Callable[[Any, Any], object]]) -> bool:
+    """Whether every matcher accepts the pair, stopping at the first that does not.
+
+    A matcher accepts by returning None or a true value, and refuses by raising
+    ``AssertionError`` or returning a false value, as vcrpy allows. Unlike vcrpy's
+    ``requests_match``, the differences are not collected: only a refused request is
+    explained, and that is done apart (:mod:`~spacestudio.cassettes.explain`).
+    """
+    for matcher in matchers:
+        try:
+            accepted = matcher(sent, recorded)
+        except AssertionError:
+            return False
+        if accepted is not None and not accepted:
+            return False
+    return True

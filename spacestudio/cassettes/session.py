@@ -11,20 +11,28 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from vcr.cassette import Cassette
-from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
 from vcr.patch import CassettePatcherBuilder
 from vcr.record_mode import RecordMode as VcrRecordMode
 
 from spacestudio import pacing, settings
 from spacestudio.cassettes.errors import CassetteMismatchError
 from spacestudio.cassettes.explain import explain_missing_cassette, explain_unmatched_request
-from spacestudio.cassettes.matching import MATCHERS
+from spacestudio.cassettes.matching import (
+    MATCHERS,
+    RequestKey,
+    body_bytes,
+    matches,
+    request_key,
+)
 from spacestudio.cassettes.network import network_blocked
+from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
 from spacestudio.cassettes.scrubbing import (
     PLACEHOLDER_API_ORIGIN,
     PLACEHOLDER_AUTH_ORIGIN,
@@ -92,8 +100,48 @@ def scrubber_from_environment() -> Scrubber:
     )
 
 
+@dataclass
+class _Lookup:
+    """One request being looked up: scrubbed once, with where its first match was found.
+
+    vcrpy asks about each request twice in a row (``can_play_response_for``, then
+    ``play_response``), and the first question passes the scrubbed copy on; both
+    questions are answered from one scrubbing and one comparison.
+    """
+
+    sent: Any
+    #: The request's method, URI, body and headers when it was scrubbed: a request
+    #: object changed since (a body sent in parts) is scrubbed and looked up afresh.
+    fingerprint: tuple[Any, ...]
+    scrubbed: Any
+    key: RequestKey | None
+    #: The interactions and play counts the lookup was made in (a rewind replaces those).
+    interactions: list[tuple[Any, Any]]
+    play_counts: Any
+    #: The first interaction found to match; every candidate before it did not.
+    first_match: int | None = None
+
+
+def _fingerprint(request: Any) -> tuple[Any, ...]:
+    return (request.method, request.uri, body_bytes(request), tuple(request.headers.items()))
+
+
 class SpacestudioCassette(Cassette):  # type: ignore[misc]
-    """vcrpy's cassette, noting each request it had to refuse with an explanation."""
+    """vcrpy's cassette, answering each request in a time that does not grow with its length.
+
+    A request is compared only with the recorded requests of the same method and path
+    (see :mod:`~spacestudio.cassettes.playback`) that were not played yet, so every
+    match it finds is one vcrpy would find, in the same order: identical status polls
+    replay in recorded order. This relies on its matchers comparing method and path as
+    :data:`~spacestudio.cassettes.matching.MATCHERS` do, which :func:`use_cassette`
+    guarantees. It also notes each request it had to refuse with an explanation.
+
+    vcrpy internals it relies on (no public API lets a cassette choose its candidates):
+    ``_responses``, the generator behind ``__contains__`` and ``play_response`` in every
+    vcrpy from 4 to 9; the attributes ``_before_record_request``, ``_match_on`` and
+    ``_path``; and, in the vcrpy versions whose ``all`` record mode replaces re-recorded
+    interactions (9.x), ``_rerecorded_interactions`` and ``_loaded_count``.
+    """
 
     cassette_path: Path = Path()
     record_hint: str = ""
@@ -101,11 +149,114 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.refusals: list[str] = []
+        self._playback = PlaybackIndex()
+        self._last_lookup: _Lookup | None = None
+
+    # -- looking requests up --------------------------------------------------------------
+
+    def _lookup(self, request: Any) -> _Lookup:
+        """``request`` scrubbed (by the ``before_record_request`` hook), once per request."""
+        last = self._last_lookup
+        if (
+            last is not None
+            and last.interactions is self.data
+            and last.play_counts is self.play_counts
+        ):
+            if request is last.sent and _fingerprint(request) == last.fingerprint:
+                return last
+            if request is last.scrubbed and request is not last.sent:
+                return last
+        scrubbed = self._before_record_request(request)
+        lookup = _Lookup(
+            sent=request,
+            fingerprint=_fingerprint(request),
+            scrubbed=scrubbed,
+            key=request_key(scrubbed) if scrubbed else None,
+            interactions=self.data,
+            play_counts=self.play_counts,
+        )
+        self._last_lookup = lookup
+        return lookup
+
+    def _candidates(self, key: RequestKey, include_played: bool) -> Iterable[int]:
+        self._playback.sync(self.data, self.play_counts)
+        if include_played:
+            return self._playback.positions(key)
+        return self._playback.unplayed(key)
+
+    def _matches(self, scrubbed: Any, position: int) -> bool:
+        return matches(scrubbed, self.data[position][0], self._match_on)
+
+    def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+        # Overrides vcrpy's internal generator of (position, response) for every recorded
+        # interaction matching ``request``, which compares it with all of them. This one
+        # yields only those not played yet (unless playback repeats are allowed): the
+        # only ones vcrpy's callers, ``__contains__`` and ``play_response``, accept.
+        lookup = self._lookup(request)
+        if not lookup.scrubbed or lookup.key is None:
+            return
+        for position in self._candidates(lookup.key, self.allow_playback_repeats):
+            known = lookup.first_match
+            if known is not None and position < known:
+                continue  # compared in the previous question about this request
+            if position == known or self._matches(lookup.scrubbed, position):
+                if known is None:
+                    lookup.first_match = position
+                yield position, self.data[position][1]
+
+    def can_play_response_for(self, request: Any) -> bool:
+        # vcrpy's own, with the lookup last: recording (``all``) or a cassette that did
+        # not exist (``once``) never plays, so it need not search the recordings.
+        scrubbed = self._lookup(request).scrubbed
+        if not scrubbed or self.record_mode == VcrRecordMode.ALL:
+            return False
+        if not (self.rewound or self.allow_playback_repeats):
+            return False
+        return scrubbed in self
+
+    def filter_request(self, request: Any) -> Any:
+        return self._lookup(request).scrubbed
+
+    def responses_of(self, request: Any) -> list[Any]:
+        """Every recorded response matching ``request``, played or not (vcrpy's API)."""
+        lookup = self._lookup(request)
+        if lookup.scrubbed and lookup.key is not None:
+            responses = [
+                self.data[position][1]
+                for position in self._candidates(lookup.key, include_played=True)
+                if self._matches(lookup.scrubbed, position)
+            ]
+            if responses:
+                return responses
+        raise UnhandledHTTPRequestError(
+            f"The cassette ({self._path!r}) doesn't contain the request ({request!r}) asked for"
+        )
+
+    def _rerecorded_interactions(self) -> list[tuple[Any, Any]]:
+        # Overrides vcrpy's (9.x) choice of what the ``all`` mode saves: what was
+        # recorded now, after the loaded interactions no new recording matches (all of
+        # them only when asked to drop unused ones). Same result, compared by key.
+        loaded = self.data[: self._loaded_count]
+        recorded = self.data[self._loaded_count :]
+        if self.drop_unused_requests:
+            return list(recorded)
+        recorded_by_key = group_by_key([request for request, _ in recorded])
+        kept = [
+            (old_request, old_response)
+            for old_request, old_response in loaded
+            if not any(
+                matches(request, old_request, self._match_on)
+                for request in recorded_by_key.get(request_key(old_request), ())
+            )
+        ]
+        return kept + list(recorded)
+
+    # -- explaining refusals --------------------------------------------------------------
 
     def find_requests_with_most_matches(self, request: Any) -> Any:
         # vcrpy calls this while building the error of a refused request: the one place
         # that sees every refusal, even when the code being replayed swallows the error.
-        sent = self._before_record_request(request)
+        sent = self._lookup(request).scrubbed
         recorded = [
             (recorded_request, self.play_counts[index] > 0)
             for index, (recorded_request, _) in enumerate(self.data)

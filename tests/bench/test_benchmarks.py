@@ -129,14 +129,6 @@ def _matcher_calls_to_replay(tmp_path: Path, calls: int, monkeypatch: pytest.Mon
     return count
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "vcrpy's Cassette._responses compares the sent request with every recorded "
-        "interaction, played or not, with all matchers, so a replay of n interactions "
-        "costs O(n²) comparisons (docs/performance.md, benchmark 5)"
-    ),
-)
 def test_replay_compares_each_request_with_a_bounded_number_of_recordings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

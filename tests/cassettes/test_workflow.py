@@ -85,7 +85,8 @@ def test_orbit_raising_session(spacestudio_client: Client) -> None:
     assert final is not None and final["altitude"] == results["finalOrbit"]["altitude"]
 
     simulation.modify_orbit(ORBIT, {**ORBIT, "altitude": 650e3})
-    assert simulation.get_orbit("SSO-600")["altitude"] == 650e3
+    modified = simulation.get_orbit("SSO-600")
+    assert modified is not None and modified["altitude"] == 650e3
     simulation.delete_orbit("final")
     assert simulation.get_orbit("final") is None
     names = sorted(item["displayedName"] for item in simulation.get_all_orbits())
