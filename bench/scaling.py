@@ -29,7 +29,6 @@ from bench.large_body import (
 )
 from bench.timing import Measurement, Profile, Ratio, Report, at_most, fit_exponent, measure
 from bench.workflow import (
-    ORBIT,
     Backend,
     Session,
     connected,
@@ -38,6 +37,7 @@ from bench.workflow import (
     replay,
     reset_user_objects,
 )
+from fake_server.samples import SSO_600 as ORBIT
 from spacestudio import Client
 
 TITLE = "5. How cost grows with the number of interactions and the body size"

@@ -25,9 +25,10 @@ from urllib.parse import urlencode
 import jwt
 
 from bench.timing import Profile, Ratio, Report, at_least, measure_rates
-from bench.workflow import ORBIT, Backend, connected, fake_server
+from bench.workflow import Backend, connected, fake_server
 from fake_server.app import make_http_server
 from fake_server.oidc import KeyRing
+from fake_server.samples import SSO_600 as ORBIT
 
 TITLE = "3. Fake server throughput vs a bare WSGI hello-world on the same stack"
 CLIENTS = 8

@@ -6,45 +6,12 @@ against the fake server.
 
 from __future__ import annotations
 
-from typing import Any
-
 import spacestudio
+from fake_server.samples import HALL_THRUSTER as THRUSTER
+from fake_server.samples import SMALL_SATELLITE as SPACECRAFT
+from fake_server.samples import SSO_600 as ORBIT
+from fake_server.samples import orbit_raising_mission
 from spacestudio import Client
-
-ORBIT: dict[str, Any] = {
-    "name": "SSO-600",
-    "type": "Circular",
-    "sunSynchronousOrbit": True,
-    "altitude": 600e3,
-    "inclination": 1.7,
-    "ascendingNodeDefinitionType": "LTAN",
-    "ltan": 36000,
-    "orbitDateTime": "2024-01-01T00:00:00Z",
-}
-THRUSTER: dict[str, Any] = {
-    "name": "HET",
-    "thrust": 0.02,
-    "isp": 1500,
-    "power": 300,
-    "standbyPower": 5,
-    "warmUpDuration": 600,
-    "warmUpPower": 50,
-    "propellantCapacityChoice": "mass",
-    "propellantMass": 5,
-    "totalMass": 15,
-}
-SPACECRAFT: dict[str, Any] = {
-    "name": "sat",
-    "platformMass": 100,
-    "platformPower": 500,
-    "onBoardAveragePower": 100,
-    "dutyCycle": 1,
-    "powerSystemDefined": False,
-    "dragModelDefined": True,
-    "dragCoefficient": 2.2,
-    "srpModelDefined": False,
-    "attitudeModelDefined": False,
-}
 
 
 def test_orbit_raising_session(spacestudio_client: Client) -> None:
@@ -57,25 +24,7 @@ def test_orbit_raising_session(spacestudio_client: Client) -> None:
     simulation.create_spacecraft({**SPACECRAFT, "thruster": thruster})
     spacecraft = simulation.get_spacecraft("sat")
 
-    simulation.create_mission(
-        {
-            "name": "raise",
-            "type": "Orbital Transfer",
-            "targetDefinition": "DELTA",
-            "deltaSemiMajorAxis": 10e3,
-            "deltaInclination": 0,
-            "deltaEccentricity": 0,
-            "spacecraft": spacecraft,
-            "initialOrbit": orbit,
-            "perturbations": ["DRAG"],
-            "propagationType": "NUMERICAL",
-            "durationUntilPause": None,
-            "maximumDuration": 30 * 86400,
-            "ephemeridesStepInSeconds": 3600,
-            "withEclipse": True,
-            "attitudeAndSystemSimulated": False,
-        }
-    )
+    simulation.create_mission(orbit_raising_mission(spacecraft, orbit))
     simulation.compute_mission("raise")
     results = simulation.wait_and_get_mission_results("raise")["results"]
     assert results["finalOrbit"]["altitude"] > results["initialOrbit"]["altitude"]

@@ -17,34 +17,14 @@ import spacestudio
 from fake_server.embedded import FakeServer
 from fake_server.faults import FaultRule
 from fake_server.oidc import Account
+from fake_server.samples import HALL_THRUSTER as THRUSTER
+from fake_server.samples import SSO_600 as ORBIT
 from spacestudio import Client, RetryPolicy
 
 ALICE = Account("alice@example.test", "alice-password")
 BOB = Account("bob@example.test", "bob-password")
 VIEWER = Account("viewer@example.test", "viewer-password", scripting=False)
 
-ORBIT = {
-    "name": "SSO-600",
-    "type": "Circular",
-    "sunSynchronousOrbit": True,
-    "altitude": 600e3,
-    "inclination": 1.7,
-    "ascendingNodeDefinitionType": "LTAN",
-    "ltan": 36000,
-    "orbitDateTime": "2024-01-01T00:00:00Z",
-}
-THRUSTER = {
-    "name": "HET",
-    "thrust": 0.02,
-    "isp": 1500,
-    "power": 300,
-    "standbyPower": 5,
-    "warmUpDuration": 600,
-    "warmUpPower": 50,
-    "propellantCapacityChoice": "mass",
-    "propellantMass": 5,
-    "totalMass": 15,
-}
 
 SEED_SCRIPT = textwrap.dedent(
     """
