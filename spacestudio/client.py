@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -141,13 +142,48 @@ class Transport:
     when its connection could not be opened, so the server never saw it.
     """
 
-    def __init__(self, session: requests.Session, timeout: Timeout, retry: RetryPolicy) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        timeout: Timeout,
+        retry: RetryPolicy,
+        *,
+        environment_per_origin: bool = False,
+    ) -> None:
         self.session = session
         self.timeout = timeout
         self.retry = retry
+        # requests reads proxies and the CA bundle from os.environ on every request, a scan
+        # of the whole environment each time; a client talks to one or two origins, so it
+        # reads them once per origin instead (on a session of its own, with trust_env off).
+        self._environment_per_origin = environment_per_origin
+        self._environments: dict[tuple[str, str], dict[str, Any]] = {}
+        if environment_per_origin:
+            session.trust_env = False
+
+    def _environment_for(self, url: str) -> dict[str, Any]:
+        """What requests would take from the environment for ``url`` (proxies, CA bundle)."""
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc)
+        settings_of_origin = self._environments.get(origin)
+        if settings_of_origin is None:
+            verify = self.session.verify
+            if verify is True:
+                verify = (
+                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+                )
+            settings_of_origin = {
+                "proxies": requests.utils.get_environ_proxies(url),
+                "verify": verify,
+            }
+            self._environments[origin] = settings_of_origin
+        return settings_of_origin
 
     def send(self, method: str, url: str, *, idempotent: bool, **options: Any) -> requests.Response:
         options.setdefault("timeout", self.timeout)
+        if self._environment_per_origin:
+            for name, value in self._environment_for(url).items():
+                options.setdefault(name, value)
         attempt = 1
         while True:
             started = time.monotonic()
@@ -352,7 +388,9 @@ class Client:
         self.session.verify = verify if verify is not None else settings.verify_ssl_certificate()
         if self.session.verify is False:
             logger.warning("TLS certificate checks are off (VERIFY_SSL_CERTIFICATE=FALSE)")
-        self.transport = Transport(self.session, timeout, retry or RetryPolicy())
+        self.transport = Transport(
+            self.session, timeout, retry or RetryPolicy(), environment_per_origin=session is None
+        )
         self._auth = OidcPasswordFlow(
             token_url=token_url(self.auth_url, self.realm),
             client_id=client_id,

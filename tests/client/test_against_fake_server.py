@@ -285,3 +285,17 @@ def test_retry_after_503_from_the_server(server: FakeServer) -> None:
         assert rule.fired == 2
     finally:
         server.app.faults.clear()
+
+
+def test_proxies_from_the_environment_are_honoured_no_proxy_included(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy on a closed loopback port: a client that uses it cannot reach the server.
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with pytest.raises(spacestudio.errors.TransportError):
+        _connect(server, retry=RetryPolicy(max_attempts=1))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    client = _connect(server)
+    assert client.simulation.orbits.all() == client.simulation.orbits.all()
