@@ -2,14 +2,17 @@
 
 A cassette is one YAML file, stable and diffable::
 
-    format: spacestudio-cassette/1
+    format: spacestudio-cassette/2
     interactions:
     - request:  {body: …, headers: {…}, method: GET, uri: https://spacestudio.invalid/…}
       response: {body: …, headers: {…}, status: {code: 200, message: OK}}
 
 Keys are sorted and volatile headers are gone (see the scrubber). A body is stored as
-``{json: …}`` when it is JSON (the document itself, one field per line, in the server's
-key order so a replay hands the client the same object), ``{text: …}`` for other text,
+``{json: |- …}`` when it is a JSON object or array: the document as indented JSON text, one
+field per line, in the server's key order so a replay hands the client the same object.
+It is one YAML scalar that ``json.loads`` reads in C, where the same document as YAML
+structure costs a Python object per value to load (version 1 cassettes stored that, and
+still load). ``{text: …}`` holds other text,
 ``{base64: …}`` for binary data, or, above :data:`BODY_FILE_THRESHOLD` bytes,
 ``{file: NAME.bodies/HASH.EXT, sha256: …}``: the exact bytes in a file beside the
 cassette, read back in one go so a 20 MB result replays about as fast as reading it.
@@ -48,7 +51,9 @@ from spacestudio.cassettes.scrubbing import (
 
 logger = logging.getLogger("spacestudio.cassettes")
 
-FORMAT = "spacestudio-cassette/1"
+FORMAT = "spacestudio-cassette/2"
+#: Versions this code reads: 1 stored JSON bodies as YAML structure.
+READABLE_FORMATS = frozenset({FORMAT, "spacestudio-cassette/1"})
 #: Bodies larger than this (in bytes) are kept in a file beside the cassette.
 BODY_FILE_THRESHOLD = 64 * 1024
 HEADER_COMMENT = (
@@ -107,6 +112,15 @@ def _header_value(headers: dict[str, Any], name: str) -> str | None:
     return None
 
 
+class _InvalidJsonText(ValueError):
+    """A body's JSON text does not parse; ``side`` and ``json_line`` place it in the file."""
+
+    def __init__(self, message: str, side: str, json_line: int) -> None:
+        super().__init__(message)
+        self.side = side
+        self.json_line = json_line
+
+
 def _finite(document: Any) -> bool:
     """Whether a JSON document holds no NaN or infinity (which YAML would not give back)."""
     try:
@@ -156,21 +170,27 @@ class _BodyCodec:
             except ValueError:
                 document = None
             if isinstance(document, dict | list) and _finite(document):
-                return {"json": document}
+                return {"json": json.dumps(document, indent=2, ensure_ascii=False)}
         try:
             return {"text": body.decode("utf-8")}
         except UnicodeDecodeError:
             return {"base64": base64.b64encode(body).decode("ascii")}
 
-    def decode(self, entry: Any, where: str) -> bytes:
+    def decode(self, entry: Any, where: str, side: str = "") -> bytes:
         if entry is None:
             return b""
         if not isinstance(entry, dict) or len(entry.keys() & _BODY_FORMS) != 1:
             raise ValueError(f"{where} must be null or have one of json, text, base64 or file")
         if "json" in entry:
-            return json.dumps(entry["json"], ensure_ascii=False, separators=(",", ":")).encode(
-                "utf-8"
-            )
+            document = entry["json"]
+            if isinstance(document, str):  # the document as JSON text (format 2)
+                try:
+                    document = json.loads(document)
+                except json.JSONDecodeError as error:
+                    raise _InvalidJsonText(
+                        f"{where}.json is not valid JSON ({error.msg})", side, error.lineno
+                    ) from None
+            return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if "text" in entry:
             if not isinstance(entry["text"], str):
                 raise ValueError(f"{where}.text must be a string")
@@ -252,20 +272,25 @@ def encode_cassette(path: Path, requests: list[Any], responses: list[Any]) -> _E
     return _Encoded(HEADER_COMMENT + text, codec.body_files)
 
 
-def _line_of_interaction(text: str, index: int) -> int | None:
-    """The line where interaction ``index`` starts (for error messages)."""
+def _line_of_interaction(text: str, index: int, *keys: str) -> int | None:
+    """The line (from 1) where interaction ``index``, or the value at ``keys`` in it, starts."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node: yaml.Node | None = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for key, value in node.value:
-        if getattr(key, "value", None) == "interactions" and isinstance(value, yaml.SequenceNode):
-            if index < len(value.value):
-                return int(value.value[index].start_mark.line) + 1
-            return int(value.start_mark.line) + 1
-    return None
+    path: tuple[str | int, ...] = ("interactions", index, *keys)
+    for key in path:
+        node = _child(node, key)
+    return int(node.start_mark.line) + 1 if node is not None else None
+
+
+def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+    children: list[yaml.Node] = []
+    if isinstance(key, int) and isinstance(node, yaml.SequenceNode):
+        children = list(node.value[key : key + 1])
+    elif isinstance(node, yaml.MappingNode):
+        children = [value for name, value in node.value if getattr(name, "value", None) == key]
+    return children[0] if children else None
 
 
 def _decode_interaction(codec: _BodyCodec, raw: Any, where: str) -> tuple[Any, Any]:
@@ -287,7 +312,7 @@ def _decode_interaction(codec: _BodyCodec, raw: Any, where: str) -> tuple[Any, A
     loaded_request = ScrubbedRequest(
         method=request["method"],
         uri=request["uri"],
-        body=codec.decode(request.get("body"), f"{where}.request.body") or None,
+        body=codec.decode(request.get("body"), f"{where}.request.body", "request") or None,
         headers={str(key): str(value) for key, value in request_headers.items()},
     )
     loaded_response = LoadedResponse(
@@ -296,7 +321,7 @@ def _decode_interaction(codec: _BodyCodec, raw: Any, where: str) -> tuple[Any, A
             str(key): [str(item) for item in value] if isinstance(value, list) else [str(value)]
             for key, value in response_headers.items()
         },
-        body={"string": codec.decode(response.get("body"), f"{where}.response.body")},
+        body={"string": codec.decode(response.get("body"), f"{where}.response.body", "response")},
     )
     return loaded_request, loaded_response
 
@@ -313,7 +338,7 @@ def decode_cassette(path: Path, text: str) -> tuple[list[Any], list[Any]]:
             f"invalid YAML ({problem})",
             line=int(mark.line) + 1 if mark is not None else None,
         ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in READABLE_FORMATS:
         raise CassetteFormatError(
             path, f"not a spacestudio cassette (it must start with 'format: {FORMAT}')", line=1
         )
@@ -325,6 +350,11 @@ def decode_cassette(path: Path, text: str) -> tuple[list[Any], list[Any]]:
     for index, raw in enumerate(interactions):
         try:
             request, response = _decode_interaction(codec, raw, f"interaction {index + 1}")
+        except _InvalidJsonText as error:
+            # The block's first line holds "json: |-"; the JSON text starts below it.
+            start = _line_of_interaction(text, index, error.side, "body", "json")
+            line = start + error.json_line if start is not None else None
+            raise CassetteFormatError(path, str(error), line=line) from None
         except ValueError as error:
             raise CassetteFormatError(
                 path, str(error), line=_line_of_interaction(text, index)

@@ -287,3 +287,40 @@ def test_new_episodes_adds_what_the_cassette_lacks(backend: MiniBackend, tmp_pat
             "compressed": True,
             "owner": "user@spacestudio.invalid",
         }
+
+
+def test_a_broken_line_in_a_json_body_is_named_exactly(
+    backend: MiniBackend, tmp_path: Path
+) -> None:
+    path = tmp_path / "session.yaml"
+    _record(backend, path)
+    lines = path.read_text().splitlines()
+    # A field line inside a body's JSON block (`json: |-` followed by indented JSON).
+    block = next(number for number, line in enumerate(lines) if line.endswith("json: |-"))
+    broken = next(n for n in range(block + 1, len(lines)) if lines[n].strip().startswith('"'))
+    lines[broken] = lines[broken].replace('"', "", 1)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CassetteFormatError) as error, use_cassette(path):
+        pass
+    assert error.value.line == broken + 1
+    assert "is not valid JSON" in str(error.value)
+
+
+def test_a_version_1_cassette_still_replays(backend: MiniBackend, tmp_path: Path) -> None:
+    import yaml
+
+    path = tmp_path / "session.yaml"
+    recorded = _record(backend, path)
+    document = yaml.safe_load(path.read_text())
+    assert document["format"] == "spacestudio-cassette/2"
+    # Version 1 stored JSON bodies as YAML structure.
+    for interaction in document["interactions"]:
+        for side in ("request", "response"):
+            body = interaction[side].get("body")
+            if isinstance(body, dict) and isinstance(body.get("json"), str):
+                body["json"] = json.loads(body["json"])
+    document["format"] = "spacestudio-cassette/1"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    with use_cassette(path):
+        replayed = session_script("https://x.invalid", "nobody@x.invalid", "pw", "other")
+    assert replayed == recorded
