@@ -24,6 +24,7 @@ may run before or after the import.
 from typing import TYPE_CHECKING
 
 from spacestudio import (
+    api_requests,
     constellation,
     deployment,
     formation_flying,
@@ -33,33 +34,9 @@ from spacestudio import (
     simulation,
 )
 from spacestudio._version import __version__
-from spacestudio.api_requests import (
-    build_headers,
-    build_user_url,
-    compute_mission_from_url,
-    compute_mission_until_duration_from_url,
-    connect,
-    create_mission_from_paused_results_and_url,
-    delete_intermediate_objects_from_mission_and_url,
-    delete_object,
-    delete_request,
-    format_base_url,
-    get_headers,
-    get_jwt_token,
-    get_mission_id_with_url,
-    get_mission_results_from_url,
-    get_object,
-    get_paused_mission_results_merged_with_url,
-    get_request,
-    get_status,
-    get_user_id,
-    handle_response,
-    loop_through_object,
-    modify_object,
-    post_request,
-    put_request,
-    wait_and_get_mission_results_from_url,
-)
+
+# The published client's request-level helpers, one list: api_requests.__all__.
+from spacestudio.api_requests import *  # noqa: F403
 from spacestudio.client import Client, RetryPolicy, default_client, set_default_client
 from spacestudio.errors import (
     AuthenticationError,
@@ -96,41 +73,17 @@ __all__ = [
     "SpacestudioError",
     "TransportError",
     "__version__",
-    "build_headers",
-    "build_user_url",
-    "compute_mission_from_url",
-    "compute_mission_until_duration_from_url",
-    "connect",
     "constellation",
-    "create_mission_from_paused_results_and_url",
     "default_client",
-    "delete_intermediate_objects_from_mission_and_url",
-    "delete_object",
-    "delete_request",
     "deployment",
-    "format_base_url",
     "formation_flying",
-    "get_headers",
-    "get_jwt_token",
-    "get_mission_id_with_url",
-    "get_mission_results_from_url",
-    "get_object",
-    "get_paused_mission_results_merged_with_url",
-    "get_request",
-    "get_status",
-    "get_user_id",
     "gridfs",
-    "handle_response",
     "inspection",
-    "loop_through_object",
-    "modify_object",
     "parametric_study",
-    "post_request",
-    "put_request",
     "set_default_client",
     "simulation",
-    "wait_and_get_mission_results_from_url",
 ]
+__all__ += api_requests.__all__
 
 
 # Declared for type checkers and editors only: an annotation without a value creates no

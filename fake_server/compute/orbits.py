@@ -245,18 +245,9 @@ def _size_and_shape(orbit: Mapping[str, Any], where: str, kind: str) -> tuple[fl
             semi_major_axis = EARTH_RADIUS + (perigee + apogee) / 2.0
             return semi_major_axis, (apogee - perigee) / (2.0 * semi_major_axis)
         if orbit.get("semiMajorAxis") is not None:
-            semi_major_axis = inputs.number(
-                orbit,
-                "semiMajorAxis",
-                where,
-                minimum=EARTH_RADIUS,
-                maximum=EARTH_RADIUS + MAX_ALTITUDE,
-                unit="m",
-            )
-            eccentricity = inputs.number(
+            return _semi_major_axis(orbit, where), inputs.number(
                 orbit, "eccentricity", where, default=0.0, minimum=0.0, maximum=0.95
             )
-            return semi_major_axis, eccentricity
         raise inputs.MissionInputError(
             f"{where}: an Elliptical orbit needs perigeeAltitude and apogeeAltitude (m)"
             " or semiMajorAxis and eccentricity"
@@ -264,18 +255,19 @@ def _size_and_shape(orbit: Mapping[str, Any], where: str, kind: str) -> tuple[fl
     if orbit.get("altitude") is not None:
         return EARTH_RADIUS + inputs.number(orbit, "altitude", where, **altitude_bounds), 0.0
     if orbit.get("semiMajorAxis") is not None:
-        return (
-            inputs.number(
-                orbit,
-                "semiMajorAxis",
-                where,
-                minimum=EARTH_RADIUS,
-                maximum=EARTH_RADIUS + MAX_ALTITUDE,
-                unit="m",
-            ),
-            0.0,
-        )
+        return _semi_major_axis(orbit, where), 0.0
     raise inputs.MissionInputError(f"{where}.altitude is missing: give the orbit altitude in m")
+
+
+def _semi_major_axis(orbit: Mapping[str, Any], where: str) -> float:
+    return inputs.number(
+        orbit,
+        "semiMajorAxis",
+        where,
+        minimum=EARTH_RADIUS,
+        maximum=EARTH_RADIUS + MAX_ALTITUDE,
+        unit="m",
+    )
 
 
 def orbit_body(

@@ -20,11 +20,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import jwt
+import requests
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from spacestudio.cassettes import Scrubber
+
 REALM = "spacestudio-users"
+TOKEN_PATH = f"/realms/{REALM}/protocol/openid-connect/token"
 SIGNING_KEY = "mini-backend-signing-key-" + "0123456789abcdef" * 4
 
 
@@ -53,6 +57,20 @@ class MiniBackend:
             "LOG_PASSWORD": self.password,
             "CLIENT_ID": self.client_id,
         }
+
+    def scrubber(self) -> Scrubber:
+        """The scrubber a recording against this backend uses (it knows the secrets)."""
+        return Scrubber(
+            api_url=self.url,
+            auth_url=self.url,
+            mail=self.email,
+            password=self.password,
+            client_id=self.client_id,
+        )
+
+    def log_in(self, base: str | None = None) -> tuple[requests.Session, str]:
+        """:func:`log_in` with this backend's account, at ``base`` (default: its own URL)."""
+        return log_in(base or self.url, self.email, self.password, self.client_id)
 
     # -- routes ------------------------------------------------------------------------
 
@@ -185,6 +203,24 @@ def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) 
     return Response(
         json.dumps(value), status=status, headers=headers, content_type="application/json"
     )
+
+
+def log_in(base: str, mail: str, password: str, client_id: str) -> tuple[requests.Session, str]:
+    """Log in as a script does, by raw HTTP: a session holding a bearer token, and the
+    user's collection prefix (``{base}/exoops/users/{id}``)."""
+    http = requests.Session()
+    tokens = http.post(
+        base + TOKEN_PATH,
+        data={
+            "client_id": client_id,
+            "grant_type": "password",
+            "username": mail,
+            "password": password,
+        },
+    ).json()
+    http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+    user = http.get(f"{base}/exoops/users/infos").json()["id"]
+    return http, f"{base}/exoops/users/{user}"
 
 
 @contextmanager

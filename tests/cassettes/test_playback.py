@@ -9,61 +9,25 @@ bounded however long the cassette is.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from vcr.errors import UnhandledHTTPRequestError
 from vcr.record_mode import RecordMode as VcrRecordMode
 from vcr.request import Request
 
-from spacestudio.cassettes import CassetteMismatchError, Scrubber, use_cassette
+from spacestudio.cassettes import CassetteMismatchError, use_cassette
 from spacestudio.cassettes.matching import MATCHERS, request_key
 from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
 from spacestudio.cassettes.session import SpacestudioCassette
-from tests.cassettes.backend import REALM, MiniBackend, running
-
-TOKEN_PATH = f"/realms/{REALM}/protocol/openid-connect/token"
-
-
-@pytest.fixture
-def backend() -> Iterator[MiniBackend]:
-    with running(MiniBackend()) as serving:
-        yield serving
-
-
-def _scrubber(backend: MiniBackend) -> Scrubber:
-    return Scrubber(
-        api_url=backend.url,
-        auth_url=backend.url,
-        mail=backend.email,
-        password=backend.password,
-        client_id=backend.client_id,
-    )
-
-
-def _logged_in(base: str, backend: MiniBackend) -> tuple[requests.Session, str]:
-    """A session holding a bearer token, and the user's collection prefix."""
-    http = requests.Session()
-    tokens = http.post(
-        base + TOKEN_PATH,
-        data={
-            "client_id": backend.client_id,
-            "grant_type": "password",
-            "username": backend.email,
-            "password": backend.password,
-        },
-    ).json()
-    http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
-    user = http.get(f"{base}/exoops/users/infos").json()["id"]
-    return http, f"{base}/exoops/users/{user}"
+from tests.cassettes.backend import MiniBackend
 
 
 def two_computations_polled_in_turn(base: str, backend: MiniBackend) -> list[Any]:
     """Two objects polled until done, in turn, with other calls between the polls."""
-    http, users = _logged_in(base, backend)
+    http, users = backend.log_in(base)
     ids = {
         name: http.post(f"{users}/orbitdefinitions", json={"name": name}).json()["id"]
         for name in ("first", "second")
@@ -108,7 +72,7 @@ def test_many_identical_polls_between_other_calls_replay_in_recorded_order(
 ) -> None:
     backend.polls_before_done = 25
     path = tmp_path / "polls.yaml"
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
         recorded = two_computations_polled_in_turn(backend.url, backend)
     polls = [entry for entry in recorded if isinstance(entry, tuple)]
     assert len(polls) == 2 * 26
@@ -133,13 +97,13 @@ def test_requests_sent_in_another_order_than_recorded_get_their_own_answers(
     names = ["alpha", "beta", "gamma"]
 
     def create(base: str, order: list[str]) -> dict[str, str]:
-        http, users = _logged_in(base, backend)
+        http, users = backend.log_in(base)
         created = {}
         for name in order:
             created[name] = http.post(f"{users}/orbitdefinitions", json={"name": name}).json()
         return {name: answer["displayedName"] for name, answer in created.items()}
 
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
         recorded = create(backend.url, names)
     with use_cassette(path) as session:
         replayed = create("https://x.invalid", list(reversed(names)))
@@ -152,12 +116,12 @@ def test_a_request_whose_recordings_were_all_played_is_refused_and_explained(
 ) -> None:
     backend.polls_before_done = 3
     path = tmp_path / "polls.yaml"
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
         two_computations_polled_in_turn(backend.url, backend)
     refused = pytest.raises(CassetteMismatchError, match="every one has been replayed already")
     with refused, use_cassette(path):
         two_computations_polled_in_turn("https://x.invalid", backend)
-        _logged_in("https://x.invalid", backend)  # logs in a second time
+        backend.log_in("https://x.invalid")  # logs in a second time
 
 
 def test_recording_afresh_runs_no_matcher(
@@ -165,7 +129,7 @@ def test_recording_afresh_runs_no_matcher(
 ) -> None:
     matcher_calls = _counting_matchers(monkeypatch)
     backend.polls_before_done = 5
-    with use_cassette(tmp_path / "new.yaml", record=True, scrubber=_scrubber(backend)) as session:
+    with use_cassette(tmp_path / "new.yaml", record=True, scrubber=backend.scrubber()) as session:
         two_computations_polled_in_turn(backend.url, backend)
     assert session.interactions > 30
     assert matcher_calls() == 0
@@ -175,15 +139,15 @@ def test_record_mode_all_replaces_what_was_sent_again_and_keeps_the_rest(
     backend: MiniBackend, tmp_path: Path
 ) -> None:
     path = tmp_path / "session.yaml"
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
-        http, users = _logged_in(backend.url, backend)
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
+        http, users = backend.log_in(backend.url)
         http.post(f"{users}/orbitdefinitions", json={"name": "kept"})
     backend.big_body = b'{"rows": [1, 2, 3]}'
-    with use_cassette(path, record_mode="all", scrubber=_scrubber(backend)):
-        http, users = _logged_in(backend.url, backend)  # sent again: replaces the old two
+    with use_cassette(path, record_mode="all", scrubber=backend.scrubber()):
+        http, users = backend.log_in(backend.url)  # sent again: replaces the old two
         http.get(f"{users}/big")
     with use_cassette(path) as session:
-        http, users = _logged_in("https://x.invalid", backend)
+        http, users = backend.log_in("https://x.invalid")
         kept = http.post(f"{users}/orbitdefinitions", json={"name": "kept"}).json()
         big = http.get(f"{users}/big").json()
     assert kept["displayedName"] == "kept" and big == {"rows": [1, 2, 3]}

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,48 +16,17 @@ from spacestudio.cassettes import (
     CassetteFormatError,
     CassetteMismatchError,
     NetworkBlockedError,
-    Scrubber,
     use_cassette,
 )
 from spacestudio.cassettes.storage import BODY_FILE_THRESHOLD, body_file_directory
-from tests.cassettes.backend import REALM, MiniBackend, running
-
-TOKEN_PATH = f"/realms/{REALM}/protocol/openid-connect/token"
-
-
-@pytest.fixture
-def backend() -> Iterator[MiniBackend]:
-    with running(MiniBackend()) as serving:
-        yield serving
-
-
-def _scrubber(backend: MiniBackend) -> Scrubber:
-    return Scrubber(
-        api_url=backend.url,
-        auth_url=backend.url,
-        mail=backend.email,
-        password=backend.password,
-        client_id=backend.client_id,
-    )
+from tests.cassettes.backend import MiniBackend, log_in, running
 
 
 def session_script(
     base: str, mail: str, password: str, client_id: str, altitude: float = 6e5
 ) -> list[Any]:
     """What a user's code does: log in, create an object, poll, read big results."""
-    http = requests.Session()
-    tokens = http.post(
-        base + TOKEN_PATH,
-        data={
-            "client_id": client_id,
-            "grant_type": "password",
-            "username": mail,
-            "password": password,
-        },
-    ).json()
-    http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
-    user = http.get(f"{base}/exoops/users/infos").json()["id"]
-    users = f"{base}/exoops/users/{user}"
+    http, users = log_in(base, mail, password, client_id)
     created = http.post(
         f"{users}/orbitdefinitions", json={"name": "SSO", "altitude": altitude, "tags": ["a"]}
     ).json()
@@ -73,7 +41,7 @@ def session_script(
 
 
 def _record(backend: MiniBackend, path: Path, **kwargs: Any) -> list[Any]:
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
         return session_script(
             backend.url, backend.email, backend.password, backend.client_id, **kwargs
         )
@@ -168,7 +136,7 @@ def test_a_recording_that_raises_keeps_the_previous_cassette(
     before = path.read_bytes()
     with (
         pytest.raises(KeyboardInterrupt),
-        use_cassette(path, record=True, scrubber=_scrubber(backend)),
+        use_cassette(path, record=True, scrubber=backend.scrubber()),
     ):
         requests.get(f"{backend.url}/exoops/users/infos")
         raise KeyboardInterrupt
@@ -182,7 +150,7 @@ def test_recording_is_atomic_when_the_write_is_cut_short(
     path = tmp_path / "session.yaml"
 
     def record_big() -> None:
-        with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+        with use_cassette(path, record=True, scrubber=backend.scrubber()):
             _big(backend)
 
     record_big()
@@ -211,19 +179,8 @@ def test_recording_is_atomic_when_the_write_is_cut_short(
 
 
 def _big(backend: MiniBackend, base: str | None = None, path: str = "big") -> Any:
-    base = base or backend.url
-    http = requests.Session()
-    tokens = http.post(
-        base + TOKEN_PATH,
-        data={
-            "client_id": backend.client_id,
-            "grant_type": "password",
-            "username": backend.email,
-            "password": backend.password,
-        },
-    ).json()
-    http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
-    return http.get(f"{base}/exoops/users/u/{path}").json()
+    http, users = backend.log_in(base)
+    return http.get(f"{users}/{path}").json()
 
 
 def test_large_bodies_live_beside_the_cassette_byte_for_byte(
@@ -232,7 +189,7 @@ def test_large_bodies_live_beside_the_cassette_byte_for_byte(
     backend.big_body = json.dumps([{"t": i, "sma": 7e6 + i} for i in range(10000)]).encode()
     assert len(backend.big_body) > BODY_FILE_THRESHOLD
     path = tmp_path / "big.yaml"
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
         _big(backend)
     (body_file,) = body_file_directory(path).iterdir()
     assert body_file.read_bytes() == backend.big_body
@@ -264,7 +221,7 @@ def test_hand_edited_body_file_with_invalid_json_names_the_file_and_line(
 ) -> None:
     backend.big_body = json.dumps({"rows": list(range(30000))}, indent=1).encode()
     path = tmp_path / "big.yaml"
-    with use_cassette(path, record=True, scrubber=_scrubber(backend)):
+    with use_cassette(path, record=True, scrubber=backend.scrubber()):
         _big(backend)
     (body_file,) = body_file_directory(path).iterdir()
     text = body_file.read_text().splitlines()
@@ -278,7 +235,7 @@ def test_hand_edited_body_file_with_invalid_json_names_the_file_and_line(
 def test_new_episodes_adds_what_the_cassette_lacks(backend: MiniBackend, tmp_path: Path) -> None:
     path = tmp_path / "session.yaml"
     _record(backend, path)
-    with use_cassette(path, record_mode="new_episodes", scrubber=_scrubber(backend)):
+    with use_cassette(path, record_mode="new_episodes", scrubber=backend.scrubber()):
         session_script(backend.url, backend.email, backend.password, backend.client_id)
         _big(backend, path="zipped")
     with use_cassette(path):
