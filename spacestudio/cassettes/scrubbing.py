@@ -459,7 +459,6 @@ class Scrubber:
         self._token_counts: dict[str, int] = {}
         # Placeholder JWT -> its short name ("access token 1"), for request headers.
         self._token_labels: dict[str, str] = {}
-        self._last_request: tuple[Any, Any] | None = None
         if api_url:
             self._add_origin(api_url, PLACEHOLDER_API_ORIGIN)
         if auth_url:
@@ -479,9 +478,6 @@ class Scrubber:
         """vcrpy's ``before_record_request``: a scrubbed copy of ``request``."""
         if isinstance(request, ScrubbedRequest):
             return request
-        # vcrpy asks several times about the same request while matching it; scrub it once.
-        if self._last_request is not None and self._last_request[0] is request:
-            return self._last_request[1]
         body = read_body(request)
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -494,7 +490,6 @@ class Scrubber:
             body=scrubbed_body,
             headers=self._scrub_request_headers(headers),
         )
-        self._last_request = (request, scrubbed)
         return scrubbed
 
     def scrub_response(self, response: dict[str, Any]) -> dict[str, Any]:
