@@ -48,6 +48,7 @@ from fake_server.config import ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule, FaultSpecError
 from fake_server.journal import RequestJournal
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
+from fake_server.relations import current, current_list
 from fake_server.store import (
     DeleteObject,
     InsertObject,
@@ -444,7 +445,7 @@ class FakeSpacestudioApp:
         mission = self.store.get_object(call.user_id, segment, obj_id)
         if mission is None:
             raise ApiError(404, f"no mission with id {obj_id} in {segment}")
-        return mission
+        return current(self.store, call.user_id, segment, mission)
 
     # -- auth routes ------------------------------------------------------------------
 
@@ -483,7 +484,7 @@ class FakeSpacestudioApp:
         )
 
     def list_objects(self, call: Call, segment: str) -> Response:
-        return json_response(self.store.list_objects(call.user_id, segment))
+        return json_response(current_list(self.store, call.user_id, segment))
 
     def create_object(self, call: Call, segment: str) -> Response:
         body = with_derived_fields(segment, self._object_body(call.request))
@@ -500,7 +501,7 @@ class FakeSpacestudioApp:
         obj = self.store.get_object(call.user_id, segment, obj_id)
         if obj is None:
             raise ApiError(404, f"no object with id {obj_id} in {segment}")
-        return json_response(obj)
+        return json_response(current(self.store, call.user_id, segment, obj))
 
     def replace_object(self, call: Call, segment: str, obj_id: str) -> Response:
         obj = new_object(with_derived_fields(segment, self._object_body(call.request)), obj_id)
@@ -553,11 +554,10 @@ class FakeSpacestudioApp:
         mission = self._mission(call, segment, obj_id)
         log = self.computations.latest_log(call.user_id, mission)
         if log is None:
-            raise ApiError(
-                404,
-                f"mission {mission['name']!r} was never computed; start it with "
-                f"GET {segment}/compute/{obj_id}",
-            )
+            # Not started yet reads as pending (0), as on the real service, whose status
+            # is a number whatever the state: the published client's wait loop spins on
+            # anything else (a 404 becomes None, which never equals -1).
+            return json_response(STATUS_PENDING)
         progress = self.computations.progress(log)
         if progress in (STATUS_PENDING, STATUS_FINISHED):
             return json_response(int(progress))

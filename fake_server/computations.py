@@ -209,10 +209,14 @@ class Computations:
         root_id = paused_mission.get(PAUSED_PARENT) or paused_mission["id"]
         orbit_spec = spec_for(spec.module, "orbit")
         spacecraft_spec = spec_for(spec.module, "spacecraft")
-        orbit = new_object(
-            with_derived_fields(orbit_spec.segment, {**continuation.orbit, PAUSED_PARENT: root_id})
+        orbit_body = {**continuation.orbit, PAUSED_PARENT: root_id}
+        orbit_body["name"] = self._free_name(user_id, orbit_spec.segment, orbit_body["name"])
+        orbit = new_object(with_derived_fields(orbit_spec.segment, orbit_body))
+        spacecraft_body = {**continuation.spacecraft, PAUSED_PARENT: root_id}
+        spacecraft_body["name"] = self._free_name(
+            user_id, spacecraft_spec.segment, spacecraft_body["name"]
         )
-        spacecraft = new_object({**continuation.spacecraft, PAUSED_PARENT: root_id})
+        spacecraft = new_object(spacecraft_body)
         body = {
             key: value
             for key, value in continuation.mission.items()
@@ -235,6 +239,17 @@ class Computations:
             ],
         )
         return mission
+
+    def _free_name(self, user_id: str, segment: str, name: str) -> str:
+        """``name``, or ``name (2)``, ``(3)`` … when taken: the objects a resumption makes
+        are named after the new mission, and a script run again resumes under the same name
+        while the objects of its first run are still there (it deletes only the mission)."""
+        taken = {str(obj.get("displayedName")) for obj in self.store.list_objects(user_id, segment)}
+        candidate, number = name, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{name} ({number})"
+        return candidate
 
     def chain(self, user_id: str, spec: CollectionSpec, mission: JsonObject) -> list[JsonObject]:
         """The paused chain ``mission`` belongs to: its first mission, then the resumptions
@@ -268,9 +283,10 @@ class Computations:
         body["name"] = merged_name
         body[LOG_ID] = log_id = str(uuid.uuid4())
         merged_mission = new_object(body, existing["id"] if existing else None)
-        merged, files = _with_files(
-            merge_results([log.results for log in logs if log.results is not None]), log_id
-        )
+        # The merge is the results of the mission "{name} - merged", and named so: the
+        # published Pause-capability script exports both to "<results name>_results.xlsx".
+        combined = merge_results([log.results for log in logs if log.results is not None])
+        merged, files = _with_files({**combined, "name": merged_name}, log_id)
         log = ComputationLog(
             id=log_id,
             user_id=user_id,

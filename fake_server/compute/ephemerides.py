@@ -20,7 +20,7 @@ import numpy as np
 from . import atmosphere
 from .constants import DAY, EARTH_RADIUS, MU_EARTH
 from .orbits import eccentric_from_mean, j2_rates, true_from_eccentric
-from .power import battery_energy, in_shadow, solar_array_power
+from .power import array_incidence, battery_energy, in_shadow, solar_array_power
 from .spacecraft import Spacecraft
 from .timescale import FloatArray, greenwich_sidereal_angle, julian_date, sun_direction
 from .trajectory import arc_index
@@ -140,7 +140,9 @@ class Segment:
     drag: DragModel | None
     solar_flux: float
     with_j2: bool
-    array_illumination: float = 1.0
+    #: Attitude while the thruster fires and while it rests (see power.ATTITUDE_MODES).
+    thrust_attitude: str = "PROGRADE"
+    rest_attitude: str = "SUN_POINTING"
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ def build(segment: Segment, times: FloatArray) -> Table:
     rows = np.empty((times.size, len(COLUMNS)))
     rows[:, _C["ELAPSED_TIME"]] = times
     rows[:, _C["JULIAN_DATE"]] = julian_date(segment.epoch) + times / DAY
-    position, velocity = _cartesian(a, e, i, raan, perigee, anomaly)
+    position, velocity = cartesian(a, e, i, raan, perigee, anomaly)
     rows[:, _C["POSITION_X"] : _C["POSITION_Z"] + 1] = position
     rows[:, _C["VELOCITY_X"] : _C["VELOCITY_Z"] + 1] = velocity
     theta = greenwich_sidereal_angle(segment.epoch, times)
@@ -319,12 +321,12 @@ def build(segment: Segment, times: FloatArray) -> Table:
     drag_force = segment.drag.force(a) if segment.drag is not None else np.zeros_like(a)
     rows[:, _C["DRAG_ACCELERATION"]] = drag_force / mass
 
-    generated = solar_array_power(
-        craft.solar_array_area,
-        craft.solar_array_efficiency,
-        sun_distance,
-        segment.array_illumination * (1.0 - shadow),
+    incidence = np.where(
+        firing,
+        array_incidence(segment.thrust_attitude, craft.array_normal, position, velocity, sun),
+        array_incidence(segment.rest_attitude, craft.array_normal, position, velocity, sun),
     )
+    generated = solar_array_power(craft.array_peak_power, sun_distance, incidence * (1.0 - shadow))
     consumed = craft.platform_power + np.where(firing, craft.thruster_power, craft.standby_power)
     net = generated - consumed
     capacity = craft.battery_capacity_wh
@@ -408,7 +410,7 @@ def _burn_counts(segment: Segment, breaks: FloatArray, argument: FloatArray) -> 
     return np.asarray(segment.counters.burns + before[index] + current)
 
 
-def _cartesian(
+def cartesian(
     a: FloatArray,
     e: FloatArray,
     i: FloatArray,

@@ -110,7 +110,8 @@ def continue_from_paused(
             "name": new_name,
             "initialOrbit": orbit,
             "spacecraft": spacecraft,
-            "durationUntilPause": None,
+            # The continuation pauses again after the same duration: the published
+            # computeAndUpdateOAP resumes part after part until one runs shorter than it.
             "pausedState": dict(state),
         }
     )

@@ -25,7 +25,15 @@ from .orbits import j2_rates
 
 FASTEST = "FASTEST"
 LEAST_DELTA_V = "LEAST_DELTA_V"
+#: Spellings of the two optimisations, compared upper-cased with only letters and digits
+#: kept. The published ``Simple_RAAN_mission.py`` sends ``"ΔT"``: the shortest mission
+#: within ``targetDeltaVmax``; ``"ΔV"`` is the least delta-v within ``targetMissionDuration``.
 OPTIMIZATION_ALIASES: dict[str, str] = {
+    "ΔT": FASTEST,
+    "DELTAT": FASTEST,
+    "DT": FASTEST,
+    "ΔV": LEAST_DELTA_V,
+    "DV": LEAST_DELTA_V,
     "FASTEST": FASTEST,
     "DURATION": FASTEST,
     "TIME": FASTEST,

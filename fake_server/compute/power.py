@@ -7,8 +7,10 @@ of the orbit is ``acos(sqrt(r^2 - Re^2) / (r cos beta)) / pi`` when ``cos beta``
 ``sqrt(r^2 - Re^2) / r`` and zero otherwise (Wertz, *Space Mission Analysis and Design*,
 eq. 5-5 in its cylindrical form).
 
-Solar arrays deliver ``S (1 AU / d)^2 * area * efficiency * cos(incidence)`` in sunlight; the
-incidence follows the attitude mode (:data:`ATTITUDE_ILLUMINATION`).
+Solar arrays deliver ``P_max (1 AU / d)^2 cos(incidence)`` in sunlight, where ``P_max`` is
+their power at 1 AU with the Sun on their normal (``solarArrayMaximumPower``, or
+``S * area * efficiency``); the incidence follows the attitude mode and the arrays' normal in
+the body frame (:func:`array_incidence`).
 """
 
 from __future__ import annotations
@@ -17,23 +19,71 @@ import math
 
 import numpy as np
 
-from .constants import ASTRONOMICAL_UNIT, EARTH_RADIUS, SOLAR_CONSTANT
+from .constants import ASTRONOMICAL_UNIT, EARTH_RADIUS
 from .timescale import FloatArray
 
-#: Orbit-averaged cosine of the Sun incidence on the solar arrays, per attitude mode.
-#: Sun pointing tracks the Sun; the others fix the arrays on the body, whose mean cosine over
-#: a sunlit arc is 2/pi for an array swept through the Sun line (nadir, tangential, inertial
-#: thrust directions) — documented in docs/physics.md.
-ATTITUDE_ILLUMINATION: dict[str, float] = {
-    "SUN_POINTING": 1.0,
-    "SUN_POINTED": 1.0,
-    "NADIR_POINTING": 2.0 / math.pi,
-    "NADIR": 2.0 / math.pi,
-    "TANGENTIAL": 2.0 / math.pi,
-    "VELOCITY": 2.0 / math.pi,
-    "ANTI_VELOCITY": 2.0 / math.pi,
-    "INERTIAL": 2.0 / math.pi,
+#: Attitude modes a mission may name, and the spellings read as each. In every mode but
+#: SUN_POINTING the body's +X axis (the thruster axis) points along a direction of the orbit
+#: and +Z as close to nadir as that allows (Y completes the right-handed frame); SUN_POINTING
+#: turns the solar arrays' normal to the Sun.
+ATTITUDE_MODES: dict[str, str] = {
+    "PROGRADE": "PROGRADE",
+    "VELOCITY": "PROGRADE",
+    "TANGENTIAL": "PROGRADE",
+    "NADIR_POINTING": "NADIR_POINTING",
+    "NADIR": "NADIR_POINTING",
+    "RETROGRADE": "RETROGRADE",
+    "ANTI_VELOCITY": "RETROGRADE",
+    "NORMAL": "NORMAL",
+    "ORBIT_NORMAL": "NORMAL",
+    "ANTI_NORMAL": "ANTI_NORMAL",
+    "SUN_POINTING": "SUN_POINTING",
+    "SUN_POINTED": "SUN_POINTING",
 }
+
+
+def attitude_mode(value: object, default: str) -> str | None:
+    """The canonical attitude mode a mission field names, ``default`` when absent, None when
+    it names no known mode."""
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        return None
+    return ATTITUDE_MODES.get(value.strip().upper().replace(" ", "_").replace("-", "_"))
+
+
+def _unit(vectors: FloatArray) -> FloatArray:
+    return np.asarray(vectors / np.linalg.norm(vectors, axis=-1, keepdims=True))
+
+
+def array_incidence(
+    mode: str,
+    array_normal: tuple[float, float, float],
+    position: FloatArray,
+    velocity: FloatArray,
+    sun: FloatArray,
+) -> FloatArray:
+    """Cosine of the Sun's incidence on the arrays (0 when they face away), shape (N,).
+
+    ``position`` and ``velocity`` are inertial (N, 3), ``sun`` the unit vector to the Sun
+    ((3,) or (N, 3)), ``array_normal`` the arrays' normal in the body frame."""
+    count = position.shape[0]
+    if mode == "SUN_POINTING":
+        return np.ones(count)
+    radial = _unit(position)
+    if mode in ("NORMAL", "ANTI_NORMAL"):
+        x_axis = _unit(np.cross(position, velocity))
+        if mode == "ANTI_NORMAL":
+            x_axis = -x_axis
+    else:
+        x_axis = _unit(velocity)
+        if mode == "RETROGRADE":
+            x_axis = -x_axis
+    nadir = -(radial - np.sum(radial * x_axis, axis=1, keepdims=True) * x_axis)
+    z_axis = _unit(nadir)
+    y_axis = np.cross(z_axis, x_axis)
+    normal = array_normal[0] * x_axis + array_normal[1] * y_axis + array_normal[2] * z_axis
+    return np.asarray(np.clip(np.sum(normal * sun, axis=-1), 0.0, None))
 
 
 def in_shadow(position: FloatArray, sun_direction: FloatArray) -> FloatArray:
@@ -55,15 +105,15 @@ def eclipse_fraction(radius: float, beta: float) -> float:
 
 
 def solar_array_power(
-    area: float,
-    efficiency: float,
+    peak_power: float,
     sun_distance: FloatArray | float,
     illumination: FloatArray | float,
 ) -> FloatArray:
-    """Electrical power (W) of the arrays at ``sun_distance`` (m) for the given mean cosine of
-    incidence times the sunlit share."""
-    flux = SOLAR_CONSTANT * (ASTRONOMICAL_UNIT / np.asarray(sun_distance)) ** 2
-    return np.asarray(flux * area * efficiency * np.asarray(illumination))
+    """Electrical power (W) of arrays giving ``peak_power`` at 1 AU with the Sun on their
+    normal, at ``sun_distance`` (m), for the cosine of incidence times the sunlit share."""
+    return np.asarray(
+        peak_power * (ASTRONOMICAL_UNIT / np.asarray(sun_distance)) ** 2 * np.asarray(illumination)
+    )
 
 
 def battery_energy(

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import inputs, phasing
 from .atmosphere import REFERENCE_SOLAR_FLUX, SOLAR_FLUX_RANGE
-from .constants import DAY, EARTH_RADIUS, MAX_EPHEMERIS_ROWS, MIN_ALTITUDE, MU_EARTH
+from .constants import DAY, EARTH_RADIUS, MAX_EPHEMERIS_ROWS, MIN_ALTITUDE
 from .ephemerides import (
     FIELD_INDEXES,
     Angles,
@@ -21,11 +21,19 @@ from .ephemerides import (
     Reference,
     Segment,
     build,
+    cartesian,
     row_count,
     row_times,
 )
 from .orbits import MeanOrbit, j2_rates, orbit_body, read_orbit
-from .power import ATTITUDE_ILLUMINATION, eclipse_fraction, solar_array_power
+from .power import (
+    ATTITUDE_MODES,
+    array_incidence,
+    attitude_mode,
+    eclipse_fraction,
+    in_shadow,
+    solar_array_power,
+)
 from .spacecraft import Spacecraft, read_spacecraft
 from .timescale import parse_datetime, shift, sun_direction
 from .trajectory import Point, run_plan
@@ -104,7 +112,9 @@ def _compute(
         if "DRAG" in perturbations and craft.ballistic_factor > 0
         else None
     )
-    with_j2 = "EARTH_POTENTIAL" in perturbations
+    # RAAN phasing is drift by the Earth's oblateness: the mission type brings J2 with it
+    # (the published Simple_RAAN_mission.py sends no perturbation at all).
+    with_j2 = "EARTH_POTENTIAL" in perturbations or kind == "RAAN Phasing"
     step = inputs.number(
         mission,
         "ephemeridesStepInSeconds",
@@ -192,7 +202,8 @@ def _compute(
         drag=drag,
         solar_flux=flux,
         with_j2=with_j2,
-        array_illumination=_illumination(mission, "thrustAttitudeMode"),
+        thrust_attitude=_attitude(mission, "thrustAttitudeMode", "PROGRADE"),
+        rest_attitude=_attitude(mission, "restAttitudeMode", "SUN_POINTING"),
     )
     table = build(segment, row_times(start.point.elapsed, run.end.elapsed, step))
     end = run.end
@@ -360,6 +371,11 @@ def _plan(
 ) -> list[dict[str, Any]]:
     where = "mission"
     point = start.point
+    if kind != "Maneuvering Strategy Design" and craft.mean_thrust <= 0.0:
+        raise inputs.MissionInputError(
+            "the spacecraft's thruster never fires (dutyCycle, or onBoardAveragePower /"
+            " thruster.power, is 0): give it a duty cycle or power above 0"
+        )
     if kind == "Orbital Transfer":
         definition = inputs.text(
             mission, "targetDefinition", where, default="DELTA", choices=("DELTA", "TARGET_ORBIT")
@@ -454,11 +470,6 @@ def _phasing_plan(
     results: dict[str, Any],
 ) -> list[dict[str, Any]]:
     where = "mission"
-    if not with_j2:
-        raise inputs.MissionInputError(
-            "RAAN phasing drifts with the Earth's oblateness:"
-            " add EARTH_POTENTIAL to mission.perturbations"
-        )
     target = inputs.number(
         mission, "targetDeltaRaan", where, minimum=-2 * math.pi, maximum=2 * math.pi, unit="rad"
     )
@@ -549,18 +560,58 @@ def _relative_raan(arcs: list[Any], reference: Reference, start_relative: float)
     return total
 
 
-def _illumination(mission: Mapping[str, Any], key: str) -> float:
-    mode = mission.get(key)
-    if not isinstance(mode, str):
-        return 1.0
-    return ATTITUDE_ILLUMINATION.get(mode.strip().upper().replace(" ", "_"), 1.0)
+def _attitude(mission: Mapping[str, Any], key: str, default: str) -> str:
+    mode = attitude_mode(mission.get(key), default)
+    if mode is None:
+        choices = ", ".join(sorted(set(ATTITUDE_MODES.values())))
+        raise inputs.MissionInputError(
+            f"mission.{key} must be one of {choices}, got {mission.get(key)!r}"
+        )
+    return mode
+
+
+#: Points per orbit the mean powers of a strategy are averaged over.
+STRATEGY_SAMPLES = 720
+
+
+def mean_array_power(
+    craft: Spacecraft, orbit: MeanOrbit, attitude: str, *, with_eclipse: bool
+) -> float:
+    """Mean power (W) the arrays generate over one orbit flown in ``attitude``."""
+    anomalies = np.linspace(0.0, 2.0 * math.pi, STRATEGY_SAMPLES, endpoint=False)
+    count = anomalies.size
+    position, velocity = cartesian(
+        np.full(count, orbit.semi_major_axis),
+        np.full(count, orbit.eccentricity),
+        np.full(count, orbit.inclination),
+        np.full(count, orbit.raan),
+        np.full(count, orbit.perigee_argument),
+        anomalies,
+    )
+    sun, distance = sun_direction(orbit.epoch)
+    lit = 1.0 - in_shadow(position, sun) if with_eclipse else np.ones(count)
+    incidence = array_incidence(attitude, craft.array_normal, position, velocity, sun)
+    return float(np.mean(solar_array_power(craft.array_peak_power, distance, incidence * lit)))
 
 
 def _strategy_powers(
     mission: Mapping[str, Any], craft: Spacecraft, orbit: MeanOrbit, results: dict[str, Any]
 ) -> None:
-    """Mean powers of the thrust and rest modes on the initial orbit."""
-    sun, distance = sun_direction(orbit.epoch)
+    """Mean power the arrays generate in the thrust and in the rest attitude, on the initial
+    orbit, and the share of each orbit the power budget lets the thruster fire.
+
+    The published ``computeOAPWithMSD`` turns the two means into the orbit-average power
+    left for the thruster, ``P_thr (P_rest - P_platform) / (P_thr + P_rest - P_thrust)``:
+    the energy balance of an orbit firing a share ``d`` of it,
+    ``d P_thrust + (1 - d) P_rest = P_platform + d P_thr``, solved for ``d P_thr``. That
+    reading holds only if both are powers generated, so they are.
+    """
+    with_eclipse = inputs.boolean(mission, "withEclipse", "mission", default=True)
+    thrust_mode = _attitude(mission, "thrustAttitudeMode", "PROGRADE")
+    rest_mode = _attitude(mission, "restAttitudeMode", "SUN_POINTING")
+    thrust_power = mean_array_power(craft, orbit, thrust_mode, with_eclipse=with_eclipse)
+    rest_power = mean_array_power(craft, orbit, rest_mode, with_eclipse=with_eclipse)
+    sun, _ = sun_direction(orbit.epoch)
     normal = np.array(
         [
             math.sin(orbit.inclination) * math.sin(orbit.raan),
@@ -569,52 +620,21 @@ def _strategy_powers(
         ]
     )
     beta = math.asin(max(-1.0, min(1.0, float(np.dot(normal, sun)))))
-    eclipse = eclipse_fraction(orbit.semi_major_axis, beta)
-    period = 2.0 * math.pi * math.sqrt(orbit.semi_major_axis**3 / MU_EARTH)
-    warm_up = craft.warm_up_power * min(craft.warm_up_duration, period) / period
-    thrust_demand = (
-        craft.platform_power
-        + craft.duty_cycle * craft.thruster_power
-        + (1.0 - craft.duty_cycle) * craft.standby_power
-        + warm_up
-    )
-    rest_demand = craft.platform_power + craft.standby_power
-    thrust_light = _illumination(mission, "thrustAttitudeMode")
-    rest_light = _illumination(mission, "restAttitudeMode")
-    thrust_generated = float(
-        solar_array_power(
-            craft.solar_array_area,
-            craft.solar_array_efficiency,
-            distance,
-            thrust_light * (1 - eclipse),
-        )
-    )
-    rest_generated = float(
-        solar_array_power(
-            craft.solar_array_area,
-            craft.solar_array_efficiency,
-            distance,
-            rest_light * (1 - eclipse),
-        )
-    )
-    surplus = rest_generated - rest_demand
-    firing_cost = (
-        craft.thruster_power - craft.standby_power + (thrust_generated - rest_generated) * -1.0
-    )
-    sustainable = 1.0 if firing_cost <= 0 else max(0.0, min(1.0, surplus / firing_cost))
-    results["thrustModeMeanPower"] = thrust_demand
-    results["restModeMeanPower"] = rest_demand
+    demand = craft.thruster_power + rest_power - thrust_power
+    share = (rest_power - craft.platform_power) / demand if demand > 0 else 1.0
+    sustainable = max(0.0, min(1.0, share))
+    results["thrustModeMeanPower"] = thrust_power
+    results["restModeMeanPower"] = rest_power
     results["strategy"] = {
         "betaAngle": beta,
-        "eclipseFraction": eclipse,
-        "orbitalPeriod": period,
-        "thrustModeGeneratedPower": thrust_generated,
-        "restModeGeneratedPower": rest_generated,
-        "thrustModePowerBalance": thrust_generated - thrust_demand,
-        "restModePowerBalance": rest_generated - rest_demand,
+        "eclipseFraction": eclipse_fraction(orbit.semi_major_axis, beta) if with_eclipse else 0.0,
+        "orbitalPeriod": orbit.period,
+        "platformPower": craft.platform_power,
+        "thrusterPower": craft.thruster_power,
         "sustainableDutyCycle": sustainable,
-        "thrustAttitudeMode": mission.get("thrustAttitudeMode"),
-        "restAttitudeMode": mission.get("restAttitudeMode"),
+        "orbitAveragePowerForThruster": sustainable * craft.thruster_power,
+        "thrustAttitudeMode": thrust_mode,
+        "restAttitudeMode": rest_mode,
     }
 
 

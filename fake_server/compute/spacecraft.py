@@ -2,38 +2,51 @@
 
 Fields read (all SI; defaults apply when a field is absent or null):
 
-spacecraft: ``platformMass`` (kg, required), ``platformPower`` (W, 0; else
-``onBoardAveragePower``), ``dutyCycle`` (share of each orbit the thruster fires, 1),
-``dragModelDefined`` (true), ``dragCoefficient`` (2.2), ``thruster``,
-``spacecraftGeometry``, ``batteryDefinition``.
+spacecraft: ``platformMass`` (kg, required), ``platformPower`` (W drawn by the platform, 0),
+``dutyCycle`` (the largest share of each orbit the thruster may fire, 1),
+``onBoardAveragePower`` (W, the orbit-average power left for the thruster; it caps the share
+at ``onBoardAveragePower / thruster.power``), ``dragModelDefined`` (true), ``dragCoefficient``
+(2.2), ``thruster``, ``spacecraftGeometry``, ``batteryDefinition``. The thruster fires
+``min(dutyCycle, onBoardAveragePower / power)`` of each orbit: the published
+``Pause-capability-in-simulation-missions.py`` changes only ``onBoardAveragePower`` between
+paused parts to change the duty cycle, and its plot reads ``OAP / power`` as the duty cycle.
 
 thruster: ``thrust`` (N, required), ``isp`` (s, required), ``power`` (W, 0), ``standbyPower``
 (W, 0), ``warmUpDuration`` (s, 0), ``warmUpPower`` (W, 0), ``propellantMass`` (kg, required),
 ``totalMass`` (kg, dry thruster + propellant; the propellant mass when absent).
 
-spacecraftGeometry: ``crossSectionArea`` (m^2, the area drag acts on; also read as
-``dragArea`` or ``frontalArea``; default 0.1), ``solarArrayArea`` (m^2, 0.5),
-``solarArrayEfficiency`` (0.28, cell-to-bus).
+spacecraftGeometry: a ``BOX`` of ``x``, ``y``, ``z`` (m) whose face across the thruster axis
+(``thrusterAxisInSatelliteFrameX/Y/Z``, default +X; the attitude keeps it along the velocity)
+meets the flow; or ``crossSectionArea`` (m^2, also ``dragArea``/``frontalArea``; default 0.1
+without a box). Solar array: ``solarArrayMaximumPower`` (W at 1 AU and normal incidence,
+``solarArrayDefinitionType`` MAXIMUM_POWER) or ``solarArrayArea`` (m^2, 0.5) times
+``solarArrayEfficiency`` (0.28) times the solar constant; its normal
+``solarArrayNormalInSatelliteFrameX/Y/Z`` (default -Z) sets how the Sun lights it in each
+attitude (see :mod:`.power`).
 
-batteryDefinition: ``capacity`` (Wh, 100; also ``capacityWh``), ``initialStateOfCharge``
-(0..1, 1), ``depthOfDischargeLimit`` (0..1, 0.8: below 1 - limit the battery is reported
-flat).
+batteryDefinition: ``nominalCapacity`` (Wh; also ``capacity``/``capacityWh``, 100),
+``initialStateOfCharge`` (0..1, 1).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import inputs
-from .constants import G0
+from .constants import G0, SOLAR_CONSTANT
 
 DEFAULT_DRAG_COEFFICIENT = 2.2
 DEFAULT_CROSS_SECTION = 0.1
 DEFAULT_SOLAR_ARRAY_AREA = 0.5
 DEFAULT_SOLAR_ARRAY_EFFICIENCY = 0.28
 DEFAULT_BATTERY_CAPACITY_WH = 100.0
+#: Body axes of the published geometry: thruster along +X, solar array facing -Z.
+DEFAULT_THRUSTER_AXIS = (1.0, 0.0, 0.0)
+DEFAULT_ARRAY_NORMAL = (0.0, 0.0, -1.0)
+Vector = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,17 @@ class Spacecraft:
     solar_array_efficiency: float
     battery_capacity_wh: float
     battery_initial_charge: float
+    #: Electrical power of the arrays at 1 AU, Sun on their normal (W); None: area-based.
+    array_maximum_power: float | None = None
+    array_normal: Vector = DEFAULT_ARRAY_NORMAL
+    thruster_axis: Vector = DEFAULT_THRUSTER_AXIS
+
+    @property
+    def array_peak_power(self) -> float:
+        """Power of the arrays at 1 AU with the Sun on their normal (W)."""
+        if self.array_maximum_power is not None:
+            return self.array_maximum_power
+        return SOLAR_CONSTANT * self.solar_array_area * self.solar_array_efficiency
 
     @property
     def wet_mass(self) -> float:
@@ -103,14 +127,12 @@ def read_spacecraft(body: object, where: str = "spacecraft") -> Spacecraft:
             " totalMass is the dry thruster plus its propellant"
         )
     platform_power = inputs.number(
-        spacecraft,
-        "platformPower",
-        where,
-        default=inputs.number(
-            spacecraft, "onBoardAveragePower", where, default=0.0, minimum=0.0, unit="W"
-        ),
-        minimum=0.0,
-        unit="W",
+        spacecraft, "platformPower", where, default=0.0, minimum=0.0, unit="W"
+    )
+    thruster_power = inputs.number(thruster, "power", t_where, default=0.0, minimum=0.0, unit="W")
+    g_where = f"{where}.spacecraftGeometry"
+    thruster_axis = _unit_vector(
+        geometry, "thrusterAxisInSatelliteFrame", g_where, DEFAULT_THRUSTER_AXIS
     )
     return Spacecraft(
         dry_mass=platform_mass + total - propellant,
@@ -122,18 +144,8 @@ def read_spacecraft(body: object, where: str = "spacecraft") -> Spacecraft:
         isp=inputs.number(
             thruster, "isp", t_where, minimum=0.0, exclusive_minimum=True, maximum=1e5, unit="s"
         ),
-        duty_cycle=inputs.number(
-            spacecraft,
-            "dutyCycle",
-            where,
-            default=1.0,
-            minimum=0.0,
-            exclusive_minimum=True,
-            maximum=1.0,
-        ),
-        thruster_power=inputs.number(
-            thruster, "power", t_where, default=0.0, minimum=0.0, unit="W"
-        ),
+        duty_cycle=_duty_cycle(spacecraft, where, thruster_power),
+        thruster_power=thruster_power,
         standby_power=inputs.number(
             thruster, "standbyPower", t_where, default=0.0, minimum=0.0, unit="W"
         ),
@@ -153,13 +165,7 @@ def read_spacecraft(body: object, where: str = "spacecraft") -> Spacecraft:
             minimum=0.0,
             maximum=10.0,
         ),
-        cross_section=_first_number(
-            geometry,
-            ("crossSectionArea", "dragArea", "frontalArea"),
-            f"{where}.spacecraftGeometry",
-            DEFAULT_CROSS_SECTION,
-            "m^2",
-        ),
+        cross_section=_cross_section(geometry, g_where, thruster_axis),
         solar_array_area=inputs.number(
             geometry,
             "solarArrayArea",
@@ -179,7 +185,7 @@ def read_spacecraft(body: object, where: str = "spacecraft") -> Spacecraft:
         ),
         battery_capacity_wh=_first_number(
             battery,
-            ("capacity", "capacityWh"),
+            ("nominalCapacity", "capacity", "capacityWh"),
             f"{where}.batteryDefinition",
             DEFAULT_BATTERY_CAPACITY_WH,
             "Wh",
@@ -192,6 +198,61 @@ def read_spacecraft(body: object, where: str = "spacecraft") -> Spacecraft:
             minimum=0.0,
             maximum=1.0,
         ),
+        array_maximum_power=_array_maximum_power(geometry, g_where),
+        array_normal=_unit_vector(
+            geometry, "solarArrayNormalInSatelliteFrame", g_where, DEFAULT_ARRAY_NORMAL
+        ),
+        thruster_axis=thruster_axis,
+    )
+
+
+def _duty_cycle(spacecraft: Mapping[str, Any], where: str, thruster_power: float) -> float:
+    """The share of each orbit the thruster fires: ``dutyCycle``, capped by the power left
+    for the thruster (``onBoardAveragePower / power``)."""
+    duty = inputs.number(spacecraft, "dutyCycle", where, default=1.0, minimum=0.0, maximum=1.0)
+    average = inputs.optional_number(spacecraft, "onBoardAveragePower", where, unit="W")
+    if average is not None and thruster_power > 0.0:
+        if average < 0.0:
+            raise inputs.MissionInputError(
+                f"{where}.onBoardAveragePower is {average:g} W: the platform draws more than the"
+                " solar arrays give, so nothing is left for the thruster; lower platformPower"
+                " or raise the array power"
+            )
+        duty = min(duty, average / thruster_power)
+    return duty
+
+
+def _unit_vector(body: Mapping[str, Any], prefix: str, where: str, default: Vector) -> Vector:
+    """The unit vector of fields ``{prefix}X``, ``Y``, ``Z`` (``default`` when all are absent)."""
+    keys = (f"{prefix}X", f"{prefix}Y", f"{prefix}Z")
+    if all(body.get(key) is None for key in keys):
+        return default
+    x, y, z = (inputs.number(body, key, where, default=0.0) for key in keys)
+    norm = math.sqrt(x * x + y * y + z * z)
+    if norm == 0.0:
+        raise inputs.MissionInputError(
+            f"{where}.{prefix}X/Y/Z is the zero vector: give the axis a direction"
+        )
+    return (x / norm, y / norm, z / norm)
+
+
+def _cross_section(geometry: Mapping[str, Any], where: str, axis: Vector) -> float:
+    """Area the flow meets (m^2): the box's face across the thruster axis, projected."""
+    explicit = ("crossSectionArea", "dragArea", "frontalArea")
+    if any(geometry.get(key) is not None for key in explicit) or geometry.get("x") is None:
+        return _first_number(geometry, explicit, where, DEFAULT_CROSS_SECTION, "m^2")
+    x, y, z = (
+        inputs.number(geometry, key, where, minimum=0.0, exclusive_minimum=True, unit="m")
+        for key in ("x", "y", "z")
+    )
+    return abs(axis[0]) * y * z + abs(axis[1]) * x * z + abs(axis[2]) * x * y
+
+
+def _array_maximum_power(geometry: Mapping[str, Any], where: str) -> float | None:
+    if geometry.get("solarArrayMaximumPower") is None:
+        return None
+    return inputs.number(
+        geometry, "solarArrayMaximumPower", where, minimum=0.0, maximum=1e7, unit="W"
     )
 
 
