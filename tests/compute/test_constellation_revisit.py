@@ -97,7 +97,7 @@ def computed(mission: dict[str, Any]) -> dict[str, Any]:
 
 def test_sun_synchronous_plane_takes_the_j2_inclination() -> None:
     # Node drift -3/2 n J2 (Re/a)^2 cos i equal to the mean Sun's 0.9856 deg/day.
-    n, factor = j2_factor(600e3)
+    _, factor = j2_factor(600e3)
     expected = math.degrees(math.acos(-SUN_MEAN_MOTION / (2 * factor)))
     body = vendor_mission(30.0)["constellation"]["homogeneousConstellationGeometries"][0]
     shell = read_shell(body, "geometry", DEFAULT_EPOCH)
