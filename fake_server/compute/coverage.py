@@ -56,7 +56,7 @@ _GRAZING = 1e-4
 #: Root-finding tolerance on times (s).
 _TIME_TOLERANCE = 1e-4
 #: Satellite revolutions x points handled at once (bounds memory to a few hundred MB).
-_CHUNK_REVOLUTIONS = 4_000_000
+_CHUNK_REVOLUTIONS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -233,11 +233,14 @@ def _solve_bracketed(
     function: Callable[[IntArray, FloatArray], tuple[FloatArray, FloatArray]],
     outside: FloatArray,
     inside: FloatArray,
+    guess: FloatArray,
 ) -> FloatArray:
     """Roots of ``function`` (value, derivative) between ``outside`` (value <= 0) and
-    ``inside`` (value > 0): Newton's method, bisecting when a step leaves the bracket."""
+    ``inside`` (value > 0): Newton's method from ``guess``, bisecting when a step leaves
+    the bracket."""
     lo, hi = outside.copy(), inside.copy()
-    t = 0.5 * (lo + hi)
+    low, high = np.minimum(lo, hi), np.maximum(lo, hi)
+    t = np.where((guess > low) & (guess < high), guess, 0.5 * (lo + hi))
     active = np.arange(t.size)
     for _ in range(60):
         if active.size == 0:
@@ -356,12 +359,22 @@ def _pass_windows(
 
         return sight
 
+    # First guesses: the half-width acos(cos lambda / cos b) of the pass along the plane,
+    # flown at the relative rate of u - a.
+    x, y, _, _ = near.position(closest)
+    _, along_rate = near.along_plane(closest)
+    half = np.arccos(np.clip(near.cos_lam / np.sqrt(x * x + y * y), -1.0, 1.0))
+    half_time = half / (near.u_rate - along_rate)
     entry = np.where(g_before > 0.0, before, closest)
     exit_ = np.where(g_after > 0.0, after, closest)
     rising = np.flatnonzero(g_before <= 0.0)
-    entry[rising] = _solve_bracketed(sight_of(rising), before[rising], closest[rising])
+    entry[rising] = _solve_bracketed(
+        sight_of(rising), before[rising], closest[rising], (closest - half_time)[rising]
+    )
     setting = np.flatnonzero(g_after <= 0.0)
-    exit_[setting] = _solve_bracketed(sight_of(setting), after[setting], closest[setting])
+    exit_[setting] = _solve_bracketed(
+        sight_of(setting), after[setting], closest[setting], (closest + half_time)[setting]
+    )
     return point[index[picked]], entry, exit_
 
 
@@ -381,38 +394,28 @@ def merge(point: IntArray, start: FloatArray, end: FloatArray, duration: float) 
     return Accesses(point[first], start[first], reach[last] - offset[last])
 
 
-def accesses(
+def point_statistics(
     planes: Planes,
     latitudes: FloatArray,
     longitudes: FloatArray,
     sidereal_angle: float,
     duration: float,
-) -> Accesses:
-    """Accesses of the points (lat, lon in rad, Earth-fixed) over ``[0, duration]`` s."""
+) -> list[dict[str, Any]]:
+    """The :func:`statistics` of each point (lat, lon in rad, Earth-fixed) over
+    ``[0, duration]`` s, for the satellites of ``planes`` (Earth at ``sidereal_angle`` at
+    the start). Points are taken in chunks, so memory stays bounded whatever their number."""
     check_lapping(planes)
     revolutions = float(np.max(planes.latitude_argument_rate)) * duration / TWO_PI + 2.0
-    size = revolutions * max(planes.satellite_plane.size, 1)
-    chunk = max(1, int(_CHUNK_REVOLUTIONS / size))
-    found = [
-        _pass_windows(
-            planes,
-            latitudes[lo : lo + chunk],
-            longitudes[lo : lo + chunk],
-            sidereal_angle,
-            duration,
+    chunk = max(1, int(_CHUNK_REVOLUTIONS / (revolutions * max(planes.satellite_plane.size, 1))))
+    stats: list[dict[str, Any]] = []
+    for lo in range(0, latitudes.size, chunk):
+        part = slice(lo, lo + chunk)
+        point, start, end = _pass_windows(
+            planes, latitudes[part], longitudes[part], sidereal_angle, duration
         )
-        for lo in range(0, latitudes.size, chunk)
-    ]
-    point = np.concatenate(
-        [
-            p + lo
-            for p, lo in zip((f[0] for f in found), range(0, latitudes.size, chunk), strict=True)
-        ]
-        or [np.empty(0, np.int64)]
-    )
-    start = np.concatenate([f[1] for f in found] or [np.empty(0)])
-    end = np.concatenate([f[2] for f in found] or [np.empty(0)])
-    return merge(point, start, end, duration)
+        found = merge(point, start, end, duration)
+        stats.extend(statistics(found, latitudes[part].size, duration))
+    return stats
 
 
 def statistics(found: Accesses, point_count: int, duration: float) -> list[dict[str, Any]]:
