@@ -131,8 +131,9 @@ def band_windows(
     never = np.where(flat, np.abs(m) > sin_lam, (a > 1.0) | (b < -1.0))
     arc_a = np.arcsin(np.clip(a, -1.0, 1.0))
     arc_b = np.arcsin(np.clip(b, -1.0, 1.0))
-    upper_open = (b >= 1.0) & ~always  # one arc over the top: [A, pi - A]
-    lower_open = (a <= -1.0) & ~always  # one arc under the bottom: [pi - B, 2 pi + B]
+    some = ~(always | never)
+    upper_open = (b >= 1.0) & some  # one arc over the top: [A, pi - A]
+    lower_open = (a <= -1.0) & some  # one arc under the bottom: [pi - B, 2 pi + B]
     two = ~(always | never | upper_open | lower_open)
     # Up to two arcs of the node longitude D per (plane, point), as [d1, d2].
     d1 = np.stack(
