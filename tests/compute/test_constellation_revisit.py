@@ -107,6 +107,9 @@ def test_sun_synchronous_plane_takes_the_j2_inclination() -> None:
     assert math.degrees(shell.inclination) == pytest.approx(97.8, abs=0.05)
     higher = read_shell({**body, "altitude": 800e3}, "geometry", DEFAULT_EPOCH)
     assert math.degrees(higher.inclination) == pytest.approx(98.6, abs=0.05)
+    # Without a plane definition type, the orbit bodies' sunSynchronousOrbit flag says it.
+    legacy = {**body, "planeDefinitionType": None, "sunSynchronousOrbit": True}
+    assert read_shell(legacy, "geometry", DEFAULT_EPOCH).inclination == shell.inclination
     # An inclination sent alongside does not override the sun-synchronous condition.
     tilted = read_shell({**body, "inclination": 1.0}, "geometry", DEFAULT_EPOCH)
     assert tilted.inclination == shell.inclination
@@ -158,6 +161,26 @@ def test_equatorial_orbit_over_an_equator_point_laps_it_at_the_synodic_rate() ->
         (2 * math.pi - 2 * lam) / relative, abs=0.01
     )
     assert stats["REVISIT_TIME"]["max"] - stats["REVISIT_TIME"]["min"] < 0.01
+
+
+def test_a_point_beyond_the_swath_of_an_equatorial_orbit_is_never_seen() -> None:
+    # i = 0 sees latitudes up to lambda (about 2.6 deg here): 10 deg N never, so the point
+    # has no access, no coverage, and reports the whole duration as its revisit.
+    results = computed(one_point_mission(10.0, 0.0, [single(800e3, 0.0, 20.0)], DAY))
+    (stats,) = metrics_of(results)
+    assert stats["NUMBER_OF_ACCESSES"]["average"] == 0
+    assert stats["COVERAGE"]["average"] == 0
+    assert stats["REVISIT_TIME"] == {"average": DAY, "max": DAY, "min": DAY}
+    assert stats["ACCESS_DURATION"] == {"average": 0.0, "max": 0.0, "min": 0.0}
+
+
+def test_without_compute_revisit_the_revisit_figures_are_left_out() -> None:
+    mission = one_point_mission(90.0, 0.0, [single(700e3, 90.0, 30.0)], DAY)
+    mission["computeRevisit"] = False
+    results = computed(mission)
+    (stats,) = metrics_of(results)
+    assert "REVISIT_TIME" not in stats and stats["NUMBER_OF_ACCESSES"]["average"] > 10
+    assert "worstRevisitTime" not in results["meshPerformances"][0]
 
 
 def test_overlapping_passes_of_two_satellites_make_one_access() -> None:
