@@ -69,7 +69,9 @@ def build_objects() -> None:
             "numberOfPlanes": PLANES,
             "numberOfSpacecraftsPerPlane": SATELLITES_PER_PLANE,
             "deltaRaan": 2 * math.pi / PLANES,
-            "interPlanePhasing": 1,
+            # Walker's F = 1 as the service takes it: the phase angle between adjacent
+            # planes' satellites, in rad (2 pi F / T).
+            "interPlanePhasing": 2 * math.pi / (PLANES * SATELLITES_PER_PLANE),
             "payload": constellation.get_payload(PAYLOAD),
         }
     )

@@ -1,19 +1,18 @@
-"""Constellations: Walker geometry, J2 propagation, coverage and revisit over earth meshes,
-searches of Walker configurations, and ephemerides of every satellite.
+"""Constellations: the sub-constellations' geometry as the service defines it, coverage and
+revisit over earth meshes, searches of Walker configurations, and ephemerides of every
+satellite.
 
 Satellites fly circular orbits propagated with the J2 secular rates (node and argument of
 latitude). A payload of half-cone ``semiViewAngleCircularDefinition`` (rad) at altitude h
-sees the ground within the Earth central angle ``lambda = asin(sin(eta) / sin(rho)) ... ``,
-i.e. (Wertz, *Space Mission Analysis and Design*, eqs. 5-17 to 5-19)::
+sees the ground within the Earth central angle ``lambda`` (Wertz, *Space Mission Analysis
+and Design*, eqs. 5-17 to 5-19)::
 
     sin(rho) = Re / (Re + h)           angular radius of the Earth
     cos(eps) = sin(eta) / sin(rho)     elevation at the swath edge
     lambda   = pi/2 - eta - eps        (pi/2 - rho when eta reaches the horizon)
 
-A mesh point is seen when the angle between it and a satellite's sub-satellite point is
-below lambda. Sampling every ``samplingStep`` s (default: a tenth of the shortest pass
-across the swath, at most 60 s), accesses are the runs of seen samples; the revisit time is
-the gap between the end of one access and the start of the next.
+The access windows and their statistics come from :mod:`.coverage`; the input rules, with
+the evidence for each, are in docs/physics.md ("Constellations").
 """
 
 from __future__ import annotations
@@ -26,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from . import inputs
-from .constants import DAY, EARTH_RADIUS, MAX_EPHEMERIS_ROWS, MIN_ALTITUDE, MU_EARTH
+from . import coverage, inputs
+from .constants import DAY, EARTH_RADIUS, MAX_EPHEMERIS_ROWS, MIN_ALTITUDE
 from .ephemerides import (
     FIELD_INDEXES,
     Angles,
@@ -45,25 +44,33 @@ from .timescale import DEFAULT_EPOCH, FloatArray, greenwich_sidereal_angle, pars
 from .transfer import CoastArc
 
 TWO_PI = 2.0 * math.pi
-#: Work bound of one coverage evaluation: samples x satellites x mesh points.
-MAX_COVERAGE_WORK = 4e9
-#: Elements handled at once (bounds memory to a few hundred MB).
-_CHUNK_ELEMENTS = 4_000_000
+#: Work bound of one coverage analysis: satellites x mesh points x revolutions of the
+#: fastest satellite over the analysis (the passes the analysis may have to find). The
+#: vendor's revisit scenario (24 satellites, 900 points, 7 days) is 2.3e6 and takes about
+#: 0.5 s; the bound, over a global mesh where polar points see every revolution, about 15 s.
+MAX_COVERAGE_WORK = 2e7
 MAX_MESH_POINTS = 40_000
+#: The plane definition types: the inclination given, or the sun-synchronous one.
+PLANE_DEFINITIONS = ("ALTITUDE_AND_INCLINATION", "ALTITUDE_AND_SUN_SYNCHRONOUS")
+#: The RAAN definition types: a fixed step from the first plane, or spread evenly.
+RAAN_DEFINITIONS = ("DELTA_RAAN", "RAAN_SPREAD")
 
 
 @dataclass(frozen=True)
 class Shell:
-    """One Walker sub-constellation."""
+    """One sub-constellation: ``planes`` circular planes of ``per_plane`` satellites."""
 
     name: str
     altitude: float
     inclination: float
     planes: int
     per_plane: int
-    delta_raan: float
-    phasing: int
-    first_raan: float
+    #: RAAN of each plane (rad) at the analysis start.
+    plane_raans: tuple[float, ...]
+    #: Argument of latitude (rad) of the first satellite of the first plane.
+    first_position: float
+    #: Argument of latitude (rad) a plane's satellites are ahead of the previous plane's.
+    inter_plane_phasing: float
     central_angle: float
 
     @property
@@ -82,41 +89,68 @@ def central_angle(altitude: float, semi_view_angle: float) -> float:
     return math.pi / 2.0 - semi_view_angle - elevation
 
 
-def read_shell(body: object, where: str, epoch: datetime) -> Shell:
-    shell = inputs.as_mapping(body, where)
-    altitude = inputs.number(
-        shell, "altitude", where, minimum=MIN_ALTITUDE, maximum=50_000e3, unit="m"
+def read_payload(body: object, where: str, altitude: float) -> float:
+    """The swath's central angle (rad) of a circular nadir payload."""
+    payload = inputs.as_mapping(body, where, required=False)
+    inputs.text(
+        payload, "fieldOfViewType", where, default="TYPE_CIRCULAR", choices=["TYPE_CIRCULAR"]
     )
-    if shell.get("inclination") is None and shell.get("sunSynchronousOrbit") is True:
-        inclination = sun_synchronous_inclination(EARTH_RADIUS + altitude)
-    else:
-        inclination = inputs.number(
-            shell,
-            "inclination",
-            where,
-            default=math.radians(53.0),
-            minimum=0.0,
-            maximum=math.pi,
-            unit="rad",
-        )
-    planes = inputs.integer(shell, "numberOfPlanes", where, minimum=1, maximum=1000)
-    per_plane = inputs.integer(shell, "numberOfSpacecraftsPerPlane", where, minimum=1, maximum=1000)
-    delta_raan = inputs.number(shell, "deltaRaan", where, default=TWO_PI / planes, unit="rad")
-    phasing = inputs.integer(
-        shell, "interPlanePhasing", where, default=0, minimum=0, maximum=planes * per_plane
+    inputs.text(
+        payload,
+        "circularFOVDefinitionType",
+        where,
+        default="ALTITUDE_AND_SEMI_VIEW_ANGLE",
+        choices=["ALTITUDE_AND_SEMI_VIEW_ANGLE"],
     )
-    payload = inputs.as_mapping(shell.get("payload"), f"{where}.payload", required=False)
     eta = inputs.number(
         payload,
         "semiViewAngleCircularDefinition",
-        f"{where}.payload",
+        where,
         default=math.radians(30.0),
         minimum=0.0,
         exclusive_minimum=True,
         maximum=math.pi / 2,
         unit="rad",
     )
-    if shell.get("raan") is not None:
+    return central_angle(altitude, eta)
+
+
+def _inclination(shell: Mapping[str, Any], where: str, altitude: float) -> float:
+    if shell.get("planeDefinitionType") is None:
+        sun_synchronous = inputs.boolean(shell, "sunSynchronousOrbit", where, default=False)
+        kind = PLANE_DEFINITIONS[1] if sun_synchronous else PLANE_DEFINITIONS[0]
+    else:
+        kind = inputs.text(shell, "planeDefinitionType", where, choices=PLANE_DEFINITIONS)
+    if kind == "ALTITUDE_AND_SUN_SYNCHRONOUS":
+        return sun_synchronous_inclination(EARTH_RADIUS + altitude)
+    return inputs.number(shell, "inclination", where, minimum=0.0, maximum=math.pi, unit="rad")
+
+
+def _plane_raans(shell: Mapping[str, Any], where: str, planes: int, epoch: datetime) -> list[float]:
+    if shell.get("definitionType") is None:
+        kind = "DELTA_RAAN" if shell.get("deltaRaan") is not None else "RAAN_SPREAD"
+    else:
+        kind = inputs.text(shell, "definitionType", where, choices=RAAN_DEFINITIONS)
+    if kind == "RAAN_SPREAD":
+        low = inputs.number(
+            shell, "minInitialRaan", where, default=0.0, minimum=-TWO_PI, maximum=TWO_PI, unit="rad"
+        )
+        high = inputs.number(
+            shell,
+            "maxInitialRaan",
+            where,
+            default=low + TWO_PI,
+            minimum=low,
+            maximum=low + TWO_PI,
+            unit="rad",
+        )
+        return [low + p * (high - low) / planes for p in range(planes)]
+    step = inputs.number(shell, "deltaRaan", where, minimum=-TWO_PI, maximum=TWO_PI, unit="rad")
+    if shell.get("firstPlaneInitialRaan") is not None:
+        first = inputs.number(
+            shell, "firstPlaneInitialRaan", where, minimum=-TWO_PI, maximum=TWO_PI, unit="rad"
+        )
+    elif shell.get("raan") is not None:
         first = inputs.number(shell, "raan", where, unit="rad")
     elif shell.get("ltan") is not None:
         first = raan_from_ltan(
@@ -124,17 +158,40 @@ def read_shell(body: object, where: str, epoch: datetime) -> Shell:
         )
     else:
         first = 0.0
+    return [first + p * step for p in range(planes)]
+
+
+def read_shell(body: object, where: str, epoch: datetime) -> Shell:
+    shell = inputs.as_mapping(body, where)
+    inputs.text(shell, "constellationType", where, default="CUSTOM", choices=["CUSTOM"])
+    altitude = inputs.number(
+        shell, "altitude", where, minimum=MIN_ALTITUDE, maximum=50_000e3, unit="m"
+    )
+    planes = inputs.integer(shell, "numberOfPlanes", where, minimum=1, maximum=1000)
+    per_plane = inputs.integer(shell, "numberOfSpacecraftsPerPlane", where, minimum=1, maximum=1000)
+    phasing = inputs.number(
+        shell, "interPlanePhasing", where, default=0.0, minimum=-TWO_PI, maximum=TWO_PI, unit="rad"
+    )
+    first_position = inputs.number(
+        shell,
+        "firstSpacecraftInitialInOrbitPosition",
+        where,
+        default=0.0,
+        minimum=-TWO_PI,
+        maximum=TWO_PI,
+        unit="rad",
+    )
     name = shell.get("name") if isinstance(shell.get("name"), str) else where
     return Shell(
         str(name),
         altitude,
-        inclination,
+        _inclination(shell, where, altitude),
         planes,
         per_plane,
-        delta_raan,
+        tuple(_plane_raans(shell, where, planes, epoch)),
+        first_position,
         phasing,
-        first,
-        central_angle(altitude, eta),
+        read_payload(shell.get("payload"), f"{where}.payload", altitude),
     )
 
 
@@ -153,34 +210,48 @@ def read_shells(constellation_body: object, where: str, epoch: datetime) -> list
 
 
 def walker_elements(shell: Shell) -> tuple[FloatArray, FloatArray]:
-    """RAAN and argument of latitude (rad) at epoch of every satellite, plane-major: plane p
-    at ``first + p deltaRaan``, slot s at ``2 pi s / S + 2 pi F p / T`` (Walker, 1984)."""
+    """RAAN and argument of latitude (rad) at epoch of every satellite, plane-major: slot s
+    of plane p at ``first + 2 pi s / S + p interPlanePhasing`` (a Walker T/P/F pattern has
+    ``interPlanePhasing = 2 pi F / T``: Walker, 1984)."""
     planes = np.repeat(np.arange(shell.planes), shell.per_plane)
     slots = np.tile(np.arange(shell.per_plane), shell.planes)
-    raan = shell.first_raan + planes * shell.delta_raan
+    raan = np.asarray(shell.plane_raans)[planes]
     latitude_argument = (
-        TWO_PI * slots / shell.per_plane + TWO_PI * shell.phasing * planes / shell.count
+        shell.first_position + TWO_PI * slots / shell.per_plane + shell.inter_plane_phasing * planes
     )
     return np.mod(raan, TWO_PI), np.mod(latitude_argument, TWO_PI)
 
 
-def subsatellite_vectors(shell: Shell, epoch: datetime, times: FloatArray) -> FloatArray:
-    """Earth-fixed unit vectors of every satellite's sub-satellite point, shape (T, S, 3)."""
-    a = EARTH_RADIUS + shell.altitude
-    raan_rate, perigee_rate, anomaly_rate = (float(x) for x in j2_rates(a, 0.0, shell.inclination))
-    raan0, u0 = walker_elements(shell)
-    raan = raan0[None, :] + raan_rate * times[:, None]
-    u = u0[None, :] + (perigee_rate + anomaly_rate) * times[:, None]
-    lon = raan - greenwich_sidereal_angle(epoch, times)[:, None]
-    cos_u, sin_u = np.cos(u), np.sin(u)
-    cos_i, sin_i = math.cos(shell.inclination), math.sin(shell.inclination)
-    return np.stack(
-        [
-            np.cos(lon) * cos_u - np.sin(lon) * sin_u * cos_i,
-            np.sin(lon) * cos_u + np.cos(lon) * sin_u * cos_i,
-            sin_u * sin_i,
-        ],
-        axis=-1,
+def orbital_planes(shells: Sequence[Shell]) -> coverage.Planes:
+    """Every plane of every shell, with its satellites, for :mod:`.coverage`."""
+    inclination: list[float] = []
+    raan: list[float] = []
+    raan_rate: list[float] = []
+    u_rate: list[float] = []
+    lam: list[float] = []
+    plane_of: list[int] = []
+    u0: list[float] = []
+    for shell in shells:
+        a = EARTH_RADIUS + shell.altitude
+        rates = [float(x) for x in j2_rates(a, 0.0, shell.inclination)]
+        first_plane = len(raan)
+        for plane_raan in shell.plane_raans:
+            inclination.append(shell.inclination)
+            raan.append(plane_raan % TWO_PI)
+            raan_rate.append(rates[0])
+            u_rate.append(rates[1] + rates[2])
+            lam.append(shell.central_angle)
+        _, positions = walker_elements(shell)
+        plane_of.extend(first_plane + k // shell.per_plane for k in range(shell.count))
+        u0.extend(float(x) for x in positions)
+    return coverage.Planes(
+        np.array(inclination),
+        np.array(raan),
+        np.array(raan_rate),
+        np.array(u_rate),
+        np.array(lam),
+        np.array(plane_of, dtype=np.int64),
+        np.array(u0),
     )
 
 
@@ -198,6 +269,7 @@ class Mesh:
 
 def read_mesh(body: object, where: str) -> Mesh:
     mesh = inputs.as_mapping(body, where)
+    inputs.text(mesh, "rangeType", where, default="NUMBER", choices=["NUMBER"])
     south = inputs.number(
         mesh, "southernmostLatitude", where, minimum=-math.pi / 2, maximum=math.pi / 2, unit="rad"
     )
@@ -224,78 +296,27 @@ def read_mesh(body: object, where: str) -> Mesh:
     return Mesh(np.linspace(south, north, n_lat), np.linspace(west, east, n_lon))
 
 
-def sampling_step(shells: Sequence[Shell], requested: float | None) -> float:
-    if requested is not None:
-        return requested
-    shortest = min(
-        2.0 * shell.central_angle / math.sqrt(MU_EARTH / (EARTH_RADIUS + shell.altitude) ** 3)
-        for shell in shells
-    )
-    return max(1.0, min(60.0, shortest / 10.0))
-
-
-def visibility(
-    shells: Sequence[Shell],
-    epoch: datetime,
-    duration: float,
-    step: float,
-    latitudes: FloatArray,
-    longitudes: FloatArray,
-) -> FloatArray:
-    """Boolean (T, P): whether any satellite sees each point at each sample."""
-    times = np.arange(0.0, duration + step / 2.0, step)
-    points = np.stack(
-        [
-            np.cos(latitudes) * np.cos(longitudes),
-            np.cos(latitudes) * np.sin(longitudes),
-            np.sin(latitudes),
-        ],
-        axis=1,
-    )
-    seen = np.zeros((times.size, points.shape[0]), dtype=bool)
-    for shell in shells:
-        threshold = math.cos(shell.central_angle)
-        chunk = max(1, _CHUNK_ELEMENTS // max(shell.count * points.shape[0], 1))
-        for lo in range(0, times.size, chunk):
-            block = subsatellite_vectors(shell, epoch, times[lo : lo + chunk])
-            cosines = np.einsum("tsk,pk->tsp", block, points)
-            seen[lo : lo + chunk] |= np.any(cosines >= threshold, axis=1)
-    return np.asarray(seen)
-
-
 def revisit_statistics(seen: FloatArray, step: float, duration: float) -> list[dict[str, Any]]:
-    """Per point: coverage share, access count and revisit average / max / min (s). A point
-    with fewer than two accesses is not revisited within the analysis: it reports the whole
-    ``duration`` (s)."""
+    """The statistics of :func:`coverage.statistics` for a sampled record: ``seen[t, p]``
+    whether point p is in view at sample t (every ``step`` s); an access runs from its first
+    seen sample to the first unseen one."""
     padded = np.vstack(
         [np.zeros((1, seen.shape[1]), bool), seen.astype(bool), np.zeros((1, seen.shape[1]), bool)]
     )
     change = np.diff(padded.astype(np.int8), axis=0)
-    stats: list[dict[str, Any]] = []
-    coverage = seen.mean(axis=0)
-    for p in range(seen.shape[1]):
-        starts = np.flatnonzero(change[:, p] == 1)
-        ends = np.flatnonzero(change[:, p] == -1)
-        gaps = (starts[1:] - ends[:-1]) * step if starts.size > 1 else np.empty(0)
-        if gaps.size:
-            revisit = {
-                "average": float(gaps.mean()),
-                "max": float(gaps.max()),
-                "min": float(gaps.min()),
-            }
-        else:
-            revisit = {"average": duration, "max": duration, "min": duration}
-        stats.append(
-            {
-                "REVISIT_TIME": revisit,
-                "COVERAGE": {"average": float(coverage[p])},
-                "NUMBER_OF_ACCESSES": {"average": float(starts.size)},
-            }
-        )
-    return stats
+    # Sorted by point then sample, rises and falls pair up run by run.
+    point, rises = np.nonzero(change.T == 1)
+    _, falls = np.nonzero(change.T == -1)
+    found = coverage.merge(
+        point.astype(np.int64),
+        rises.astype(np.float64) * step,
+        np.minimum(falls.astype(np.float64) * step, duration),
+        duration,
+    )
+    return coverage.statistics(found, seen.shape[1], duration)
 
 
-def _common(mission: Mapping[str, Any]) -> tuple[datetime, float, float | None]:
+def _common(mission: Mapping[str, Any]) -> tuple[datetime, float]:
     where = "mission"
     epoch = DEFAULT_EPOCH
     if mission.get("simulationDate") is not None:
@@ -316,20 +337,36 @@ def _common(mission: Mapping[str, Any]) -> tuple[datetime, float, float | None]:
         maximum=366 * DAY,
         unit="s",
     )
-    step = inputs.optional_number(
-        mission, "samplingStep", where, minimum=1.0, maximum=3600.0, unit="s"
+    return epoch, duration
+
+
+def _check_work(shells: Sequence[Shell], duration: float, points: int) -> None:
+    revolutions = max(
+        duration
+        / (TWO_PI / float(sum(j2_rates(EARTH_RADIUS + s.altitude, 0.0, s.inclination)[1:])))
+        for s in shells
     )
-    return epoch, duration, step
-
-
-def _check_work(shells: Sequence[Shell], duration: float, step: float, points: int) -> None:
-    work = (duration / step + 1) * sum(shell.count for shell in shells) * points
+    work = max(revolutions, 1.0) * sum(shell.count for shell in shells) * points
     if work > MAX_COVERAGE_WORK:
         raise inputs.MissionInputError(
-            f"the coverage analysis would take {work:.2g} satellite-point samples, more than the"
-            f" {MAX_COVERAGE_WORK:.0g} allowed: shorten simulationDuration, coarsen the mesh"
-            " or raise samplingStep"
+            f"the coverage analysis would follow {work:.2g} satellite revolutions over mesh"
+            f" points, more than the {MAX_COVERAGE_WORK:.0g} allowed: shorten"
+            " simulationDuration, coarsen the mesh or use fewer satellites"
         )
+
+
+def coverage_statistics(
+    shells: Sequence[Shell], epoch: datetime, duration: float, mesh: Mesh
+) -> list[dict[str, Any]]:
+    """Per mesh point (latitude-major), the statistics of :func:`coverage.statistics`."""
+    latitudes, longitudes = mesh.points
+    return coverage.point_statistics(
+        orbital_planes(shells),
+        latitudes,
+        longitudes,
+        float(greenwich_sidereal_angle(epoch)),
+        duration,
+    )
 
 
 def _guarded(name: object, body: Any) -> Outcome:
@@ -345,7 +382,7 @@ def performance_analysis(mission: Mapping[str, Any]) -> Outcome:
     """Coverage and revisit of a constellation over each earth mesh."""
 
     def run() -> dict[str, Any]:
-        epoch, duration, requested = _common(mission)
+        epoch, duration = _common(mission)
         shells = read_shells(mission.get("constellation"), "mission.constellation", epoch)
         meshes_body = mission.get("earthMeshes")
         if isinstance(meshes_body, Mapping):
@@ -357,17 +394,26 @@ def performance_analysis(mission: Mapping[str, Any]) -> Outcome:
         meshes = [
             read_mesh(body, f"mission.earthMeshes[{k}]") for k, body in enumerate(meshes_body)
         ]
-        step = sampling_step(shells, requested)
         threshold = inputs.optional_number(mission, "threshold", "mission", minimum=0.0, unit="s")
-        _check_work(
-            shells, duration, step, sum(m.latitudes.size * m.longitudes.size for m in meshes)
-        )
+        compute_revisit = inputs.boolean(mission, "computeRevisit", "mission", default=True)
+        _check_work(shells, duration, sum(m.latitudes.size * m.longitudes.size for m in meshes))
         performances = []
         for mesh, body in zip(meshes, meshes_body, strict=True):
             lat, lon = mesh.points
-            seen = visibility(shells, epoch, duration, step, lat, lon)
-            stats = revisit_statistics(seen, step, duration)
-            points: list[dict[str, Any]] = [
+            stats = coverage_statistics(shells, epoch, duration, mesh)
+            entry: dict[str, Any] = {
+                "name": body.get("name") if isinstance(body, Mapping) else None,
+                "meanCoverage": float(np.mean([s["COVERAGE"]["average"] for s in stats])),
+            }
+            if compute_revisit:
+                entry["worstRevisitTime"] = max(s["REVISIT_TIME"]["max"] for s in stats)
+                if threshold is not None:
+                    meeting = [s["REVISIT_TIME"]["max"] <= threshold for s in stats]
+                    entry["shareOfPointsMeetingThreshold"] = float(np.mean(meeting))
+            else:
+                for s in stats:
+                    del s["REVISIT_TIME"]
+            entry["points"] = [
                 {
                     "latitude": float(la),
                     "longitude": float(lo),
@@ -375,44 +421,43 @@ def performance_analysis(mission: Mapping[str, Any]) -> Outcome:
                 }
                 for la, lo, s in zip(lat, lon, stats, strict=True)
             ]
-            worst = max(p["metrics"]["statisticalMetrics"]["REVISIT_TIME"]["max"] for p in points)
-            entry: dict[str, Any] = {
-                "name": body.get("name") if isinstance(body, Mapping) else None,
-                "points": points,
-                "worstRevisitTime": worst,
-                "meanCoverage": float(np.mean([s["COVERAGE"]["average"] for s in stats])),
-            }
-            if threshold is not None:
-                meeting = [s["REVISIT_TIME"]["max"] <= threshold for s in stats]
-                entry["shareOfPointsMeetingThreshold"] = float(np.mean(meeting))
             performances.append(entry)
         return {
             "meshPerformances": performances,
-            "samplingStep": step,
             "simulationDuration": duration,
             "numberOfSatellites": sum(shell.count for shell in shells),
-            "computeRevisit": bool(mission.get("computeRevisit", True)),
+            "computeRevisit": compute_revisit,
         }
 
     return _guarded(mission.get("name"), run)
 
 
+_TEMPLATE_FIELDS = (
+    "altitude",
+    "inclination",
+    "planeDefinitionType",
+    "sunSynchronousOrbit",
+    "payload",
+    "raan",
+    "ltan",
+    "firstPlaneInitialRaan",
+    "firstSpacecraftInitialInOrbitPosition",
+)
+
+
 def _search(mission: Mapping[str, Any]) -> dict[str, Any]:
-    """Smallest Walker configuration (fewest satellites) whose worst revisit over the mesh
-    meets ``threshold`` (s). Fields: ``altitude``, ``inclination``, ``payload``, ``earthMesh``
+    """Smallest Walker delta configuration (fewest satellites) whose worst revisit over the
+    mesh meets ``threshold`` (s). Fields: those of a sub-constellation's plane and payload
+    (``altitude``, ``planeDefinitionType`` / ``inclination``, ``payload``), ``earthMesh``
     (or ``earthMeshes``), ``threshold``, ``maximumNumberOfPlanes`` (12),
     ``maximumNumberOfSpacecraftsPerPlane`` (12)."""
     where = "mission"
-    epoch, duration, requested = _common(mission)
+    epoch, duration = _common(mission)
     threshold = inputs.number(
         mission, "threshold", where, minimum=0.0, exclusive_minimum=True, unit="s"
     )
-    template = {
-        key: mission.get(key)
-        for key in ("altitude", "inclination", "payload", "raan", "ltan", "sunSynchronousOrbit")
-    }
-    if template["altitude"] is None:
-        template["altitude"] = 700e3
+    template = {key: mission.get(key) for key in _TEMPLATE_FIELDS if mission.get(key) is not None}
+    template.setdefault("altitude", 700e3)
     max_planes = inputs.integer(
         mission, "maximumNumberOfPlanes", where, default=12, minimum=1, maximum=60
     )
@@ -427,51 +472,45 @@ def _search(mission: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(mesh_body, list):
         mesh_body = mesh_body[0] if mesh_body else None
     mesh = read_mesh(mesh_body, f"{where}.earthMesh")
-    lat, lon = mesh.points
-    probe = read_shell(
-        {**template, "numberOfPlanes": 1, "numberOfSpacecraftsPerPlane": 1}, where, epoch
-    )
-    step = sampling_step([probe], requested)
     candidates = sorted(
         ((p * s, p, s) for p in range(1, max_planes + 1) for s in range(1, max_per_plane + 1)),
     )
-    _check_work([probe], duration, step, lat.size * 60)
+
+    def walker(planes: int, per_plane: int) -> dict[str, Any]:
+        """Walker delta T/P/1: planes evenly over 2 pi, one slot of phase between planes."""
+        return {
+            **template,
+            "numberOfPlanes": planes,
+            "numberOfSpacecraftsPerPlane": per_plane,
+            "definitionType": "DELTA_RAAN",
+            "deltaRaan": TWO_PI / planes,
+            "interPlanePhasing": TWO_PI / (planes * per_plane) if planes > 1 else 0.0,
+        }
+
+    probe = read_shell(walker(1, 1), where, epoch)
+    _check_work([probe], duration, mesh.latitudes.size * mesh.longitudes.size * 60)
     tried: list[dict[str, Any]] = []
     for total, planes, per_plane in candidates:
         if len(tried) >= 60:
             break
-        shell = read_shell(
-            {
-                **template,
-                "numberOfPlanes": planes,
-                "numberOfSpacecraftsPerPlane": per_plane,
-                "interPlanePhasing": 1 if planes > 1 else 0,
-            },
-            where,
-            epoch,
-        )
-        seen = visibility([shell], epoch, duration, step, lat, lon)
-        stats = revisit_statistics(seen, step, duration)
+        body = walker(planes, per_plane)
+        shell = read_shell(body, where, epoch)
+        stats = coverage_statistics([shell], epoch, duration, mesh)
         worst = max(s["REVISIT_TIME"]["max"] for s in stats)
-        coverage = float(np.mean([s["COVERAGE"]["average"] for s in stats]))
         tried.append(
             {
                 "numberOfPlanes": planes,
                 "numberOfSpacecraftsPerPlane": per_plane,
                 "numberOfSatellites": total,
                 "worstRevisitTime": worst,
-                "meanCoverage": coverage,
+                "meanCoverage": float(np.mean([s["COVERAGE"]["average"] for s in stats])),
                 "meetsThreshold": worst <= threshold,
             }
         )
         if worst <= threshold:
             best = {
-                **template,
+                **body,
                 "name": f"{mission.get('name', 'constellation')} {planes}x{per_plane}",
-                "numberOfPlanes": planes,
-                "numberOfSpacecraftsPerPlane": per_plane,
-                "deltaRaan": TWO_PI / planes,
-                "interPlanePhasing": 1 if planes > 1 else 0,
                 "inclination": shell.inclination,
             }
             return {
@@ -481,7 +520,6 @@ def _search(mission: Mapping[str, Any]) -> dict[str, Any]:
                     "name": f"{mission.get('name', 'constellation')} result",
                     "homogeneousConstellationGeometries": [best],
                 },
-                "samplingStep": step,
             }
     raise inputs.MissionInputError(
         f"no Walker configuration of the {len(tried)} tried (at most {max_planes} planes x"
@@ -502,7 +540,7 @@ def simulation(mission: Mapping[str, Any]) -> Outcome:
     """Ephemerides (the shared layout) of every satellite, J2 secular, no thrust."""
 
     def run() -> dict[str, Any]:
-        epoch, duration, _ = _common(mission)
+        epoch, duration = _common(mission)
         step = inputs.number(
             mission, "ephemeridesStepInSeconds", "mission", default=60.0, minimum=1.0, unit="s"
         )
