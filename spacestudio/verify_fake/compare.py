@@ -1,0 +1,366 @@
+"""Comparing a fake answer with a recorded one, field by field.
+
+Differences are named by JSON path (:mod:`~spacestudio.verify_fake.paths`) and are of
+these kinds: the status code, a field missing from the fake's answer or extra in it,
+another JSON type, another list length, a value beyond the tolerance (numbers: relative
+*or* absolute tolerance, as :func:`math.isclose`; strings, booleans exactly), and an id
+that refers to another object than before. Per-server places (ids, tokens, dates …) are
+compared by shape only: present, of the same JSON type, ids consistently paired.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+from typing import Any
+
+from spacestudio.cassettes.scrubbing import is_json_content, is_placeholder_token
+from spacestudio.verify_fake.identities import IDENTITY_PLACEHOLDERS, IdentityMap, is_server_id
+from spacestudio.verify_fake.paths import JsonPath, PathPattern, render
+
+#: Longest rendering of a value in a difference's message.
+_BRIEF_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far apart two numbers may be and still agree: within ``relative`` of the
+    larger one, or within ``absolute``."""
+
+    relative: float = 0.01
+    absolute: float = 1e-9
+
+    def agrees(self, recorded: float, fake: float) -> bool:
+        return math.isclose(recorded, fake, rel_tol=self.relative, abs_tol=self.absolute)
+
+    def describe(self) -> str:
+        return f"{self.relative * 100:g} % or {self.absolute:g}"
+
+
+class Kind(StrEnum):
+    """What differs."""
+
+    STATUS = "status"
+    MISSING = "missing"
+    EXTRA = "extra"
+    TYPE = "type"
+    LENGTH = "length"
+    VALUE = "value"
+    REFERENCE = "reference"
+    UNFINISHED = "unfinished"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where the fake's answer is not the recorded one."""
+
+    path: str
+    kind: Kind
+    message: str
+    recorded: Any = None
+    fake: Any = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind.value,
+            "message": self.message,
+            "recorded": self.recorded,
+            "fake": self.fake,
+        }
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a decoded value: object, array, string, number, boolean or null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def brief(value: Any) -> str:
+    """A short rendering of a JSON value for a message."""
+    if isinstance(value, dict):
+        return f"an object of {len(value)} field{'s' if len(value) != 1 else ''}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _BRIEF_LENGTH else text[: _BRIEF_LENGTH - 1] + "…"
+
+
+def _leaf(value: Any) -> Any:
+    """``value`` itself when it is small, else its brief rendering (kept in reports)."""
+    if isinstance(value, dict | list):
+        return brief(value)
+    if isinstance(value, str) and len(value) > 200:
+        return value[:199] + "…"
+    return value
+
+
+class _Mode(Enum):
+    VALUE = 0  # compare values
+    SHAPE = 1  # per-server: shape only
+    IDENTIFIER = 2  # per-server, and learned into the identity map
+
+
+@dataclass
+class Body:
+    """An answer's body as the comparison sees it: JSON, CSV rows, text or bytes."""
+
+    kind: str  # "empty", "JSON", "CSV", "text" or "binary"
+    content: Any = None
+
+    @classmethod
+    def decode(cls, data: bytes, content_type: str | None) -> Body:
+        media = (content_type or "").split(";", 1)[0].strip().lower()
+        if not data.strip():
+            return cls("empty")
+        if is_json_content(media) or data.lstrip()[:1] in (b"{", b"["):
+            try:
+                return cls("JSON", json.loads(data))
+            except ValueError:
+                pass
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return cls("binary", data)
+        if media == "text/csv":
+            return cls(
+                "CSV", [[_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+            )
+        return cls("text", text)
+
+
+def _cell(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
+@dataclass
+class Comparison:
+    """Compares answers under one tolerance, one list of per-server places, one identity map.
+
+    ``limit`` bounds the differences kept per answer (``counted`` has them all).
+    """
+
+    tolerance: Tolerance
+    per_server: Sequence[PathPattern]
+    identifiers: Sequence[PathPattern]
+    identities: IdentityMap
+    limit: int = 20
+    differences: list[Difference] = field(default_factory=list)
+    counted: int = 0
+    #: The fake's origin, written back as the recording's in strings (URLs in answers).
+    fake_origin: str = ""
+    recorded_origin: str = ""
+
+    def start(self) -> None:
+        self.differences = []
+        self.counted = 0
+
+    def add(self, difference: Difference) -> None:
+        self.counted += 1
+        if len(self.differences) < self.limit:
+            self.differences.append(difference)
+
+    def bodies(self, recorded: Body, fake: Body, *, shape_only: Sequence[JsonPath] = ()) -> None:
+        """Compare two bodies; ``shape_only`` names places compared by shape whatever
+        the patterns say (a progress value, the status a compute request answers)."""
+        if recorded.kind != fake.kind:
+            self.add(
+                Difference(
+                    "$",
+                    Kind.TYPE,
+                    f"the recorded body is {_kind_phrase(recorded)}, the fake's "
+                    f"{_kind_phrase(fake)}",
+                    recorded.kind,
+                    fake.kind,
+                )
+            )
+            return
+        if recorded.kind in ("JSON", "CSV"):
+            self._walk(recorded.content, fake.content, (), _Mode.VALUE, frozenset(shape_only))
+        elif recorded.kind == "text":
+            fake_text = self._to_recorded(fake.content)
+            if fake_text != recorded.content:
+                self.add(
+                    Difference(
+                        "$",
+                        Kind.VALUE,
+                        f"the text differs: recorded {brief(recorded.content)}, "
+                        f"fake {brief(fake_text)}",
+                        _leaf(recorded.content),
+                        _leaf(fake_text),
+                    )
+                )
+        elif recorded.kind == "binary" and recorded.content != fake.content:
+            self.add(
+                Difference(
+                    "$",
+                    Kind.VALUE,
+                    f"the bytes differ ({len(recorded.content)} recorded, "
+                    f"{len(fake.content)} from the fake)",
+                )
+            )
+
+    def _mode(self, path: JsonPath, inherited: _Mode) -> _Mode:
+        if inherited is not _Mode.VALUE:
+            return inherited
+        if any(pattern.matches(path) for pattern in self.identifiers):
+            return _Mode.IDENTIFIER
+        if any(pattern.matches(path) for pattern in self.per_server):
+            return _Mode.SHAPE
+        return _Mode.VALUE
+
+    def _walk(
+        self,
+        recorded: Any,
+        fake: Any,
+        path: JsonPath,
+        inherited: _Mode,
+        shape_only: frozenset[JsonPath],
+    ) -> None:
+        mode = self._mode(path, inherited) if path else inherited
+        if path in shape_only:
+            mode = _Mode.SHAPE
+        recorded_type, fake_type = json_type(recorded), json_type(fake)
+        if recorded_type != fake_type:
+            self.add(
+                Difference(
+                    render(path),
+                    Kind.TYPE,
+                    f"recorded {recorded_type} {brief(recorded)}, fake {fake_type} {brief(fake)}",
+                    _leaf(recorded),
+                    _leaf(fake),
+                )
+            )
+            return
+        if recorded_type == "object":
+            self._walk_object(recorded, fake, path, mode, shape_only)
+        elif recorded_type == "array":
+            if len(recorded) != len(fake):
+                self.add(
+                    Difference(
+                        render(path),
+                        Kind.LENGTH,
+                        f"recorded a list of {len(recorded)}, the fake a list of {len(fake)}",
+                        len(recorded),
+                        len(fake),
+                    )
+                )
+            for index, (recorded_item, fake_item) in enumerate(zip(recorded, fake, strict=False)):
+                self._walk(recorded_item, fake_item, (*path, index), mode, shape_only)
+        elif recorded_type == "string":
+            self._compare_strings(recorded, fake, path, mode)
+        elif mode is _Mode.VALUE and recorded_type == "number":
+            if not self.tolerance.agrees(recorded, fake):
+                self.add(
+                    Difference(
+                        render(path),
+                        Kind.VALUE,
+                        f"recorded {recorded!r}, fake {fake!r} ({_apart(recorded, fake)}; "
+                        f"tolerance {self.tolerance.describe()})",
+                        recorded,
+                        fake,
+                    )
+                )
+        elif mode is _Mode.VALUE and recorded != fake:
+            self.add(
+                Difference(
+                    render(path),
+                    Kind.VALUE,
+                    f"recorded {recorded!r}, fake {fake!r}",
+                    recorded,
+                    fake,
+                )
+            )
+
+    def _walk_object(
+        self,
+        recorded: dict[str, Any],
+        fake: dict[str, Any],
+        path: JsonPath,
+        mode: _Mode,
+        shape_only: frozenset[JsonPath],
+    ) -> None:
+        for key, recorded_item in recorded.items():
+            if key in fake:
+                self._walk(recorded_item, fake[key], (*path, key), mode, shape_only)
+            else:
+                self.add(
+                    Difference(
+                        render((*path, key)),
+                        Kind.MISSING,
+                        f"missing from the fake's answer (recorded {brief(recorded_item)})",
+                        recorded=_leaf(recorded_item),
+                    )
+                )
+        for key, fake_item in fake.items():
+            if key not in recorded:
+                self.add(
+                    Difference(
+                        render((*path, key)),
+                        Kind.EXTRA,
+                        f"only in the fake's answer ({brief(fake_item)})",
+                        fake=_leaf(fake_item),
+                    )
+                )
+
+    def _compare_strings(self, recorded: str, fake: str, path: JsonPath, mode: _Mode) -> None:
+        if recorded in IDENTITY_PLACEHOLDERS or is_placeholder_token(recorded):
+            mode = _Mode.IDENTIFIER if is_placeholder_token(recorded) else _Mode.SHAPE
+        elif is_server_id(recorded) and mode is not _Mode.SHAPE:
+            mode = _Mode.IDENTIFIER
+        if mode is _Mode.IDENTIFIER:
+            conflict = self.identities.pair(recorded, fake)
+            if conflict is not None:
+                self.add(Difference(render(path), Kind.REFERENCE, conflict, recorded, fake))
+            return
+        if mode is _Mode.SHAPE:
+            return
+        fake_text = self._to_recorded(fake)
+        if fake_text != recorded:
+            self.add(
+                Difference(
+                    render(path),
+                    Kind.VALUE,
+                    f"recorded {brief(recorded)}, fake {brief(fake_text)}",
+                    _leaf(recorded),
+                    _leaf(fake_text),
+                )
+            )
+
+    def _to_recorded(self, text: str) -> str:
+        if self.fake_origin and self.fake_origin in text:
+            text = text.replace(self.fake_origin, self.recorded_origin)
+        return self.identities.to_recorded(text)
+
+
+def _apart(recorded: float, fake: float) -> str:
+    scale = max(abs(recorded), abs(fake))
+    if scale == 0:
+        return "0 apart"
+    return f"{abs(recorded - fake) / scale * 100:.3g} % apart"
+
+
+def _kind_phrase(body: Body) -> str:
+    return (
+        "empty"
+        if body.kind == "empty"
+        else f"{body.kind}" + (" text" if body.kind == "CSV" else "")
+    )
