@@ -52,6 +52,7 @@ __all__ = [
     "Difference",
     "Kind",
     "Outcome",
+    "Settings",
     "Tolerance",
     "UnusableCassette",
     "UnusableSetup",

@@ -306,7 +306,7 @@ class Comparison:
                     Difference(
                         render((*path, key)),
                         Kind.MISSING,
-                        f"missing from the fake's answer (recorded {brief(recorded_item)})",
+                        f"recorded {brief(recorded_item)}; the fake's answer has no such field",
                         recorded=_leaf(recorded_item),
                     )
                 )
@@ -316,7 +316,7 @@ class Comparison:
                     Difference(
                         render((*path, key)),
                         Kind.EXTRA,
-                        f"only in the fake's answer ({brief(fake_item)})",
+                        f"the fake answers {brief(fake_item)}; the recording has no such field",
                         fake=_leaf(fake_item),
                     )
                 )

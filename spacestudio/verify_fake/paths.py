@@ -76,7 +76,13 @@ class PathPattern:
 
     def matches(self, path: JsonPath) -> bool:
         """Whether the place ``path`` is one this pattern selects."""
-        return _match(self.steps, path)
+        steps = self.steps
+        if steps and steps[0].kind == "descend" and all(s.kind != "descend" for s in steps[1:]):
+            # The common form ($..name): only the end of the path can match, compared once
+            # (answers have tens of thousands of places, each checked against every pattern).
+            tail = len(steps) - 1
+            return len(path) >= tail and _match(steps[1:], path[len(path) - tail :])
+        return _match(steps, path)
 
 
 def _parse_steps(text: str, rest: str) -> list[_Step]:

@@ -215,8 +215,10 @@ class Replay:
                 return _finish(outcome, comparison)
         if answer.status_code != outcome.recorded_status:
             said = (
-                brief(fake_body.content.get("message", fake_body.content))
-                if fake_body.kind == "JSON" and isinstance(fake_body.content, dict)
+                brief(fake_body.content["message"])
+                if fake_body.kind == "JSON"
+                and isinstance(fake_body.content, dict)
+                and "message" in fake_body.content
                 else None
             )
             comparison.add(
@@ -271,13 +273,12 @@ class Replay:
         scheme, _, credentials = recorded.partition(" ")
         if scheme.lower() != "bearer":
             return recorded
-        label = _BEARER_LABEL.match(credentials.strip())
-        if label is not None:
-            token = self.identities.tokens_by_label.get(label.group(1))
-        else:
-            token = self.identities.to_fake_values.get(credentials.strip())
-            if token is None and token_label(credentials.strip()) is not None:
-                token = self.identities.tokens_by_label.get(token_label(credentials.strip()) or "")
+        credentials = credentials.strip()
+        named = _BEARER_LABEL.match(credentials)
+        label = named.group(1) if named is not None else token_label(credentials)
+        token = self.identities.to_fake_values.get(
+            credentials
+        ) or self.identities.tokens_by_label.get(label or "")
         # A token the recording got before it began (or that the fake never issued in its
         # place) stands for the session's current one: the replay's own login.
         return f"Bearer {token or self.access_token}"

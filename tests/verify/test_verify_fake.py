@@ -271,6 +271,21 @@ def test_ids_of_another_shape_are_mapped(
     assert status == 0, out + err
 
 
+def test_calls_to_other_hosts_are_skipped(
+    capsys: pytest.CaptureFixture[str], cassette: Path
+) -> None:
+    document, interactions = _interactions(cassette)
+    other = {**interactions[1], "request": {**interactions[1]["request"]}}
+    other["request"]["uri"] = "https://host3.spacestudio.invalid/telemetry/ping"
+    interactions.insert(2, other)
+    cassette.write_text(yaml.safe_dump(document, sort_keys=False))
+    status, out, err = verify(capsys, cassette, "--all")
+    assert status == 0, out + err
+    assert "#3 GET /telemetry/ping  (recorded 200, fake not sent)" in out
+    assert "    skipped: not a spacestudio call (host3.spacestudio.invalid)" in out
+    assert out.rstrip().endswith("0 differences), 1 skipped; numbers within 1 % or 1e-09")
+
+
 # -- hand-made edits are reported at their JSON path ----------------------------------------
 
 
