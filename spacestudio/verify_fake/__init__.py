@@ -94,7 +94,7 @@ class Settings:
     ignore: Sequence[str] = ()
     identifiers: Sequence[str] = ()
     max_differences: int = 20
-    timeout: float = 120.0
+    computation_timeout: float = 120.0
 
     def patterns(self) -> tuple[list[PathPattern], list[PathPattern]]:
         """The per-server and identifier patterns: the defaults and the user's."""
@@ -157,7 +157,9 @@ def verify_cassette(
             identities=IdentityMap(),
             limit=settings.max_differences,
         )
-        replay = Replay(base_url, login, comparison, timeout=settings.timeout)
+        replay = Replay(
+            base_url, login, comparison, computation_timeout=settings.computation_timeout
+        )
         try:
             replay.log_in(requests_)
             outcomes = list(replay.replay(requests_, responses))
@@ -261,8 +263,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         type=float,
         default=120.0,
-        help="how long to wait for an answer, and for a computation to finish "
-        "(default: %(default)g)",
+        help="longest wait, in seconds, for a computation to finish (default: %(default)g)",
     )
 
 
@@ -295,7 +296,7 @@ def _settings(options: argparse.Namespace) -> Settings:
         ignore=tuple(options.ignore),
         identifiers=tuple(options.identifier),
         max_differences=options.max_differences,
-        timeout=options.timeout,
+        computation_timeout=options.timeout,
     )
     settings.patterns()  # a malformed pattern is reported before anything starts
     return settings

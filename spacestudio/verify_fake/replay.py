@@ -34,6 +34,8 @@ _USER_PATH = re.compile(r"/exoops/users/([^/]+)/")
 _BEARER_LABEL = re.compile(r"<(.+)>\Z")
 #: The status a finished computation answers to a poll.
 FINISHED = -1
+#: Seconds to connect to the fake, and to wait for one answer (a large result included).
+HTTP_TIMEOUT = (10.0, 300.0)
 
 
 class UnusableSetup(Exception):
@@ -82,13 +84,13 @@ class Replay:
         account: Account,
         comparison: Comparison,
         *,
-        timeout: float = 120.0,
+        computation_timeout: float = 120.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.account = account
         self.comparison = comparison
         self.identities = comparison.identities
-        self.timeout = timeout
+        self.computation_timeout = computation_timeout
         self.http = requests.Session()
         self.http.trust_env = False  # the fake is on loopback: no proxy from the environment
         self.access_token = ""
@@ -134,7 +136,7 @@ class Replay:
         headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
         try:
             response = self.http.request(
-                method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
+                method, self.base_url + path, headers=headers, timeout=HTTP_TIMEOUT, **kwargs
             )
         except requests.RequestException as error:
             raise UnusableSetup(
@@ -255,10 +257,10 @@ class Replay:
         delay = 0.02
         while True:
             answer = self.http.request(
-                request.method, url, headers=headers, data=body or None, timeout=self.timeout
+                request.method, url, headers=headers, data=body or None, timeout=HTTP_TIMEOUT
             )
             waited = time.monotonic() - started
-            if not until_finished or answer.status_code != 200 or waited > self.timeout:
+            if not until_finished or answer.status_code != 200 or waited > self.computation_timeout:
                 return answer, waited
             try:
                 progress = answer.json()
