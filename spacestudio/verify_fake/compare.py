@@ -235,7 +235,7 @@ class Comparison:
         inherited: _Mode,
         shape_only: frozenset[JsonPath],
     ) -> None:
-        mode = self._mode(path, inherited) if path else inherited
+        mode = self._mode(path, inherited)
         if path in shape_only:
             mode = _Mode.SHAPE
         recorded_type, fake_type = json_type(recorded), json_type(fake)
@@ -322,13 +322,12 @@ class Comparison:
                 )
 
     def _compare_strings(self, recorded: str, fake: str, path: JsonPath, mode: _Mode) -> None:
-        if recorded in IDENTITY_PLACEHOLDERS or is_placeholder_token(recorded):
-            mode = _Mode.IDENTIFIER if is_placeholder_token(recorded) else _Mode.SHAPE
-        elif is_server_id(recorded) and mode is not _Mode.SHAPE:
-            mode = _Mode.IDENTIFIER
-        if mode is _Mode.IDENTIFIER:
+        if recorded in IDENTITY_PLACEHOLDERS:
+            return  # the recording account's scrubbed identity; the fake's account has its own
+        if mode is _Mode.IDENTIFIER or is_placeholder_token(recorded) or is_server_id(recorded):
+            # Learned even under an ignored place: later requests may carry it back.
             conflict = self.identities.pair(recorded, fake)
-            if conflict is not None:
+            if conflict is not None and mode is not _Mode.SHAPE:
                 self.add(Difference(render(path), Kind.REFERENCE, conflict, recorded, fake))
             return
         if mode is _Mode.SHAPE:

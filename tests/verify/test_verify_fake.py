@@ -375,6 +375,26 @@ def test_an_id_that_points_elsewhere_is_reported(
     assert differences(report) == [(interaction, "$.spacecraft.id", "reference")]
 
 
+def test_an_error_is_compared_by_status_and_shape_not_wording(
+    capsys: pytest.CaptureFixture[str], cassette: Path
+) -> None:
+    document, interactions = _interactions(cassette)
+    position = next(
+        index
+        for index, interaction in enumerate(interactions)
+        if interaction["response"]["status"]["code"] == 409
+    )
+    body = interactions[position]["response"]["body"]
+    error = json.loads(body["json"])
+    body["json"] = json.dumps({**error, "message": "An orbit named SSO-600 already exists"})
+    cassette.write_text(yaml.safe_dump(document, sort_keys=False))
+    assert verify(capsys, cassette)[0] == 0
+    body["json"] = json.dumps({**error, "message": 409})
+    cassette.write_text(yaml.safe_dump(document, sort_keys=False))
+    report = verify_json(capsys, cassette)
+    assert differences(report) == [(position + 1, "$.message", "type")]
+
+
 # -- tolerances ---------------------------------------------------------------------------------
 
 
