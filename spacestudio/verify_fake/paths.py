@@ -74,6 +74,12 @@ class PathPattern:
             return cls(text, (_Step("descend"), _Step("key", key=source)))
         return cls(text, tuple(_parse_steps(text, source[1:])))
 
+    @property
+    def names_an_index(self) -> bool:
+        """Whether the pattern selects a list item by its index (``[3]``): if not, every
+        item of one list is selected alike."""
+        return any(step.kind == "index" and step.index is not None for step in self.steps)
+
     def matches(self, path: JsonPath) -> bool:
         """Whether the place ``path`` is one this pattern selects."""
         steps = self.steps

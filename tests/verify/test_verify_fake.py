@@ -308,6 +308,29 @@ def test_a_result_figure_changed_by_ten_percent_is_reported(
     assert "1 differ (1 differences)" in out
 
 
+def test_every_difference_is_counted_and_the_first_ones_shown(
+    capsys: pytest.CaptureFixture[str], cassette: Path
+) -> None:
+    rows: list[list[float]] = []
+
+    def change(log: Any) -> Any:
+        rows.extend(log["results"]["ephemerides"])
+        for row in rows:
+            row[0] += 1e5  # elapsed time, off by more than a day on every row
+        return log
+
+    interaction = edit_answer(cassette, "GET", LOGS, change)
+    assert len(rows) >= 8
+    report = verify_json(capsys, cassette, "--max-differences", "3")
+    item = report["interactions"][interaction - 1]
+    assert item["differenceCount"] == len(rows)
+    assert [difference["path"] for difference in item["differences"]] == [
+        f"$.results.ephemerides[{index}][0]" for index in range(3)
+    ]
+    status, out, _ = verify(capsys, cassette, "--max-differences", "3")
+    assert status == 1 and f"… and {len(rows) - 3} more (--max-differences)" in out
+
+
 def test_a_field_the_fake_lacks_and_one_only_the_fake_has(
     capsys: pytest.CaptureFixture[str], cassette: Path
 ) -> None:
