@@ -90,14 +90,14 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def brief(value: Any) -> str:
-    """A short rendering of a JSON value for a message."""
+def brief(value: Any, length: int = _BRIEF_LENGTH) -> str:
+    """A short rendering (at most ``length`` characters) of a JSON value for a message."""
     if isinstance(value, dict):
         return f"an object of {len(value)} field{'s' if len(value) != 1 else ''}"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= _BRIEF_LENGTH else text[: _BRIEF_LENGTH - 1] + "…"
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _leaf(value: Any) -> Any:

@@ -175,19 +175,13 @@ class Replay:
         comparison.fake_origin = self.base_url
         comparison.recorded_origin = f"{split.scheme}://{split.netloc}"
         recorded_body = Body.decode(_response_body(response), _header(response, "content-type"))
-        shape_only: list[JsonPath] = []
-        polls_until_finished = False
-        if outcome.method == "GET" and _STATUS_POLL.search(split.path):
-            if recorded_body.kind == "JSON" and recorded_body.content == FINISHED:
-                polls_until_finished = True
-            else:
-                shape_only.append(())
-                outcome.note = "progress of a computation: compared by type"
-        elif _COMPUTE.search(split.path):
-            shape_only.append(("status",))
-        if outcome.recorded_status >= 400:
-            # The wording of an error is each server's own; that there is one is compared.
-            shape_only.append(("message",))
+        polls_until_finished = (
+            outcome.method == "GET"
+            and _STATUS_POLL.search(split.path) is not None
+            and recorded_body.kind == "JSON"
+            and recorded_body.content == FINISHED
+        )
+        shape_only = _compared_by_shape(outcome, split.path, polls_until_finished)
         try:
             answer, waited = self._send(request, polls_until_finished)
         except requests.RequestException as error:
@@ -216,22 +210,8 @@ class Replay:
                 )
                 return _finish(outcome, comparison)
         if answer.status_code != outcome.recorded_status:
-            said = (
-                brief(fake_body.content["message"])
-                if fake_body.kind == "JSON"
-                and isinstance(fake_body.content, dict)
-                and "message" in fake_body.content
-                else None
-            )
             comparison.add(
-                Difference(
-                    "(status)",
-                    Kind.STATUS,
-                    f"recorded {outcome.recorded_status}, fake {answer.status_code}"
-                    + (f": {said}" if said else ""),
-                    outcome.recorded_status,
-                    answer.status_code,
-                )
+                _status_difference(outcome.recorded_status, answer.status_code, fake_body)
             )
             return _finish(outcome, comparison)
         comparison.bodies(recorded_body, fake_body, shape_only=shape_only)
@@ -317,6 +297,35 @@ class Replay:
                 for name, value in pairs
             ]
         ).encode("utf-8")
+
+
+def _compared_by_shape(outcome: Outcome, path: str, polls_until_finished: bool) -> list[JsonPath]:
+    """Places of an answer whose value depends on timing or wording, not on behaviour."""
+    places: list[JsonPath] = []
+    if outcome.method == "GET" and _STATUS_POLL.search(path) and not polls_until_finished:
+        places.append(())  # an intermediate progress value
+        outcome.note = "progress of a computation: compared by type"
+    elif _COMPUTE.search(path):
+        places.append(("status",))  # PENDING or FINISHED: how fast the server computes
+    if outcome.recorded_status >= 400:
+        # The wording of an error is each server's own; that there is one is compared.
+        places.append(("message",))
+    return places
+
+
+def _status_difference(recorded: int, fake: int, fake_body: Body) -> Difference:
+    """The status code differs: saying what the fake's error message said, if any."""
+    content = fake_body.content if fake_body.kind == "JSON" else None
+    said = (
+        brief(content["message"], 300) if isinstance(content, dict) and "message" in content else ""
+    )
+    return Difference(
+        "(status)",
+        Kind.STATUS,
+        f"recorded {recorded}, fake {fake}" + (f": {said}" if said else ""),
+        recorded,
+        fake,
+    )
 
 
 def _is_progress(value: Any) -> bool:

@@ -379,6 +379,26 @@ def test_a_changed_status_code_is_reported_with_what_the_fake_said(
     assert (item["recordedStatus"], item["fakeStatus"]) == (201, 200)
 
 
+def test_a_status_the_fake_refuses_shows_its_message(
+    capsys: pytest.CaptureFixture[str], cassette: Path
+) -> None:
+    unknown = "00000000-0000-4000-8000-000000000999"
+
+    def change(interaction: dict[str, Any]) -> None:
+        request = interaction["request"]
+        request["uri"] = LOGS.sub(f"/computationlogs/{unknown}", request["uri"])
+
+    _, interactions = _interactions(cassette)
+    path = interactions[_find(interactions, "GET", LOGS)]["request"]["uri"].split("/exoops/")[1]
+    interaction = edit_interaction(cassette, "GET", path, change)
+    status, out, _ = verify(capsys, cassette)
+    assert status == 1
+    assert f"#{interaction} GET " in out
+    assert (
+        f'(status)  status: recorded 200, fake 404: "no computation log with id {unknown}"' in out
+    )
+
+
 def test_an_id_that_points_elsewhere_is_reported(
     capsys: pytest.CaptureFixture[str], cassette: Path
 ) -> None:
