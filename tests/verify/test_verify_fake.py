@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -567,3 +569,15 @@ def _no_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Iterat
     for name in ("LOG_MAIL", "LOG_PASSWORD", "CLIENT_ID", "LOG_BASE_URL", "SPACESTUDIO_AUTH_URL"):
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+def test_the_module_imports_the_fake_only_to_start_one() -> None:
+    """The client side does not need the fake server installed to import the checker."""
+    code = (
+        "import sys, spacestudio.verify_fake\n"
+        "print([name for name in sys.modules if name.startswith('fake_server')])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
