@@ -3,6 +3,7 @@
 spacestudio run --fake study.py                       # against a fake server
 spacestudio run --cassette study.yaml --record study.py   # record (settings, or --fake)
 spacestudio run --cassette study.yaml study.py        # replay: offline, no settings
+spacestudio verify-fake live.yaml                      # does the fake answer as recorded?
 spacestudio --version                                  # which spacestudio is imported
 """
 
@@ -89,7 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("script", type=Path, help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    _add_verify_fake(commands)
     return parser
+
+
+def _add_verify_fake(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from spacestudio import verify_fake
+
+    verify_fake.add_arguments(
+        commands.add_parser(
+            "verify-fake",
+            help="replay a cassette recorded against the live service on a fake server and "
+            "report where its answers differ",
+            description="Send the requests of CASSETTE (recorded against the live service) to "
+            "a fake server, in order, and report field by field where its answers differ in "
+            "status, shape, or value beyond a tolerance. Exit status: 0 the fake agrees, "
+            "1 it differs, 2 the cassette or the server cannot be used. See docs/verify-fake.md.",
+        )
+    )
 
 
 def _load_dotenv() -> None:
@@ -239,6 +257,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if options.command == "run":
         return _run_script(options)
+    if options.command == "verify-fake":
+        from spacestudio import verify_fake
+
+        return verify_fake.run(options)
     parser.print_help()
     return 2
 
