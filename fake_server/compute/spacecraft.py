@@ -249,7 +249,11 @@ def _cross_section(geometry: Mapping[str, Any], where: str, axis: Vector) -> flo
 
 
 def _array_maximum_power(geometry: Mapping[str, Any], where: str) -> float | None:
-    if geometry.get("solarArrayMaximumPower") is None:
+    """The arrays' power at 1 AU when they are defined by it (``MAXIMUM_POWER``, the
+    published scripts' choice); None when they are defined by their area and efficiency."""
+    definition = geometry.get("solarArrayDefinitionType")
+    by_power = definition is None or str(definition).upper().replace(" ", "_") == "MAXIMUM_POWER"
+    if not by_power or geometry.get("solarArrayMaximumPower") is None:
         return None
     return inputs.number(
         geometry, "solarArrayMaximumPower", where, minimum=0.0, maximum=1e7, unit="W"
