@@ -10,6 +10,7 @@ are kept under ``.cache/conformance/<client>/<script>/`` for a person to look at
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from collections.abc import Callable
@@ -21,7 +22,7 @@ import pytest
 
 from fake_server.embedded import FakeServer
 from tests.conformance import hand
-from tests.conformance.runner import CLIENTS, SCRIPTS, ScriptRun, run_script
+from tests.conformance.runner import CLIENTS, PLOTS, SCRIPTS, ScriptRun, run_script
 
 #: Agreement asked of a figure with its hand calculation.
 TOLERANCE = 0.03
@@ -50,7 +51,12 @@ class Session:
         return log.results
 
 
+#: Each comparison of the test running: what, the fake's figure, the hand figure.
+AGREEMENT: list[dict[str, Any]] = []
+
+
 def close(value: float, expected: float, what: str, tolerance: float = TOLERANCE) -> None:
+    AGREEMENT.append({"figure": what, "fake": value, "hand": expected})
     assert value == pytest.approx(expected, rel=tolerance), (
         f"{what}: the fake gives {value:.6g}, the hand calculation {expected:.6g}"
     )
@@ -209,6 +215,7 @@ CHECKS: dict[str, Callable[[Session], None]] = {
 def test_use_case_runs_twice_with_the_right_figures(
     script: str, client: str, tmp_path: Path
 ) -> None:
+    AGREEMENT.clear()
     with FakeServer() as server:
         runs = []
         for number in (1, 2):
@@ -216,3 +223,6 @@ def test_use_case_runs_twice_with_the_right_figures(
             assert run.returncode == 0, run.explain()
             runs.append(run)
         CHECKS[script](Session(runs, server))
+    # Kept beside the figures: how far each figure is from its hand calculation.
+    report = PLOTS / client / Path(script).stem / "agreement.json"
+    report.write_text(json.dumps(AGREEMENT, indent=1))
