@@ -9,6 +9,7 @@ what to do about it. Passwords and tokens never appear in any of them.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import requests
 
@@ -97,6 +98,11 @@ class NotFoundError(SpacestudioError):
     """The object, mission or route does not exist (HTTP 404, or no object of that name)."""
 
     hint = "Check the name (get_all_… lists what exists) and the base URL."
+
+    def __init__(self, message: str, *, missing_name: str | None = None, **details: Any) -> None:
+        super().__init__(message, **details)
+        #: The name no object of the collection has, when that is what was not found.
+        self.missing_name = missing_name
 
 
 class ConflictError(SpacestudioError):

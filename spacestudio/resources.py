@@ -113,6 +113,7 @@ class Collection:
             raise NotFoundError(
                 f"There is no {self.kind} named {name!r} in {self.url}",
                 hint=f"Create it first, or check the name against the {self.kind}s that exist.",
+                missing_name=name,
             )
         return found
 
