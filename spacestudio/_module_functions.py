@@ -293,6 +293,7 @@ def install(module_name: str, namespace: dict[str, Any]) -> list[str]:
     for imported in URL_LEVEL_IMPORTS:
         namespace[imported] = getattr(api_requests, imported)
     namespace["__getattr__"] = url_constants_of(module_name)
+    namespace["__dir__"] = lambda: sorted({*namespace, *URL_SEGMENTS})
     return names
 
 

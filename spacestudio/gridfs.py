@@ -57,3 +57,7 @@ else:
         if name == "GRIDFS_URL":
             return connected_value("gridfs", name)
         raise AttributeError(f"module 'spacestudio.gridfs' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "GRIDFS_URL"})
