@@ -29,7 +29,7 @@ import requests
 from dotenv import load_dotenv
 from urllib3.exceptions import InsecureRequestWarning
 
-from spacestudio import error_flow, settings
+from spacestudio import settings
 from spacestudio.client import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
@@ -120,8 +120,8 @@ def connect(
         session=session if session is not None else globals()["session"],
         clock=clock,
     )
+    client.strict = strict
     set_default_client(client)
-    error_flow.set_strict(strict)
     return client
 
 

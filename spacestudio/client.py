@@ -449,6 +449,9 @@ class Client:
         self.poll_interval = poll_interval
         self.computation_timeout = computation_timeout
         self.progress = progress
+        #: Whether the module functions raise every error while this is the default
+        #: client (``connect(strict=…)``); None leaves it to SPACESTUDIO_STRICT.
+        self.strict: bool | None = None
         self.session = session if session is not None else requests.Session()
         if verify is not None:
             self.session.verify = verify

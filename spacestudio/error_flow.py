@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from spacestudio import settings
+from spacestudio.client import default_client
 from spacestudio.errors import (
     AuthenticationError,
     ComputationTimeoutError,
+    NotConnectedError,
     NotFoundError,
     SpacestudioError,
     TransportError,
@@ -31,23 +33,16 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _lock = threading.Lock()
-#: What the last connect() asked for; None leaves it to SPACESTUDIO_STRICT.
-_strict_choice: bool | None = None
 _explained = False
 
 
-def set_strict(choice: bool | None) -> None:
-    """Make the module functions raise every error (True), or follow the published flow
-    (False); None follows ``SPACESTUDIO_STRICT``."""
-    global _strict_choice
-    with _lock:
-        _strict_choice = choice
-
-
 def is_strict() -> bool:
-    """Whether the module functions raise every error now."""
-    with _lock:
-        choice = _strict_choice
+    """Whether the module functions raise every error now: as the default client's
+    ``connect(strict=…)`` said, else as ``SPACESTUDIO_STRICT`` says."""
+    try:
+        choice = default_client().strict
+    except NotConnectedError:
+        choice = None
     return settings.strict() if choice is None else choice
 
 
