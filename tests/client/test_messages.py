@@ -70,11 +70,13 @@ def test_a_wrong_realm_says_the_identity_provider_has_no_such_realm(server: Fake
 def test_a_token_signed_by_another_key_says_the_identity_provider_is_another(
     server: FakeServer,
 ) -> None:
-    with FakeServer(accounts=[ALICE]) as other_provider:
-        with pytest.raises(spacestudio.AuthenticationError) as raised:
-            _connect(server, auth_url=other_provider.auth_url)
+    with (
+        FakeServer(accounts=[ALICE]) as other_provider,
+        pytest.raises(spacestudio.AuthenticationError) as raised,
+    ):
+        _connect(server, auth_url=other_provider.auth_url)
     message = _message(raised)
-    assert f"cannot check the token's signature: the identity provider at " in message
+    assert "cannot check the token's signature: the identity provider at " in message
     assert other_provider.auth_url in message
     assert "SPACESTUDIO_AUTH_URL points at another identity provider" in message
 
@@ -84,9 +86,9 @@ def test_a_token_of_another_issuer_says_which_and_what_to_set(tmp_path: Path) ->
     with (
         FakeServer(accounts=[ALICE], keys=keys) as api,
         FakeServer(accounts=[ALICE], keys=keys) as other_provider,
+        pytest.raises(spacestudio.AuthenticationError) as raised,
     ):
-        with pytest.raises(spacestudio.AuthenticationError) as raised:
-            _connect(api, auth_url=other_provider.auth_url)
+        _connect(api, auth_url=other_provider.auth_url)
     message = _message(raised)
     assert f"does not accept tokens issued by {other_provider.auth_url}" in message
     assert "set SPACESTUDIO_AUTH_URL" in message and "SPACESTUDIO_REALM" in message
@@ -141,10 +143,12 @@ def test_connection_refused_is_said_at_once_and_at_each_retry(
 ) -> None:
     port = _closed_port()
     url = f"http://127.0.0.1:{port}"
-    with caplog.at_level(logging.WARNING, logger="spacestudio"):
-        with pytest.raises(spacestudio.TransportError) as raised:
-            Client(url, "a@example.test", "pw", "scripts", auth_url=url,
-                   retry=RetryPolicy(max_attempts=3, backoff=0.01))  # fmt: skip
+    with (
+        caplog.at_level(logging.WARNING, logger="spacestudio"),
+        pytest.raises(spacestudio.TransportError) as raised,
+    ):
+        Client(url, "a@example.test", "pw", "scripts", auth_url=url,
+               retry=RetryPolicy(max_attempts=3, backoff=0.01))  # fmt: skip
     retries = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(retries) == 2
     for said in retries:
@@ -207,10 +211,12 @@ def test_the_progress_bar_estimates_the_time_left(capsys: pytest.CaptureFixture[
 
 def test_the_wait_is_logged_when_no_bar_is_shown(caplog: pytest.LogCaptureFixture) -> None:
     clock = _Clock()
-    with caplog.at_level(logging.INFO, logger="spacestudio"):
-        with ComputationProgress("mission 'm'", False, clock=clock) as bar:
-            clock.now += 61
-            bar.finish()
+    with (
+        caplog.at_level(logging.INFO, logger="spacestudio"),
+        ComputationProgress("mission 'm'", False, clock=clock) as bar,
+    ):
+        clock.now += 61
+        bar.finish()
     assert "mission 'm': computed, after waiting 01:01" in caplog.text
 
 
