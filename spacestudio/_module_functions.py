@@ -4,7 +4,10 @@
 are the same dozen operations over 28 collections. Each family below says how its
 functions are named, which parameters they take and which operation of the collection
 they run; :func:`install` turns every (family, collection) pair into a real function
-of the module, and ``spacestudio._stubgen`` writes the matching ``.pyi`` stubs.
+of the module, and ``spacestudio._stubgen`` writes the matching ``.pyi`` stubs. Each
+follows the published client's error flow (:mod:`spacestudio.error_flow`): after an
+error it goes on with, it returns None whatever its annotation says (the annotations
+describe the answers, as scripts written for the published client expect them).
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ FAMILIES: tuple[Family, ...] = (
         "get_{stem}",
         "get",
         (("{param}", "str"),),
-        "dict[str, Any] | None",
+        "dict[str, Any]",
         "The {kind} whose displayedName is ``{param}`` (GET {segment}); None when there is none.",
     ),
     Family(
