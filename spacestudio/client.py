@@ -293,8 +293,7 @@ def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str |
     if isinstance(reason, NameResolutionError):
         return (
             f"the host name {host!r} could not be resolved (DNS failure); check it for typos "
-            f"in the URL ({parts.scheme}://{parts.netloc}) and that this machine can reach "
-            f"the network",
+            f"(LOG_BASE_URL, SPACESTUDIO_AUTH_URL) and that this machine can reach the network",
             True,
         )
     if isinstance(error, requests.exceptions.SSLError) and (
@@ -308,8 +307,8 @@ def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str |
         )
     if isinstance(reason, NewConnectionError) and "refused" in text:
         return (
-            f"connection refused by {host}:{port}: nothing listens there; check the URL's "
-            f"host and port, and that the service is running",
+            f"connection refused by {host}:{port}: nothing listens there; check the host "
+            f"and port (LOG_BASE_URL, SPACESTUDIO_AUTH_URL) and that the service is running",
             False,
         )
     return None, False
