@@ -193,7 +193,8 @@ def delete_request(url: str, object_id: str) -> None:
 def handle_response(request: requests.Response, stream: bool = False) -> Any:
     """The decoded JSON of an answer (or the answer itself with ``stream=True``).
 
-    Raises the matching :mod:`spacestudio.errors` exception for an error status.
+    An error status gives the matching :mod:`spacestudio.errors` exception, which the
+    published flow logs (then None) and strict mode raises.
     """
     if request.status_code >= 400:
         raise error_from_response(request)
