@@ -35,6 +35,7 @@ from spacestudio.client import (
     DEFAULT_TIMEOUT,
     Client,
     RetryPolicy,
+    Session,
     Timeout,
     build_user_url,
     decode_json,
@@ -56,7 +57,7 @@ logger = logging.getLogger("spacestudio")
 
 #: The session every call of the module functions goes through, as in the published
 #: client: a script may set proxies, certificates or headers on it before connect().
-session = requests.Session()
+session: requests.Session = Session()
 
 #: The seed modules the published client's load_modules() imports.
 SEED_MODULES = (

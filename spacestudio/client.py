@@ -18,12 +18,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import jwt
 import requests
 import requests.auth
+from requests.sessions import merge_setting
+from requests.utils import get_environ_proxies
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from spacestudio import pacing, settings
@@ -50,6 +52,9 @@ from spacestudio.namespaces import (
     SimulationCollections,
 )
 from spacestudio.resources import Collection, GridFS, collection_for
+
+if TYPE_CHECKING:
+    from requests.sessions import _Settings
 
 logger = logging.getLogger("spacestudio")
 
@@ -137,6 +142,55 @@ class _NoAuth(requests.auth.AuthBase):
 _NO_BODY: Any = object()
 
 
+# requests' own rule for a request's setting over the session's (untyped in its stubs).
+_merge_setting = cast(Callable[[Any, Any], Any], merge_setting)
+
+
+class Session(requests.Session):
+    """A ``requests.Session`` that reads the proxy and CA-bundle variables once per origin.
+
+    requests reads them from ``os.environ`` on every request, a scan of the whole
+    environment each time; a client talks to one or two origins. Everything else is as
+    in requests: the session's own settings (``proxies``, ``verify``, ``cert``,
+    ``trust_env``) are read at each call, and ``no_proxy`` is honoured.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment_lock = threading.Lock()
+        self._environment: dict[tuple[str, str, str | None], tuple[dict[str, str], Any]] = {}
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> _Settings:
+        if not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        proxies = dict(proxies or {})
+        environment_proxies, ca_bundle = self._environment_of(str(url), proxies.get("no_proxy"))
+        for scheme, proxy in environment_proxies.items():
+            proxies.setdefault(scheme, proxy)
+        if verify is True or verify is None:
+            verify = ca_bundle or verify
+        return {
+            "proxies": _merge_setting(proxies, self.proxies),
+            "stream": _merge_setting(stream, self.stream),
+            "verify": _merge_setting(verify, self.verify),
+            "cert": _merge_setting(cert, self.cert),
+        }
+
+    def _environment_of(self, url: str, no_proxy: str | None) -> tuple[dict[str, str], Any]:
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc, no_proxy)
+        with self._environment_lock:
+            found = self._environment.get(origin)
+            if found is None:
+                found = self._environment[origin] = (
+                    get_environ_proxies(url, no_proxy=no_proxy),
+                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"),
+                )
+            return found
+
+
 class Transport:
     """Sends requests over one session with timeouts and bounded, polite retries.
 
@@ -146,48 +200,13 @@ class Transport:
     when its connection could not be opened, so the server never saw it.
     """
 
-    def __init__(
-        self,
-        session: requests.Session,
-        timeout: Timeout,
-        retry: RetryPolicy,
-        *,
-        environment_per_origin: bool = False,
-    ) -> None:
+    def __init__(self, session: requests.Session, timeout: Timeout, retry: RetryPolicy) -> None:
         self.session = session
         self.timeout = timeout
         self.retry = retry
-        # requests reads proxies and the CA bundle from os.environ on every request, a scan
-        # of the whole environment each time; a client talks to one or two origins, so it
-        # reads them once per origin instead (on a session of its own, with trust_env off).
-        self._environment_per_origin = environment_per_origin
-        self._environments: dict[tuple[str, str], dict[str, Any]] = {}
-        if environment_per_origin:
-            session.trust_env = False
-
-    def _environment_for(self, url: str) -> dict[str, Any]:
-        """What requests would take from the environment for ``url`` (proxies, CA bundle)."""
-        parts = urlsplit(url)
-        origin = (parts.scheme, parts.netloc)
-        settings_of_origin = self._environments.get(origin)
-        if settings_of_origin is None:
-            verify = self.session.verify
-            if verify is True:
-                verify = (
-                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-                )
-            settings_of_origin = {
-                "proxies": requests.utils.get_environ_proxies(url),
-                "verify": verify,
-            }
-            self._environments[origin] = settings_of_origin
-        return settings_of_origin
 
     def send(self, method: str, url: str, *, idempotent: bool, **options: Any) -> requests.Response:
         options.setdefault("timeout", self.timeout)
-        if self._environment_per_origin:
-            for name, value in self._environment_for(url).items():
-                options.setdefault(name, value)
         attempt = 1
         while True:
             started = time.monotonic()
@@ -451,7 +470,7 @@ class Client:
         #: Whether the module functions raise every error while this is the default
         #: client (``connect(strict=…)``); None leaves it to SPACESTUDIO_STRICT.
         self.strict: bool | None = None
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else Session()
         if verify is not None:
             self.session.verify = verify
         elif session is None or not settings.verify_ssl_certificate():
@@ -460,9 +479,7 @@ class Client:
             self.session.verify = settings.verify_ssl_certificate()
         if self.session.verify is False:
             logger.warning("TLS certificate checks are off (VERIFY_SSL_CERTIFICATE=FALSE)")
-        self.transport = Transport(
-            self.session, timeout, retry or RetryPolicy(), environment_per_origin=session is None
-        )
+        self.transport = Transport(self.session, timeout, retry or RetryPolicy())
         self._auth = OidcPasswordFlow(
             token_url=token_url(self.auth_url, self.realm),
             client_id=client_id,

@@ -11,9 +11,11 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 import spacestudio
+import spacestudio.client
 from fake_server.embedded import FakeServer
 from fake_server.samples import SSO_600 as ORBIT
 
@@ -142,3 +144,26 @@ def test_settings_made_on_the_shared_session_before_connect_are_kept() -> None:
 
 def spacestudio_orbits(server: FakeServer, user_id: str) -> str:
     return f"{server.url}/exoops/users/{user_id}/orbitdefinitions"
+
+
+def test_the_shared_session_reads_the_environment_once_per_origin_as_requests_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = spacestudio.client.Session()
+    assert isinstance(spacestudio.session, spacestudio.client.Session)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    url = "http://api.example.test/exoops"
+    plain = requests.Session().merge_environment_settings(url, {}, None, None, None)
+    assert session.merge_environment_settings(url, {}, None, None, None) == plain
+    # What the script sets on the session later still counts; the variables do not.
+    session.verify = False
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:10")
+    again = session.merge_environment_settings(url, {}, None, None, None)
+    assert again["proxies"] == {"http": "http://127.0.0.1:9"}
+    assert again["verify"] == "/etc/ssl/certs/ca-certificates.crt"  # requests' own rule
+    assert session.merge_environment_settings(url, {}, None, False, None)["verify"] is False
+    session.trust_env = False
+    assert session.merge_environment_settings(url, {}, None, None, None)["proxies"] == {}
