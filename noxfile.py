@@ -67,7 +67,8 @@ def subset(session: nox.Session) -> None:
     session.run("pytest", "-n", "2", "-q", *FAST_SUBSET, *session.posargs)
 
 
-@nox.session(python=NEWER[-1])
+# Never reused: a virtualenv left from an earlier install could hide a dropped dependency.
+@nox.session(python=NEWER[-1], reuse_venv=False)
 def fresh_install(session: nox.Session) -> None:
     """Only this project, as a user installs it: a script importing what the published
     package brought (requests, pyjwt, openpyxl, python-dotenv, numpy, matplotlib) runs."""
