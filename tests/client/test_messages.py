@@ -251,6 +251,13 @@ WAITING_SCRIPT = textwrap.dedent(
 )
 
 
+def _until_polled(server: FakeServer) -> None:
+    deadline = time.monotonic() + 30
+    while not any("/status/" in entry.path for entry in server.app.journal.entries()):
+        assert time.monotonic() < deadline, "the script never polled the status"
+        time.sleep(0.02)
+
+
 def test_ctrl_c_while_waiting_says_the_computation_goes_on_without_a_traceback(
     tmp_path: Path,
 ) -> None:
@@ -264,7 +271,7 @@ def test_ctrl_c_while_waiting_says_the_computation_goes_on_without_a_traceback(
         try:
             assert running.stdout is not None
             assert running.stdout.readline() == "waiting\n"
-            time.sleep(0.3)  # well inside the wait
+            _until_polled(slow)  # inside the wait, not before it
             running.send_signal(signal.SIGINT)
             _, stderr = running.communicate(timeout=30)
         finally:

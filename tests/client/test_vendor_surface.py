@@ -7,6 +7,8 @@ import ast
 import functools
 import importlib
 import inspect
+import logging
+import sys
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -181,3 +183,14 @@ def test_versions_before_3_4_3_name_the_client_id_client_id(
     assert spacestudio.api_requests.log_client_id == "from-the-environment"
     monkeypatch.setenv("LOG_MAIL", "someone@example.test")
     assert spacestudio.api_requests.log_mail == "someone@example.test"
+
+
+def test_load_modules_imports_the_seed_modules_or_says_scripting_is_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    spacestudio.load_modules(True)
+    assert {"spacestudio.simulation", "spacestudio.gridfs"} <= set(sys.modules)
+    with caplog.at_level(logging.WARNING, logger="spacestudio"):
+        spacestudio.load_modules(False)
+    assert "Scripting is not enabled" in caplog.text
+    assert "enable scripting for this account" in caplog.text
