@@ -5,20 +5,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench record clean
+.PHONY: demo test lint typecheck pytest pythons bench record clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,plots]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/spacestudio run --fake examples/orbital_transfer.py
 
-test: lint typecheck pytest
+test: lint typecheck pytest pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,6 +30,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
+# The fast subset on the newer Pythons, and a plain install (noxfile.py); `$(BIN)/nox`
+# runs the whole suite too.
+pythons: $(STAMP)
+	$(BIN)/nox --sessions subset fresh_install
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
@@ -37,4 +42,4 @@ record: $(STAMP)
 	$(BIN)/pytest --record $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache

@@ -18,9 +18,13 @@ process (``client.simulation.orbits.get("SSO-600")``).
 ``spacestudio.log_base_url``, ``log_mail``, ``log_password``, ``log_client_id`` and
 ``log_verify_ssl_certificate`` read ``LOG_BASE_URL``, ``LOG_MAIL``, ``LOG_PASSWORD``,
 ``CLIENT_ID`` and ``VERIFY_SSL_CERTIFICATE`` each time they are read, so ``load_dotenv()``
-may run before or after the import.
+may run before or after the import (``client_id`` is the name 3.4.0 to 3.4.2 gave the
+client id). Everything else of the published package is here too: ``spacestudio.urls``
+with its URL constants, ``load_modules``, the shared ``session``, and the modules it
+imports (``spacestudio.requests``, ``spacestudio.json`` …).
 """
 
+import importlib  # noqa: F401 - the published package has it, and so its scripts may
 from typing import TYPE_CHECKING
 
 from spacestudio import (
@@ -32,6 +36,7 @@ from spacestudio import (
     inspection,
     parametric_study,
     simulation,
+    urls,
 )
 from spacestudio._version import __version__
 
@@ -82,6 +87,7 @@ __all__ = [
     "parametric_study",
     "set_default_client",
     "simulation",
+    "urls",
 ]
 __all__ += api_requests.__all__
 
@@ -93,6 +99,7 @@ log_mail: str | None
 log_password: str | None
 log_client_id: str | None
 log_verify_ssl_certificate: str | None
+client_id: str | None
 
 if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute stays an error
 

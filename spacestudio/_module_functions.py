@@ -4,7 +4,10 @@
 are the same dozen operations over 28 collections. Each family below says how its
 functions are named, which parameters they take and which operation of the collection
 they run; :func:`install` turns every (family, collection) pair into a real function
-of the module, and ``spacestudio._stubgen`` writes the matching ``.pyi`` stubs.
+of the module, and ``spacestudio._stubgen`` writes the matching ``.pyi`` stubs. Each
+follows the published client's error flow (:mod:`spacestudio.error_flow`): after an
+error it goes on with, it returns None whatever its annotation says (the annotations
+describe the answers, as scripts written for the published client expect them).
 """
 
 from __future__ import annotations
@@ -15,9 +18,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from spacestudio import api_requests
 from spacestudio.catalog import CollectionSpec, collections_of
 from spacestudio.client import default_client
+from spacestudio.error_flow import run_in_published_flow
 from spacestudio.resources import kind_of
+from spacestudio.urls import URL_SEGMENTS, connected_value
+
+#: Operations after which the published client went on when no mission had that name
+#: (it printed "not found" or did nothing); elsewhere a missing name stopped it.
+MISSING_GOES_ON = frozenset({"compute", "results", "wait_for_results"})
+
+#: The URL-level functions the published seed modules import (and so offer).
+URL_LEVEL_IMPORTS = (
+    "post_request",
+    "get_request",
+    "get_object",
+    "get_mission_id_with_url",
+    "modify_object",
+    "delete_object",
+    "delete_intermediate_objects_from_mission_and_url",
+    "compute_mission_from_url",
+    "compute_mission_until_duration_from_url",
+    "create_mission_from_paused_results_and_url",
+    "get_mission_results_from_url",
+    "wait_and_get_mission_results_from_url",
+    "get_paused_mission_results_merged_with_url",
+)
 
 #: Width of the functions' docstrings: they sit indented in the generated stubs.
 DOC_WIDTH = 88
@@ -83,7 +110,7 @@ FAMILIES: tuple[Family, ...] = (
         "get_{stem}",
         "get",
         (("{param}", "str"),),
-        "dict[str, Any] | None",
+        "dict[str, Any]",
         "The {kind} whose displayedName is ``{param}`` (GET {segment}); None when there is none.",
     ),
     Family(
@@ -235,10 +262,16 @@ def make_function(described: ModuleFunction) -> Callable[..., Any]:
         return_annotation=ANNOTATIONS[described.returns],
     )
     spec, operation = described.spec, described.operation
+    name = f"{described.module}.{described.name}"
+    missing_goes_on = operation in MISSING_GOES_ON
 
     def function(*args: Any, **kwargs: Any) -> Any:
         arguments = signature.bind(*args, **kwargs).args
-        return getattr(default_client().collection(spec), operation)(*arguments)
+        return run_in_published_flow(
+            name,
+            lambda: getattr(default_client().collection(spec), operation)(*arguments),
+            missing_goes_on=missing_goes_on,
+        )
 
     function.__name__ = described.name
     function.__qualname__ = described.name
@@ -249,13 +282,31 @@ def make_function(described: ModuleFunction) -> Callable[..., Any]:
 
 
 def install(module_name: str, namespace: dict[str, Any]) -> list[str]:
-    """Put every function of the seed module ``module_name`` into its ``namespace``.
+    """Put every function of the seed module ``module_name`` into its ``namespace``, with
+    what the published module imported: the URL-level functions it builds on and the URL
+    constants (``simulation.ORBIT_URL`` …), these read at each access.
 
-    Returns their names, for the module's ``__all__``.
+    Returns the functions' names, for the module's ``__all__``.
     """
     module = module_name.rpartition(".")[2]
     names = []
     for described in module_functions(module):
         namespace[described.name] = make_function(described)
         names.append(described.name)
+    for imported in URL_LEVEL_IMPORTS:
+        namespace[imported] = getattr(api_requests, imported)
+    namespace["__getattr__"] = url_constants_of(module_name)
+    namespace["__dir__"] = lambda: sorted({*namespace, *URL_SEGMENTS})
     return names
+
+
+def url_constants_of(module_name: str) -> Callable[[str], str]:
+    """A module ``__getattr__`` (PEP 562) giving the current value of each URL constant."""
+    short_name = module_name.removeprefix("spacestudio.")
+
+    def __getattr__(name: str) -> str:
+        if name in URL_SEGMENTS:
+            return connected_value(short_name, name)
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -16,9 +16,10 @@ import importlib
 import sys
 from pathlib import Path
 
-from spacestudio._module_functions import ModuleFunction, module_functions
+from spacestudio._module_functions import URL_LEVEL_IMPORTS, ModuleFunction, module_functions
 from spacestudio.catalog import CollectionSpec, collections_of
 from spacestudio.namespaces import NAMESPACE_MODULES, namespace_class_name
+from spacestudio.urls import URL_SEGMENTS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 HEADER = "# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit."
@@ -48,6 +49,16 @@ def _docstring(text: str, indent: str) -> list[str]:
     ]
 
 
+def _reexport(module: str, name: str) -> str:
+    """An explicit re-export, on one line or wrapped as ``ruff format`` wraps it."""
+    line = f"from {module} import {name} as {name}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    inner = f"{INDENT}{name} as {name},"
+    long_line = "  # noqa: E501" if len(inner) > LINE_LENGTH else ""
+    return f"from {module} import (\n{inner}{long_line}\n)"
+
+
 def _function_stub(described: ModuleFunction) -> list[str]:
     params = [f"{name}: {annotation}" for name, annotation in described.params]
     return [
@@ -66,6 +77,11 @@ def module_stub(module: str) -> str:
         HEADER,
         "",
         "from typing import Any",
+        "",
+        "# What the published module imported, so scripts could reach it through it.",
+        *(_reexport("spacestudio.api_requests", name) for name in sorted(URL_LEVEL_IMPORTS)),
+        "",
+        *(f"{name}: str" for name in URL_SEGMENTS),
     ]
     for block in blocks:
         lines += ["", *block]

@@ -179,6 +179,21 @@ class OidcPasswordFlow(requests.auth.AuthBase):
                 status=response.status_code,
                 server_message=server_message_of(response),
             )
+        if response.status_code == 404 and not looks_like_html(response):
+            realm = self.token_url.partition("/realms/")[2].partition("/")[0]
+            provider = self.token_url.partition("/realms/")[0]
+            raise AuthenticationError(
+                f"The identity provider at {provider} has no realm {realm!r}",
+                method="POST",
+                url=self.token_url,
+                status=response.status_code,
+                server_message=server_message_of(response),
+                hint=(
+                    "Set SPACESTUDIO_REALM to the realm of your accounts (spacestudio-users "
+                    "unless told otherwise), or SPACESTUDIO_AUTH_URL to the identity provider "
+                    "that holds it."
+                ),
+            )
         if response.status_code >= 300:
             raise error_from_response(response)
         return self._tokens_from(response, requested_at)

@@ -13,23 +13,29 @@ import email.utils
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
+import jwt
 import requests
 import requests.auth
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from requests.sessions import merge_setting
+from requests.utils import get_environ_proxies
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from spacestudio import pacing, settings
 from spacestudio.auth import OidcPasswordFlow, token_url
 from spacestudio.catalog import RESULTS_SEGMENT, CollectionSpec
 from spacestudio.errors import (
+    AuthenticationError,
     ConfigurationError,
     NotConnectedError,
+    NotFoundError,
     ScriptingNotEnabledError,
     SpacestudioError,
     TransportError,
@@ -46,6 +52,9 @@ from spacestudio.namespaces import (
     SimulationCollections,
 )
 from spacestudio.resources import Collection, GridFS, collection_for
+
+if TYPE_CHECKING:
+    from requests.sessions import _Settings
 
 logger = logging.getLogger("spacestudio")
 
@@ -133,6 +142,55 @@ class _NoAuth(requests.auth.AuthBase):
 _NO_BODY: Any = object()
 
 
+# requests' own rule for a request's setting over the session's (untyped in its stubs).
+_merge_setting = cast(Callable[[Any, Any], Any], merge_setting)
+
+
+class Session(requests.Session):
+    """A ``requests.Session`` that reads the proxy and CA-bundle variables once per origin.
+
+    requests reads them from ``os.environ`` on every request, a scan of the whole
+    environment each time; a client talks to one or two origins. Everything else is as
+    in requests: the session's own settings (``proxies``, ``verify``, ``cert``,
+    ``trust_env``) are read at each call, and ``no_proxy`` is honoured.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment_lock = threading.Lock()
+        self._environment: dict[tuple[str, str, str | None], tuple[dict[str, str], Any]] = {}
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> _Settings:
+        if not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        proxies = dict(proxies or {})
+        environment_proxies, ca_bundle = self._environment_of(str(url), proxies.get("no_proxy"))
+        for scheme, proxy in environment_proxies.items():
+            proxies.setdefault(scheme, proxy)
+        if verify is True or verify is None:
+            verify = ca_bundle or verify
+        return {
+            "proxies": _merge_setting(proxies, self.proxies),
+            "stream": _merge_setting(stream, self.stream),
+            "verify": _merge_setting(verify, self.verify),
+            "cert": _merge_setting(cert, self.cert),
+        }
+
+    def _environment_of(self, url: str, no_proxy: str | None) -> tuple[dict[str, str], Any]:
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc, no_proxy)
+        with self._environment_lock:
+            found = self._environment.get(origin)
+            if found is None:
+                found = self._environment[origin] = (
+                    get_environ_proxies(url, no_proxy=no_proxy),
+                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"),
+                )
+            return found
+
+
 class Transport:
     """Sends requests over one session with timeouts and bounded, polite retries.
 
@@ -142,48 +200,13 @@ class Transport:
     when its connection could not be opened, so the server never saw it.
     """
 
-    def __init__(
-        self,
-        session: requests.Session,
-        timeout: Timeout,
-        retry: RetryPolicy,
-        *,
-        environment_per_origin: bool = False,
-    ) -> None:
+    def __init__(self, session: requests.Session, timeout: Timeout, retry: RetryPolicy) -> None:
         self.session = session
         self.timeout = timeout
         self.retry = retry
-        # requests reads proxies and the CA bundle from os.environ on every request, a scan
-        # of the whole environment each time; a client talks to one or two origins, so it
-        # reads them once per origin instead (on a session of its own, with trust_env off).
-        self._environment_per_origin = environment_per_origin
-        self._environments: dict[tuple[str, str], dict[str, Any]] = {}
-        if environment_per_origin:
-            session.trust_env = False
-
-    def _environment_for(self, url: str) -> dict[str, Any]:
-        """What requests would take from the environment for ``url`` (proxies, CA bundle)."""
-        parts = urlsplit(url)
-        origin = (parts.scheme, parts.netloc)
-        settings_of_origin = self._environments.get(origin)
-        if settings_of_origin is None:
-            verify = self.session.verify
-            if verify is True:
-                verify = (
-                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-                )
-            settings_of_origin = {
-                "proxies": requests.utils.get_environ_proxies(url),
-                "verify": verify,
-            }
-            self._environments[origin] = settings_of_origin
-        return settings_of_origin
 
     def send(self, method: str, url: str, *, idempotent: bool, **options: Any) -> requests.Response:
         options.setdefault("timeout", self.timeout)
-        if self._environment_per_origin:
-            for name, value in self._environment_for(url).items():
-                options.setdefault(name, value)
         attempt = 1
         while True:
             started = time.monotonic()
@@ -191,8 +214,11 @@ class Transport:
                 response = self.session.request(method, url, **options)
             except requests.ConnectionError as error:
                 never_sent = _never_sent(error)
-                retryable = idempotent or never_sent
-                self._give_up_unless(retryable, attempt, method, url, error, not never_sent)
+                problem, lasting = connection_problem(error, url)
+                retryable = (idempotent or never_sent) and not lasting
+                self._give_up_unless(
+                    retryable, attempt, method, url, error, not never_sent, problem
+                )
                 delay = self.retry.backoff_before(attempt + 1)
             except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
                 self._give_up_unless(idempotent, attempt, method, url, error, True)
@@ -236,13 +262,17 @@ class Transport:
         url: str,
         error: Exception,
         may_have_arrived: bool,
+        problem: str | None = None,
     ) -> None:
+        detail = problem or _describe(error)
         if retryable and attempt < self.retry.max_attempts:
-            logger.info(
-                "%s %s failed (%s); trying again (attempt %d of %d)",
+            # Said at once, so a wrong address is seen now and not after every retry.
+            logger.warning(
+                "%s %s failed: %s; trying again in %.1f s (attempt %d of %d)",
                 method,
                 url,
-                type(error).__name__,
+                detail,
+                self.retry.backoff_before(attempt + 1),
                 attempt + 1,
                 self.retry.max_attempts,
             )
@@ -251,13 +281,15 @@ class Transport:
             what = "The service did not answer in time"
         elif isinstance(error, requests.exceptions.ChunkedEncodingError):
             what = "The connection broke while the answer was arriving"
+        elif problem is not None:
+            what = "Could not reach the service"
         elif may_have_arrived:
             what = "The connection broke before the service answered"
         else:
             what = "Could not reach the service"
         tries = f" after {attempt} attempts" if attempt > 1 else ""
-        message = f"{what}{tries}: {_describe(error)}"
-        if may_have_arrived and not retryable:
+        message = f"{what}{tries}: {detail}"
+        if may_have_arrived and not retryable and problem is None:
             # Not repeated, since it may have acted: the user must know it may have.
             message += (
                 f". The request may have reached the service, so it may or may not have "
@@ -266,10 +298,64 @@ class Transport:
         raise TransportError(message, method=method, url=url) from error
 
 
+def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str | None, bool]:
+    """What a failed connection means for a user, and whether it lasts (retrying is vain).
+
+    None when it is none of the well-known cases (refused, unknown host, TLS on a
+    plain-HTTP port).
+    """
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    cause: object = error.args[0] if error.args else None
+    reason = getattr(cause, "reason", cause)
+    text = str(reason).lower()
+    if isinstance(reason, NameResolutionError):
+        return (
+            f"the host name {host!r} could not be resolved (DNS failure); check it for typos "
+            f"(LOG_BASE_URL, SPACESTUDIO_AUTH_URL) and that this machine can reach the network",
+            True,
+        )
+    if isinstance(error, requests.exceptions.SSLError) and (
+        "wrong_version_number" in text or "wrong version number" in text
+        or "record layer failure" in text or "http_request" in text
+    ):  # fmt: skip
+        return (
+            f"{parts.netloc} answers in plain HTTP, not TLS: the URL says https:// for a "
+            f"port that speaks http://; use http://{parts.netloc} or the service's https port",
+            True,
+        )
+    if isinstance(reason, NewConnectionError) and "refused" in text:
+        return (
+            f"connection refused by {host}:{port}: nothing listens there; check the host "
+            f"and port (LOG_BASE_URL, SPACESTUDIO_AUTH_URL) and that the service is running",
+            False,
+        )
+    return None, False
+
+
 def _describe(error: Exception) -> str:
     cause: object = error.args[0] if error.args else error
     reason = getattr(cause, "reason", cause)
     return " ".join(str(reason).split()) or type(error).__name__
+
+
+_DESCRIPTION = re.compile(r'error_description="((?:[^"\\]|\\.)*)"')
+
+
+def _www_authenticate_description(response: requests.Response) -> str | None:
+    """The ``error_description`` of a bearer challenge (``WWW-Authenticate``), if any."""
+    found = _DESCRIPTION.search(response.headers.get("WWW-Authenticate", ""))
+    return found.group(1).replace('\\"', '"') if found else None
+
+
+def _issuer_of(token: str) -> str | None:
+    """The ``iss`` claim of a JWT, read without checking it (only to name it)."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    issuer = claims.get("iss")
+    return issuer if isinstance(issuer, str) else None
 
 
 def decode_json(response: requests.Response) -> Any:
@@ -365,14 +451,11 @@ class Client:
         session: requests.Session | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        url = _require_setting(url, "the scripting API's base URL", "LOG_BASE_URL")
-        mail = _require_setting(mail, "the account's e-mail", "LOG_MAIL")
-        password = _require_setting(password, "the account's password", "LOG_PASSWORD")
-        client_id = _require_setting(
-            client_id if client_id is not None else settings.client_id(),
-            "the OIDC client id",
-            "CLIENT_ID",
-        )
+        client_id = client_id if client_id is not None else settings.client_id()
+        url, mail, password, client_id = _require_settings(
+            ("LOG_BASE_URL", url), ("LOG_MAIL", mail), ("LOG_PASSWORD", password),
+            ("CLIENT_ID", client_id),
+        )  # fmt: skip
         if poll_interval < 0:
             raise ConfigurationError(
                 f"poll_interval must be 0 or more seconds, not {poll_interval}"
@@ -384,13 +467,19 @@ class Client:
         self.poll_interval = poll_interval
         self.computation_timeout = computation_timeout
         self.progress = progress
-        self.session = session if session is not None else requests.Session()
-        self.session.verify = verify if verify is not None else settings.verify_ssl_certificate()
+        #: Whether the module functions raise every error while this is the default
+        #: client (``connect(strict=…)``); None leaves it to SPACESTUDIO_STRICT.
+        self.strict: bool | None = None
+        self.session = session if session is not None else Session()
+        if verify is not None:
+            self.session.verify = verify
+        elif session is None or not settings.verify_ssl_certificate():
+            # A session passed in keeps the checks its owner set, unless the setting
+            # turns them off (the published client's shared session behaves so).
+            self.session.verify = settings.verify_ssl_certificate()
         if self.session.verify is False:
             logger.warning("TLS certificate checks are off (VERIFY_SSL_CERTIFICATE=FALSE)")
-        self.transport = Transport(
-            self.session, timeout, retry or RetryPolicy(), environment_per_origin=session is None
-        )
+        self.transport = Transport(self.session, timeout, retry or RetryPolicy())
         self._auth = OidcPasswordFlow(
             token_url=token_url(self.auth_url, self.realm),
             client_id=client_id,
@@ -443,13 +532,7 @@ class Client:
         if response.status_code >= 500:
             raise error_from_response(response)
         if response.status_code != 200 or looks_like_html(response):
-            raise ScriptingNotEnabledError(
-                f"Logged in as {self.mail}, but the scripting API refused the account",
-                method="GET",
-                url=infos_url,
-                status=response.status_code,
-                server_message=server_message_of(response),
-            )
+            raise self._refusal_of_infos(response, infos_url)
         infos = decode_json(response)
         user_id = infos.get("id") if isinstance(infos, dict) else None
         if not isinstance(user_id, str | int) or isinstance(user_id, bool) or user_id == "":
@@ -460,6 +543,61 @@ class Client:
                 status=response.status_code,
             )
         return str(user_id)
+
+    def _refusal_of_infos(self, response: requests.Response, infos_url: str) -> SpacestudioError:
+        """Why the scripting API would not say who the logged-in account is, and the fix."""
+        status = response.status_code
+        said = _www_authenticate_description(response) or server_message_of(response)
+        where: dict[str, Any] = {
+            "method": "GET",
+            "url": infos_url,
+            "status": status,
+            "server_message": said,
+        }
+        if status == 404 or looks_like_html(response):
+            answer = "a web page" if looks_like_html(response) else "nothing (HTTP 404)"
+            return NotFoundError(
+                f"There is no scripting API at {self.base_url}: its users/infos route "
+                f"answered {answer}",
+                hint=(
+                    "Check LOG_BASE_URL: it must be the scripting API's base URL (the one "
+                    "the exoops/… routes live under), not the web application's."
+                ),
+                **where,
+            )
+        text = (said or "").lower()
+        if status == 401 and "issu" in text:
+            return AuthenticationError(
+                f"The scripting API at {self.base_url} does not accept tokens issued by "
+                f"{_issuer_of(self.access_token) or self._auth.token_url}",
+                hint=(
+                    f"It trusts another identity provider or realm: set SPACESTUDIO_AUTH_URL "
+                    f"(now {self.auth_url}) and SPACESTUDIO_REALM (now {self.realm}) to the "
+                    f"ones this service uses."
+                ),
+                **where,
+            )
+        if status == 401 and ("signature" in text or "key" in text):
+            return AuthenticationError(
+                f"The scripting API at {self.base_url} cannot check the token's signature: "
+                f"the identity provider at {self.auth_url} signed it with a key this "
+                f"service does not know",
+                hint=(
+                    "SPACESTUDIO_AUTH_URL points at another identity provider than the one "
+                    "this service trusts (or its keys changed just now): set it to the "
+                    "service's own and connect again."
+                ),
+                **where,
+            )
+        if status == 401:
+            return AuthenticationError(
+                f"Logged in as {self.mail}, but the scripting API at {self.base_url} refused "
+                f"the access token",
+                **where,
+            )
+        return ScriptingNotEnabledError(
+            f"Logged in as {self.mail}, but the scripting API refused the account", **where
+        )
 
     @property
     def access_token(self) -> str:
@@ -528,14 +666,30 @@ class Client:
         return collection_for(self, url, results_url or self.results_url)
 
 
-def _require_setting(value: str | None, what: str, variable: str) -> str:
-    """``value``, unless it is missing: scripts pass settings read from the environment."""
-    if value is None or not value.strip():
+#: What each setting is, and a line of the .env file that gives it.
+SETTINGS_HELP: dict[str, tuple[str, str]] = {
+    "LOG_BASE_URL": ("the scripting API's base URL", "LOG_BASE_URL=https://<the scripting API>"),
+    "LOG_MAIL": ("the account's e-mail", "LOG_MAIL=<your e-mail>"),
+    "LOG_PASSWORD": ("the account's password", "LOG_PASSWORD=<your password>"),
+    "CLIENT_ID": ("the OIDC client id", "CLIENT_ID=<the client id you were given>"),
+}
+
+
+def _require_settings(*given: tuple[str, str | None]) -> tuple[str, ...]:
+    """Each value given, or one error naming every missing one with the lines to add."""
+    missing = [variable for variable, value in given if value is None or not value.strip()]
+    if missing:
+        what = ", ".join(f"{SETTINGS_HELP[v][0]} ({v})" for v in missing)
+        lines = "\n".join(f"    {SETTINGS_HELP[v][1]}" for v in missing)
+        plural = "s are" if len(missing) > 1 else " is"
         raise ConfigurationError(
-            f"No {what} was given",
-            hint=f"Pass it to connect(), or set {variable} in the environment or .env file.",
+            f"{len(missing)} setting{plural} missing: {what}",
+            hint=(
+                "Pass them to connect(), or add these lines to the .env file (or set "
+                f"them in the environment):\n{lines}"
+            ),
         )
-    return value
+    return tuple(value for _, value in given if value is not None)
 
 
 # -- the default client of the module functions ------------------------------------------

@@ -10,6 +10,64 @@ editors and type checkers. The object API offers the same operations per client:
 
 from typing import Any
 
+# What the published module imported, so scripts could reach it through it.
+from spacestudio.api_requests import compute_mission_from_url as compute_mission_from_url
+from spacestudio.api_requests import (
+    compute_mission_until_duration_from_url as compute_mission_until_duration_from_url,
+)
+from spacestudio.api_requests import (
+    create_mission_from_paused_results_and_url as create_mission_from_paused_results_and_url,
+)
+from spacestudio.api_requests import (
+    delete_intermediate_objects_from_mission_and_url as delete_intermediate_objects_from_mission_and_url,  # noqa: E501
+)
+from spacestudio.api_requests import delete_object as delete_object
+from spacestudio.api_requests import get_mission_id_with_url as get_mission_id_with_url
+from spacestudio.api_requests import get_mission_results_from_url as get_mission_results_from_url
+from spacestudio.api_requests import get_object as get_object
+from spacestudio.api_requests import (
+    get_paused_mission_results_merged_with_url as get_paused_mission_results_merged_with_url,
+)
+from spacestudio.api_requests import get_request as get_request
+from spacestudio.api_requests import modify_object as modify_object
+from spacestudio.api_requests import post_request as post_request
+from spacestudio.api_requests import (
+    wait_and_get_mission_results_from_url as wait_and_get_mission_results_from_url,
+)
+
+MISSION_RESULTS_URL: str
+PARAMETRIC_PROPULSION_SYSTEM_URL: str
+PARAMETRIC_ORBIT_URL: str
+PARAMETRIC_SPACECRAFT_URL: str
+REACTION_WHEELS_URL: str
+PARAMETRIC_MAGNETIC_TORQUER_URL: str
+PARAMETRIC_STUDY_URL: str
+GROUND_STATION_URL: str
+PAYLOAD_URL: str
+EARTH_MESH_URL: str
+SUB_CONSTELLATION_URL: str
+CONSTELLATION_URL: str
+POINT_OF_INTEREST_URL: str
+CONSTELLATION_PERFORMANCE_ANALYSIS_URL: str
+CONSTELLATION_OPTIMIZATION_URL: str
+CONSTELLATION_GENERATION_URL: str
+CONSTELLATION_SIMULATION_URL: str
+LAUNCH_URL: str
+DEPLOYMENT_MISSION_URL: str
+ANTENNA_URL: str
+BATTERY_URL: str
+ZONE_OF_INTEREST_URL: str
+ORBIT_URL: str
+SPACECRAFT_URL: str
+SPACECRAFT_GEOMETRY_URL: str
+PROPULSION_SYSTEM_URL: str
+SIMULATION_URL: str
+OPTICAL_GROUND_STATION_URL: str
+OPTICAL_DATA_GENERATION_URL: str
+GRIDFS_URL: str
+FF_SIMULATION_URL: str
+INSPECTION_SIMULATION_URL: str
+
 def create_ground_station(body: dict[str, Any]) -> Any:
     """Create the ground station described by ``body`` (POST groundstationdefinitions); returns
     what the service stored.
@@ -80,52 +138,52 @@ def create_simulation_mission(body: dict[str, Any]) -> Any:
     Raises ConflictError when the collection already holds one of that name.
     """
 
-def get_ground_station(ground_station: str) -> dict[str, Any] | None:
+def get_ground_station(ground_station: str) -> dict[str, Any]:
     """The ground station whose displayedName is ``ground_station`` (GET
     groundstationdefinitions); None when there is none.
     """
 
-def get_payload(payload: str) -> dict[str, Any] | None:
+def get_payload(payload: str) -> dict[str, Any]:
     """The payload whose displayedName is ``payload`` (GET payloaddefinitions); None when there
     is none.
     """
 
-def get_earth_mesh(earth_mesh: str) -> dict[str, Any] | None:
+def get_earth_mesh(earth_mesh: str) -> dict[str, Any]:
     """The earth mesh whose displayedName is ``earth_mesh`` (GET earthmeshdefinitions); None
     when there is none.
     """
 
-def get_sub_constellation(sub_constellation: str) -> dict[str, Any] | None:
+def get_sub_constellation(sub_constellation: str) -> dict[str, Any]:
     """The sub constellation whose displayedName is ``sub_constellation`` (GET
     subconstellationdefinitions); None when there is none.
     """
 
-def get_constellation(constellation: str) -> dict[str, Any] | None:
+def get_constellation(constellation: str) -> dict[str, Any]:
     """The constellation whose displayedName is ``constellation`` (GET
     constellationdefinitions); None when there is none.
     """
 
-def get_point_of_interest(point_of_interest: str) -> dict[str, Any] | None:
+def get_point_of_interest(point_of_interest: str) -> dict[str, Any]:
     """The point of interest whose displayedName is ``point_of_interest`` (GET
     pointofinterestdefinitions); None when there is none.
     """
 
-def get_performance_analysis_mission(performance_analysis_mission: str) -> dict[str, Any] | None:
+def get_performance_analysis_mission(performance_analysis_mission: str) -> dict[str, Any]:
     """The performance analysis mission whose displayedName is ``performance_analysis_mission``
     (GET constellationperformanceanalysisrequests); None when there is none.
     """
 
-def get_optimization_mission(optimization_mission: str) -> dict[str, Any] | None:
+def get_optimization_mission(optimization_mission: str) -> dict[str, Any]:
     """The optimization mission whose displayedName is ``optimization_mission`` (GET
     constellationoptimizationrequests); None when there is none.
     """
 
-def get_generation_mission(generation_mission: str) -> dict[str, Any] | None:
+def get_generation_mission(generation_mission: str) -> dict[str, Any]:
     """The generation mission whose displayedName is ``generation_mission`` (GET
     constellationgenerationrequests); None when there is none.
     """
 
-def get_simulation_mission(simulation_mission: str) -> dict[str, Any] | None:
+def get_simulation_mission(simulation_mission: str) -> dict[str, Any]:
     """The simulation mission whose displayedName is ``simulation_mission`` (GET
     constellationsimulationrequests); None when there is none.
     """

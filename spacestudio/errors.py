@@ -9,6 +9,9 @@ what to do about it. Passwords and tokens never appear in any of them.
 from __future__ import annotations
 
 import json
+import sys
+from types import TracebackType
+from typing import Any
 
 import requests
 
@@ -97,6 +100,11 @@ class NotFoundError(SpacestudioError):
     """The object, mission or route does not exist (HTTP 404, or no object of that name)."""
 
     hint = "Check the name (get_all_… lists what exists) and the base URL."
+
+    def __init__(self, message: str, *, missing_name: str | None = None, **details: Any) -> None:
+        super().__init__(message, **details)
+        #: The name no object of the collection has, when that is what was not found.
+        self.missing_name = missing_name
 
 
 class ConflictError(SpacestudioError):
@@ -211,3 +219,38 @@ def error_from_response(response: requests.Response) -> SpacestudioError:
     else:
         error_type, message = InvalidRequestError, "The service rejected the request"
     return error_type(message, method=method, url=url, status=status, server_message=server_message)
+
+
+class WaitInterrupted(KeyboardInterrupt):
+    """Ctrl-C while waiting for a computation; it goes on on the server.
+
+    A KeyboardInterrupt still (a script's ``except KeyboardInterrupt`` catches it), but
+    an uncaught one prints its one-line message, not a traceback: nothing went wrong,
+    and the user needs only to know how to pick the results up later.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        _print_wait_interruptions_quietly()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _print_wait_interruptions_quietly() -> None:
+    """Make the uncaught-exception hook print a WaitInterrupted as its message alone."""
+    previous = sys.excepthook
+    if getattr(previous, "prints_wait_interruptions", False):
+        return
+
+    def hook(
+        kind: type[BaseException], value: BaseException, traceback: TracebackType | None
+    ) -> None:
+        if isinstance(value, WaitInterrupted):
+            print(value.message, file=sys.stderr)
+        else:
+            previous(kind, value, traceback)
+
+    hook.prints_wait_interruptions = True  # type: ignore[attr-defined]
+    sys.excepthook = hook

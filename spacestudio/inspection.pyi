@@ -10,6 +10,64 @@ editors and type checkers. The object API offers the same operations per client:
 
 from typing import Any
 
+# What the published module imported, so scripts could reach it through it.
+from spacestudio.api_requests import compute_mission_from_url as compute_mission_from_url
+from spacestudio.api_requests import (
+    compute_mission_until_duration_from_url as compute_mission_until_duration_from_url,
+)
+from spacestudio.api_requests import (
+    create_mission_from_paused_results_and_url as create_mission_from_paused_results_and_url,
+)
+from spacestudio.api_requests import (
+    delete_intermediate_objects_from_mission_and_url as delete_intermediate_objects_from_mission_and_url,  # noqa: E501
+)
+from spacestudio.api_requests import delete_object as delete_object
+from spacestudio.api_requests import get_mission_id_with_url as get_mission_id_with_url
+from spacestudio.api_requests import get_mission_results_from_url as get_mission_results_from_url
+from spacestudio.api_requests import get_object as get_object
+from spacestudio.api_requests import (
+    get_paused_mission_results_merged_with_url as get_paused_mission_results_merged_with_url,
+)
+from spacestudio.api_requests import get_request as get_request
+from spacestudio.api_requests import modify_object as modify_object
+from spacestudio.api_requests import post_request as post_request
+from spacestudio.api_requests import (
+    wait_and_get_mission_results_from_url as wait_and_get_mission_results_from_url,
+)
+
+MISSION_RESULTS_URL: str
+PARAMETRIC_PROPULSION_SYSTEM_URL: str
+PARAMETRIC_ORBIT_URL: str
+PARAMETRIC_SPACECRAFT_URL: str
+REACTION_WHEELS_URL: str
+PARAMETRIC_MAGNETIC_TORQUER_URL: str
+PARAMETRIC_STUDY_URL: str
+GROUND_STATION_URL: str
+PAYLOAD_URL: str
+EARTH_MESH_URL: str
+SUB_CONSTELLATION_URL: str
+CONSTELLATION_URL: str
+POINT_OF_INTEREST_URL: str
+CONSTELLATION_PERFORMANCE_ANALYSIS_URL: str
+CONSTELLATION_OPTIMIZATION_URL: str
+CONSTELLATION_GENERATION_URL: str
+CONSTELLATION_SIMULATION_URL: str
+LAUNCH_URL: str
+DEPLOYMENT_MISSION_URL: str
+ANTENNA_URL: str
+BATTERY_URL: str
+ZONE_OF_INTEREST_URL: str
+ORBIT_URL: str
+SPACECRAFT_URL: str
+SPACECRAFT_GEOMETRY_URL: str
+PROPULSION_SYSTEM_URL: str
+SIMULATION_URL: str
+OPTICAL_GROUND_STATION_URL: str
+OPTICAL_DATA_GENERATION_URL: str
+GRIDFS_URL: str
+FF_SIMULATION_URL: str
+INSPECTION_SIMULATION_URL: str
+
 def create_mission(body: dict[str, Any]) -> Any:
     """Create the inspection mission described by ``body`` (POST inspectionsimulationrequests);
     returns what the service stored.
@@ -17,7 +75,7 @@ def create_mission(body: dict[str, Any]) -> Any:
     Raises ConflictError when the collection already holds one of that name.
     """
 
-def get_mission(mission: str) -> dict[str, Any] | None:
+def get_mission(mission: str) -> dict[str, Any]:
     """The inspection mission whose displayedName is ``mission`` (GET
     inspectionsimulationrequests); None when there is none.
     """

@@ -7,11 +7,16 @@ can be forced with ``progress=True`` / ``progress=False``.
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
 from tqdm import tqdm
+
+logger = logging.getLogger("spacestudio")
 
 
 def progress_enabled(choice: bool | None) -> bool:
@@ -56,23 +61,72 @@ class _Bar:
 
 
 class ComputationProgress(_Bar):
-    """The progress of one mission's computation, updated from each status poll."""
+    """The progress of one mission's computation, updated from each status poll.
 
-    def __init__(self, mission_name: str, enabled: bool) -> None:
+    The bar shows the time waited and, once the computation runs, an estimate of the
+    time left (from the progress made since it started running). :meth:`finish` says
+    how long the wait took.
+    """
+
+    def __init__(
+        self, mission: str, enabled: bool, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(
             enabled,
             total=100,
-            desc=f"Computing {mission_name}",
+            desc=f"Computing {mission}",
             unit="%",
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}{postfix}",
         )
+        self.mission = mission
+        self.enabled = enabled
+        self._clock = clock
+        self._started = clock()
+        #: (time, percent) at the first poll that saw the computation running.
+        self._running_since: tuple[float, float] | None = None
+
+    def seconds_left(self, status: float) -> float | None:
+        """The time left, extrapolated from the progress since the computation started
+        running; None while pending or before it has moved."""
+        now, percent = self._clock(), status_percent(status)
+        if status == 0:
+            return None
+        if status < 0:
+            return 0.0
+        if self._running_since is None:
+            self._running_since = (now, percent)
+            return None
+        since, first_percent = self._running_since
+        if percent <= first_percent or now <= since:
+            return None
+        return (now - since) * (100.0 - percent) / (percent - first_percent)
 
     def update(self, status: float) -> None:
+        left = self.seconds_left(status)
         if self._bar is None:
             return
         self._bar.n = status_percent(status)
-        self._bar.set_postfix_str("pending" if status == 0 else "running", refresh=False)
+        if status == 0:
+            state = "pending"
+        elif left is None:
+            state = "running"
+        else:
+            state = f"running, about {tqdm.format_interval(round(left))} left"
+        self._bar.set_postfix_str(state, refresh=False)
         self._bar.refresh()
+
+    def finish(self) -> str:
+        """Close the bar and say how long the wait took (on stderr when the bar was shown,
+        else as an INFO log); returns that line."""
+        took = tqdm.format_interval(round(self._clock() - self._started))
+        line = f"{self.mission}: computed, after waiting {took}"
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+            print(line, file=sys.stderr)
+        else:
+            logger.info("%s", line)
+        return line
 
 
 class DownloadProgress(_Bar):

@@ -22,7 +22,12 @@ import requests
 
 from spacestudio import pacing
 from spacestudio.catalog import GRIDFS_SEGMENT, CollectionSpec, collections_of
-from spacestudio.errors import ComputationTimeoutError, NotFoundError, TransportError
+from spacestudio.errors import (
+    ComputationTimeoutError,
+    NotFoundError,
+    TransportError,
+    WaitInterrupted,
+)
 from spacestudio.progress import ComputationProgress, DownloadProgress, progress_enabled
 
 if TYPE_CHECKING:
@@ -113,6 +118,7 @@ class Collection:
             raise NotFoundError(
                 f"There is no {self.kind} named {name!r} in {self.url}",
                 hint=f"Create it first, or check the name against the {self.kind}s that exist.",
+                missing_name=name,
             )
         return found
 
@@ -252,26 +258,46 @@ class MissionCollection(Collection):
         # Time spent in pacing.sleep counts even when replaying makes it instant, so a
         # timeout ends after the same number of polls live and in replay.
         waited = 0.0
-        with ComputationProgress(name, show) as bar:
-            status = self._status_at(status_url)
-            if status == 0:
-                logger.info("%s %r: computation pending", self.kind, name)
-            while status != STATUS_FINISHED:
-                bar.update(status)
-                elapsed = max(time.monotonic() - started, waited)
-                if limit is not None and elapsed >= limit:
-                    raise ComputationTimeoutError(
-                        f"The {self.kind} {name!r} was still computing after {elapsed:.0f} s "
-                        f"(last status {status:g})",
-                        method="GET",
-                        url=status_url,
-                    )
-                pacing.sleep(interval)
-                waited += interval
-                previous, status = status, self._status_at(status_url)
-                if status != previous:
-                    logger.debug("%s %r: computation status %g", self.kind, name, status)
+        with ComputationProgress(f"{self.kind} {name!r}", show) as bar:
+            try:
+                status = self._status_at(status_url)
+                if status == 0:
+                    logger.info("%s %r: computation pending", self.kind, name)
+                while status != STATUS_FINISHED:
+                    bar.update(status)
+                    elapsed = max(time.monotonic() - started, waited)
+                    if limit is not None and elapsed >= limit:
+                        raise ComputationTimeoutError(
+                            f"The {self.kind} {name!r} was still computing after "
+                            f"{elapsed:.0f} s (last status {status:g})",
+                            method="GET",
+                            url=status_url,
+                        )
+                    pacing.sleep(interval)
+                    waited += interval
+                    previous, status = status, self._status_at(status_url)
+                    if status != previous:
+                        logger.debug("%s %r: computation status %g", self.kind, name, status)
+            except KeyboardInterrupt:
+                raise WaitInterrupted(self._interrupted_message(name)) from None
+            bar.finish()
         return self.results(name)
+
+    def _interrupted_message(self, name: str) -> str:
+        if self.spec is not None:
+            later = (
+                f"spacestudio.{self.spec.module}.wait_and_get_{self.spec.stem}_results({name!r}) "
+                f"(or client.{self.spec.module}.{self.spec.attribute}.wait_for_results)"
+            )
+        else:
+            later = (
+                f"spacestudio.wait_and_get_mission_results_from_url({name!r}, {self.url!r}, "
+                f"{self.results_url!r})"
+            )
+        return (
+            f"Stopped waiting for the {self.kind} {name!r}: it goes on computing on the "
+            f"server; pick up its results later with {later}"
+        )
 
 
 class PausableMissionCollection(MissionCollection):

@@ -18,7 +18,12 @@ LOG_ATTRIBUTES: dict[str, str] = {
     "log_password": "LOG_PASSWORD",
     "log_client_id": "CLIENT_ID",
     "log_verify_ssl_certificate": "VERIFY_SSL_CERTIFICATE",
+    # 3.4.0 to 3.4.2 named the client id so.
+    "client_id": "CLIENT_ID",
 }
+
+#: Values of SPACESTUDIO_STRICT that turn strict mode on.
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 def log_attribute(name: str) -> str | None:
@@ -49,3 +54,9 @@ def realm() -> str:
 def verify_ssl_certificate() -> bool:
     """False only when ``VERIFY_SSL_CERTIFICATE`` is ``FALSE`` (in any case), as before."""
     return (os.environ.get("VERIFY_SSL_CERTIFICATE") or "").strip().upper() != "FALSE"
+
+
+def strict() -> bool:
+    """``SPACESTUDIO_STRICT``: 1 (or true, yes, on) makes the module functions raise every
+    error instead of following the published client's warn-and-go-on flow."""
+    return (os.environ.get("SPACESTUDIO_STRICT") or "").strip().lower() in TRUE_WORDS

@@ -10,6 +10,64 @@ editors and type checkers. The object API offers the same operations per client:
 
 from typing import Any
 
+# What the published module imported, so scripts could reach it through it.
+from spacestudio.api_requests import compute_mission_from_url as compute_mission_from_url
+from spacestudio.api_requests import (
+    compute_mission_until_duration_from_url as compute_mission_until_duration_from_url,
+)
+from spacestudio.api_requests import (
+    create_mission_from_paused_results_and_url as create_mission_from_paused_results_and_url,
+)
+from spacestudio.api_requests import (
+    delete_intermediate_objects_from_mission_and_url as delete_intermediate_objects_from_mission_and_url,  # noqa: E501
+)
+from spacestudio.api_requests import delete_object as delete_object
+from spacestudio.api_requests import get_mission_id_with_url as get_mission_id_with_url
+from spacestudio.api_requests import get_mission_results_from_url as get_mission_results_from_url
+from spacestudio.api_requests import get_object as get_object
+from spacestudio.api_requests import (
+    get_paused_mission_results_merged_with_url as get_paused_mission_results_merged_with_url,
+)
+from spacestudio.api_requests import get_request as get_request
+from spacestudio.api_requests import modify_object as modify_object
+from spacestudio.api_requests import post_request as post_request
+from spacestudio.api_requests import (
+    wait_and_get_mission_results_from_url as wait_and_get_mission_results_from_url,
+)
+
+MISSION_RESULTS_URL: str
+PARAMETRIC_PROPULSION_SYSTEM_URL: str
+PARAMETRIC_ORBIT_URL: str
+PARAMETRIC_SPACECRAFT_URL: str
+REACTION_WHEELS_URL: str
+PARAMETRIC_MAGNETIC_TORQUER_URL: str
+PARAMETRIC_STUDY_URL: str
+GROUND_STATION_URL: str
+PAYLOAD_URL: str
+EARTH_MESH_URL: str
+SUB_CONSTELLATION_URL: str
+CONSTELLATION_URL: str
+POINT_OF_INTEREST_URL: str
+CONSTELLATION_PERFORMANCE_ANALYSIS_URL: str
+CONSTELLATION_OPTIMIZATION_URL: str
+CONSTELLATION_GENERATION_URL: str
+CONSTELLATION_SIMULATION_URL: str
+LAUNCH_URL: str
+DEPLOYMENT_MISSION_URL: str
+ANTENNA_URL: str
+BATTERY_URL: str
+ZONE_OF_INTEREST_URL: str
+ORBIT_URL: str
+SPACECRAFT_URL: str
+SPACECRAFT_GEOMETRY_URL: str
+PROPULSION_SYSTEM_URL: str
+SIMULATION_URL: str
+OPTICAL_GROUND_STATION_URL: str
+OPTICAL_DATA_GENERATION_URL: str
+GRIDFS_URL: str
+FF_SIMULATION_URL: str
+INSPECTION_SIMULATION_URL: str
+
 def create_antenna(body: dict[str, Any]) -> Any:
     """Create the antenna described by ``body`` (POST antennadefinitions); returns what the
     service stored.
@@ -72,42 +130,42 @@ def create_mission_from_paused_results(mission: str, new_mission_name: str) -> A
     simulationrequests/create_from_results/{id}/{new_mission_name}).
     """
 
-def get_antenna(antenna: str) -> dict[str, Any] | None:
+def get_antenna(antenna: str) -> dict[str, Any]:
     """The antenna whose displayedName is ``antenna`` (GET antennadefinitions); None when there
     is none.
     """
 
-def get_battery(battery: str) -> dict[str, Any] | None:
+def get_battery(battery: str) -> dict[str, Any]:
     """The battery whose displayedName is ``battery`` (GET batterydefinitions); None when there
     is none.
     """
 
-def get_zone_of_interest(interest_zone: str) -> dict[str, Any] | None:
+def get_zone_of_interest(interest_zone: str) -> dict[str, Any]:
     """The zone of interest whose displayedName is ``interest_zone`` (GET
     zoneofinterestdefinitions); None when there is none.
     """
 
-def get_orbit(orbit: str) -> dict[str, Any] | None:
+def get_orbit(orbit: str) -> dict[str, Any]:
     """The orbit whose displayedName is ``orbit`` (GET orbitdefinitions); None when there is
     none.
     """
 
-def get_spacecraft(spacecraft: str) -> dict[str, Any] | None:
+def get_spacecraft(spacecraft: str) -> dict[str, Any]:
     """The spacecraft whose displayedName is ``spacecraft`` (GET spacecraftdefinitions); None
     when there is none.
     """
 
-def get_spacecraft_geometry(spacecraft_geometry: str) -> dict[str, Any] | None:
+def get_spacecraft_geometry(spacecraft_geometry: str) -> dict[str, Any]:
     """The spacecraft geometry whose displayedName is ``spacecraft_geometry`` (GET
     spacecraftgeometrydefinitions); None when there is none.
     """
 
-def get_propulsion_system(propulsion_system: str) -> dict[str, Any] | None:
+def get_propulsion_system(propulsion_system: str) -> dict[str, Any]:
     """The propulsion system whose displayedName is ``propulsion_system`` (GET
     propulsionsystemdefinitions); None when there is none.
     """
 
-def get_mission(mission: str) -> dict[str, Any] | None:
+def get_mission(mission: str) -> dict[str, Any]:
     """The simulation mission whose displayedName is ``mission`` (GET simulationrequests); None
     when there is none.
     """

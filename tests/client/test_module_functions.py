@@ -226,7 +226,8 @@ def test_progress_bar_shows_on_request_and_stays_quiet_otherwise(
 
     client.simulation.missions.wait_for_results("transfer", progress=True)
     shown = capsys.readouterr().err
-    assert "Computing transfer" in shown and "50%" in shown
+    assert "Computing simulation mission 'transfer'" in shown and "50%" in shown
+    assert "simulation mission 'transfer': computed, after waiting 00:00" in shown
 
     connected.rsps.add(responses.GET, f"{MISSIONS}/status/m-1", json=-1)
     client.simulation.missions.wait_for_results("transfer")  # stderr is no terminal here
