@@ -592,7 +592,6 @@ class CassettePersister:
             raise SecretLeakError(path, kinds, where)
 
 
-
 def _plain_body_directory(cassette: Path, directory: Path) -> None:
     """Make ``directory`` (``NAME.bodies``) as a plain folder; refuse a link or a file there."""
     cassette.parent.mkdir(parents=True, exist_ok=True)
