@@ -8,8 +8,9 @@ A :class:`Scrubber` rewrites each recorded request and response before vcrpy kee
   reads (``sub``, ``scope`` …) and expires in the year 2100, so a replay never fails on
   an expired token;
 * the values learned that way (and those given up front: password, e-mail, client id,
-  the service's hosts) are then replaced wherever else they appear, raw, URL-encoded or
-  JSON-escaped;
+  the service's hosts) are then replaced wherever else they appear: raw, URL-encoded
+  (once or twice), JSON- or HTML-escaped, as hex, in either Unicode normal form, and, for
+  what is case-insensitive (e-mail, user name, host, client id), in any case;
 * ids the server makes (UUIDs, 24-digit hex object ids) become numbered placeholders in
   order of appearance, so re-recording an unchanged session writes the same file.
 
@@ -22,9 +23,11 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import html
 import json
 import logging
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -232,8 +235,14 @@ class KnownSecret:
     secret: bool = True
 
 
+#: Kinds of secret compared without regard to case: an e-mail or a host name is the same
+#: in any case, and servers echo them back in another case than they were given.
+CASE_INSENSITIVE_KINDS = frozenset({"e-mail", "user name", "service host", "client id"})
+
+
 def _encodings() -> list[Callable[[str], str]]:
-    """The plain encodings a value may travel in: raw, URL-encoded, JSON-escaped."""
+    """The plain encodings a value may travel in: raw, URL-encoded (once or twice),
+    JSON- or HTML-escaped, and as hex."""
 
     def lower_hex(encode: Callable[[str], str]) -> Callable[[str], str]:
         return lambda text: re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encode(text))
@@ -248,22 +257,54 @@ def _encodings() -> list[Callable[[str], str]]:
         lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
         lambda text: json.dumps(text)[1:-1].replace("/", "\\/"),
     ]
-    return [lambda text: text, *url, *(lower_hex(encode) for encode in url), *json_escaped]
+    markup = [
+        html.escape,
+        lambda text: html.escape(text, quote=False),
+        lambda text: html.escape(text).replace("&#x27;", "&#39;"),
+    ]
+    twice = [
+        lambda text: quote(quote(text, safe=""), safe=""),
+        lambda text: quote(quote_plus(text, safe=""), safe=""),
+    ]
+    hexadecimal = [
+        lambda text: text.encode("utf-8").hex(),
+        lambda text: text.encode("utf-8").hex().upper(),
+    ]
+    return [
+        lambda text: text,
+        *url,
+        *(lower_hex(encode) for encode in url),
+        *json_escaped,
+        *markup,
+        *twice,
+        *hexadecimal,
+    ]
 
 
 _ENCODINGS = _encodings()
 
 
+def _normal_forms(text: str) -> list[str]:
+    """``text`` as given and in both Unicode normal forms (composed, decomposed)."""
+    return list(
+        dict.fromkeys([text, *(unicodedata.normalize(form, text) for form in ("NFC", "NFD"))])
+    )
+
+
 def encoded_forms(text: str) -> list[str]:
-    """``text`` raw, URL-encoded and JSON-escaped, each variant once, in a stable order."""
-    return list(dict.fromkeys(encode(text) for encode in _ENCODINGS))
+    """``text`` in every encoding of :func:`_encodings` and normal form, each once, in a
+    stable order."""
+    return list(
+        dict.fromkeys(encode(variant) for variant in _normal_forms(text) for encode in _ENCODINGS)
+    )
 
 
 def encoded_replacements(value: str, placeholder: str) -> dict[str, str]:
     """Each encoded form of ``value`` with the same encoding of ``placeholder``."""
     replacements: dict[str, str] = {}
-    for encode in _ENCODINGS:
-        replacements.setdefault(encode(value), encode(placeholder))
+    for variant in _normal_forms(value):
+        for encode in _ENCODINGS:
+            replacements.setdefault(encode(variant), encode(placeholder))
     return replacements
 
 
@@ -295,6 +336,7 @@ class SecretTable:
         self._pattern: re.Pattern[str] | None = None
         self._pattern_bytes: re.Pattern[bytes] | None = None
         self._replacements: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
         #: Credentials too short to be searched for in free text: (kind, length).
         self.too_short: list[tuple[str, int]] = []
 
@@ -325,50 +367,75 @@ class SecretTable:
 
     def _compile(self) -> None:
         replacements: dict[str, str] = {}
+        # Forms matched in any case, keyed by their lower-case text.
+        folded: dict[str, str] = {}
         for known in self._secrets.values():
             if not self.searchable(known.value):
                 continue
+            insensitive = known.kind in CASE_INSENSITIVE_KINDS
             for form, placeholder_form in encoded_replacements(
                 known.value, known.placeholder
             ).items():
-                replacements.setdefault(form, placeholder_form)
+                if insensitive:
+                    folded.setdefault(form.lower(), placeholder_form)
+                else:
+                    replacements.setdefault(form, placeholder_form)
         self._replacements = replacements
+        self._folded = folded
         # Longest first, so a secret inside a longer one never splits it.
-        alternatives = sorted(replacements, key=len, reverse=True)
+        alternatives = sorted(
+            [(form, False) for form in replacements] + [(form, True) for form in folded],
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
         if alternatives:
-            source = "|".join(re.escape(form) for form in alternatives)
+            source = "|".join(
+                f"(?i:{re.escape(form)})" if insensitive else re.escape(form)
+                for form, insensitive in alternatives
+            )
             self._pattern = re.compile(source)
             self._pattern_bytes = re.compile(source.encode("utf-8"))
         else:
             self._pattern = re.compile(r"(?!x)x")
             self._pattern_bytes = re.compile(rb"(?!x)x")
 
+    def _replacement(self, found: str) -> str:
+        replacement = self._replacements.get(found)
+        return replacement if replacement is not None else self._folded[found.lower()]
+
     def substitute(self, text: str) -> str:
         """``text`` with every known secret, in any plain encoding, replaced."""
         if self._pattern is None:
             self._compile()
         assert self._pattern is not None
-        replacements = self._replacements
-        return self._pattern.sub(lambda match: replacements[match.group(0)], text)
+        return self._pattern.sub(lambda match: self._replacement(match.group(0)), text)
 
     def substitute_bytes(self, data: bytes) -> bytes:
         """``data`` (UTF-8 or binary) with every known secret replaced."""
         if self._pattern_bytes is None:
             self._compile()
         assert self._pattern_bytes is not None
-        replacements = self._replacements
         return self._pattern_bytes.sub(
-            lambda match: replacements[match.group(0).decode("utf-8")].encode("utf-8"), data
+            lambda match: self._replacement(match.group(0).decode("utf-8")).encode("utf-8"), data
         )
 
     def leaks_in(self, data: bytes) -> list[str]:
-        """The kinds of the secrets found in ``data``, in any encoding (base64 included)."""
+        """The kinds of the secrets found in ``data``, in any encoding (base64 included)
+        and, for what is case-insensitive, in any case."""
         found: list[str] = []
+        folded_data: bytes | None = None
         for known in self._secrets.values():
             if not known.secret or not self.searchable(known.value):
                 continue
-            forms = [*encoded_forms(known.value), *base64_cores(known.value)]
-            if any(form.encode("utf-8") in data for form in forms):
+            forms = [form.encode("utf-8") for form in encoded_forms(known.value)]
+            cores = [core.encode("ascii") for core in base64_cores(known.value)]
+            if known.kind in CASE_INSENSITIVE_KINDS:
+                if folded_data is None:
+                    folded_data = data.lower()
+                present = any(form.lower() in folded_data for form in forms)
+            else:
+                present = any(form in data for form in forms)
+            if present or any(core in data for core in cores):
                 found.append(known.kind)
         return found
 
