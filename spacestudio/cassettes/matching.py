@@ -202,6 +202,13 @@ def request_key(request: Any) -> RequestKey:
     return normalised_method(request), normalised_path(request)
 
 
+def is_identity_request(request: Any) -> bool:
+    """Whether ``request`` logs in, refreshes, or asks who is logged in: the requests whose
+    answers (tokens, the user's id) every later request carries."""
+    path = normalised_path(request)
+    return "/protocol/openid-connect/" in path or path.rstrip("/").endswith("/users/infos")
+
+
 # vcrpy passes (sent request, recorded request); the matchers' names are the field names
 # a refused request's explanation shows.
 

@@ -172,6 +172,23 @@ def _id_spans(data: bytes) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+#: A placeholder id this module made, wherever it stands in a text.
+_PLACEHOLDER_ID = re.compile(
+    rb"(?<![0-9A-Za-z])(?:" + re.escape(_UUID_PLACEHOLDER_PREFIX.encode()) + rb"[0-9]{12}"
+    rb"|[0-9]{24})(?![0-9A-Za-z])"
+)
+
+
+def placeholder_ids_in(data: bytes) -> list[str]:
+    """The placeholder ids in ``data``, in order."""
+    return [match.group(0).decode("ascii") for match in _PLACEHOLDER_ID.finditer(data)]
+
+
+def placeholder_id_number(value: str) -> int:
+    """The number of a placeholder id (``…-000000000007`` is 7)."""
+    return int(value.rsplit("-", 1)[-1])
+
+
 def is_placeholder_id(value: str) -> bool:
     """Whether ``value`` is an id this module made (so it is never renumbered)."""
     return value.startswith(_UUID_PLACEHOLDER_PREFIX) or (len(value) == 24 and value.isdigit())
@@ -337,6 +354,10 @@ class SecretTable:
         self._pattern_bytes: re.Pattern[bytes] | None = None
         self._replacements: dict[str, str] = {}
         self._folded: dict[str, str] = {}
+        # Each searched form's kind of secret, to tell which kinds were replaced.
+        self._kinds: dict[str, str] = {}
+        #: The kinds of secret replaced in free text so far.
+        self.replaced: set[str] = set()
         #: Credentials too short to be searched for in free text: (kind, length).
         self.too_short: list[tuple[str, int]] = []
 
@@ -369,6 +390,7 @@ class SecretTable:
         replacements: dict[str, str] = {}
         # Forms matched in any case, keyed by their lower-case text.
         folded: dict[str, str] = {}
+        kinds: dict[str, str] = {}
         for known in self._secrets.values():
             if not self.searchable(known.value):
                 continue
@@ -378,8 +400,11 @@ class SecretTable:
             ).items():
                 if insensitive:
                     folded.setdefault(form.lower(), placeholder_form)
+                    kinds.setdefault(form.lower(), known.kind)
                 else:
                     replacements.setdefault(form, placeholder_form)
+                    kinds.setdefault(form, known.kind)
+        self._kinds = kinds
         self._replacements = replacements
         self._folded = folded
         # Longest first, so a secret inside a longer one never splits it.
@@ -401,7 +426,11 @@ class SecretTable:
 
     def _replacement(self, found: str) -> str:
         replacement = self._replacements.get(found)
-        return replacement if replacement is not None else self._folded[found.lower()]
+        if replacement is not None:
+            self.replaced.add(self._kinds[found])
+            return replacement
+        self.replaced.add(self._kinds[found.lower()])
+        return self._folded[found.lower()]
 
     def substitute(self, text: str) -> str:
         """``text`` with every known secret, in any plain encoding, replaced."""
@@ -523,6 +552,9 @@ class Scrubber:
         self.stable_ids = stable_ids
         self._origins: dict[str, str] = {}
         self._ids: dict[str, str] = {}
+        self._next_id = 1
+        #: The kinds of secret replaced where they are carried (fields, token answers).
+        self.replaced: set[str] = set()
         self._token_counts: dict[str, int] = {}
         # Placeholder JWT -> its short name ("access token 1"), for request headers.
         self._token_labels: dict[str, str] = {}
@@ -530,6 +562,8 @@ class Scrubber:
             self._add_origin(api_url, PLACEHOLDER_API_ORIGIN)
         if auth_url:
             self._add_origin(auth_url, PLACEHOLDER_AUTH_ORIGIN)
+        #: The origins of the service the session talks to (empty: not told).
+        self.service_origins = frozenset(self._origins)
         if mail:
             self._learn_identity("e-mail", mail)
         if password:
@@ -589,6 +623,45 @@ class Scrubber:
 
     # -- what a cassette may hold -------------------------------------------------------------
 
+    def serves(self, url: str) -> bool:
+        """Whether ``url`` is on the service this scrubber was told of (any URL when it was
+        told of none, and the placeholder hosts of a replayed cassette)."""
+        if not self.service_origins:
+            return True
+        origin = _origin(url)
+        if origin is None or origin in self.service_origins:
+            return True
+        host = urlsplit(origin).hostname or ""
+        return host in _PLACEHOLDER_HOSTS or host.endswith(".spacestudio.invalid")
+
+    def scrubbed_kinds(self) -> list[str]:
+        """The kinds of secret this scrubber replaced so far, sorted (hosts of a loopback
+        server, which are no secret, left out)."""
+        kinds = self.replaced | self.secrets.replaced
+        if not any(known.secret for known in self.secrets if known.kind == "service host"):
+            kinds.discard("service host")
+        return sorted(kinds)
+
+    def reserve_ids(self, highest: int) -> None:
+        """Number the next server-made ids above ``highest`` (a cassette's largest placeholder
+        id), so that an id recorded now never takes the number of one recorded before."""
+        self._next_id = max(self._next_id, highest + 1)
+
+    def real_ids(self, data: bytes) -> tuple[bytes, list[str]]:
+        """``data`` with each placeholder id this scrubber made turned back into the server's
+        id, and the placeholder ids it did not make (ids no live answer gave it)."""
+        real_of = {placeholder: real for real, placeholder in self._ids.items()}
+        unknown: list[str] = []
+
+        def real(match: re.Match[bytes]) -> bytes:
+            placeholder = match.group(0).decode("ascii")
+            if placeholder in real_of:
+                return real_of[placeholder].encode("ascii")
+            unknown.append(placeholder)
+            return match.group(0)
+
+        return _PLACEHOLDER_ID.sub(real, data), unknown
+
     def leaks_in(self, data: bytes) -> list[str]:
         """The kinds of known secrets present in ``data`` (see :meth:`SecretTable.leaks_in`)."""
         return self.secrets.leaks_in(data)
@@ -636,6 +709,8 @@ class Scrubber:
         kind = CREDENTIAL_FIELDS[field]
         if not value:
             return value
+        if not value.startswith("scrubbed-") and value not in (PLACEHOLDER_EMAIL,):
+            self.replaced.add(kind)
         if field == "username":
             return self._learn_identity(kind, value)
         if field == "password":
@@ -656,6 +731,7 @@ class Scrubber:
             return known
         if is_placeholder_token(token):
             return token
+        self.replaced.add(kind)
         number = self._token_counts.get(kind, 0) + 1
         self._token_counts[kind] = number
         label = f"{kind} {number}"
@@ -692,6 +768,8 @@ class Scrubber:
 
     def _personal(self, key: str, value: str, keys: dict[str, str]) -> str:
         kind = keys[key]
+        if value not in (PLACEHOLDER_EMAIL, PLACEHOLDER_USERNAME, PLACEHOLDER_FIRST_NAME):
+            self.replaced.add(kind)
         if kind in ("e-mail", "user name"):
             return self._learn_identity(kind, value)
         placeholder = {
@@ -734,7 +812,8 @@ class Scrubber:
             return known
         if is_placeholder_id(value) or not assign:
             return value
-        number = len(self._ids) + 1
+        number = self._next_id
+        self._next_id += 1
         if "-" in value:
             placeholder = f"{_UUID_PLACEHOLDER_PREFIX}{number:012d}"
         else:

@@ -44,7 +44,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -364,7 +364,9 @@ class _BodyCodec:
         return data
 
 
-def encode_cassette(path: Path, requests: list[Any], responses: list[Any]) -> _Encoded:
+def encode_cassette(
+    path: Path, requests: list[Any], responses: list[Any], *, recorded_against: str | None = None
+) -> _Encoded:
     """The YAML text and body files of a cassette holding these interactions."""
     codec = _BodyCodec(path)
     interactions = []
@@ -403,7 +405,10 @@ def encode_cassette(path: Path, requests: list[Any], responses: list[Any]) -> _E
                 },
             }
         )
-    document = {"format": FORMAT, "interactions": interactions}
+    document: dict[str, Any] = {"format": FORMAT}
+    if recorded_against:
+        document["recorded_against"] = recorded_against
+    document["interactions"] = interactions
     text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return _Encoded(HEADER_COMMENT + text, codec.body_files)
 
@@ -500,6 +505,20 @@ def decode_cassette(path: Path, text: str) -> tuple[list[Any], list[Any]]:
     return requests, responses
 
 
+_RECORDED_AGAINST = re.compile(r"^recorded_against: *([a-z]+) *$", re.MULTILINE)
+
+
+def recorded_against(path: Path) -> str | None:
+    """What the cassette at ``path`` was recorded against (``fake``, ``live``), if it says."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = _RECORDED_AGAINST.search(head.split("\ninteractions:", 1)[0])
+    return found.group(1) if found else None
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -530,14 +549,37 @@ class CassettePersister:
     ``read_existing`` the cassette is treated as empty (it is being recorded afresh).
     """
 
-    def __init__(self, check_leaks: LeakCheck | None = None, *, read_existing: bool = True) -> None:
+    def __init__(
+        self,
+        check_leaks: LeakCheck | None = None,
+        *,
+        read_existing: bool = True,
+        extra_paths: Sequence[Path] = (),
+        recorded_against: str | None = None,
+    ) -> None:
         self.check_leaks = check_leaks
         self.read_existing = read_existing
+        #: Cassettes loaded after the main one, never written (pytest-recording's extras).
+        self.extra_paths = list(extra_paths)
+        #: What the cassette is recorded against (``fake`` or ``live``), written into it.
+        self.recorded_against = recorded_against
 
     def load_cassette(self, cassette_path: str | Path, serializer: Any = None) -> Any:
         path = Path(cassette_path)
-        if not self.read_existing:
+        requests: list[Any] = []
+        responses: list[Any] = []
+        for source in [path] * self.read_existing + self.extra_paths:
+            try:
+                loaded = self._load_one(source)
+            except CassetteNotFoundError:
+                continue
+            requests += loaded[0]
+            responses += loaded[1]
+        if not requests:
             raise CassetteNotFoundError(str(path))
+        return requests, responses
+
+    def _load_one(self, path: Path) -> tuple[list[Any], list[Any]]:
         try:
             raw = path.read_bytes()
         except (FileNotFoundError, IsADirectoryError):
@@ -555,7 +597,12 @@ class CassettePersister:
         self, cassette_path: str | Path, cassette_dict: dict[str, Any], serializer: Any = None
     ) -> None:
         path = Path(cassette_path)
-        encoded = encode_cassette(path, cassette_dict["requests"], cassette_dict["responses"])
+        encoded = encode_cassette(
+            path,
+            cassette_dict["requests"],
+            cassette_dict["responses"],
+            recorded_against=self.recorded_against,
+        )
         self._refuse_leaks(path, encoded)
         # Read back before writing: what replays must be what was recorded.
         _check_reads_back(path, encoded, cassette_dict)
