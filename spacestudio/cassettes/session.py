@@ -170,6 +170,8 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     record_hint: str = ""
     #: How many interactions the cassette held when it was loaded.
     loaded_count: int = 0
+    #: Why a replay cannot answer anything: the cassette is missing (empty: it exists).
+    missing: str = ""
     #: The scrubber of the session (set by :func:`use_cassette`).
     scrubber: Scrubber | None = None
     #: ``new_episodes``: replay what the cassette holds, send the rest to the backend
@@ -350,6 +352,9 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     def find_requests_with_most_matches(self, request: Any) -> Any:
         # vcrpy calls this while building the error of a refused request: the one place
         # that sees every refusal, even when the code being replayed swallows the error.
+        if self.missing:
+            self.refusals.append(self.missing)
+            return super().find_requests_with_most_matches(request)
         sent = self._lookup(request).scrubbed
         recorded = [
             (recorded_request, self.play_counts[index] > 0)
@@ -496,11 +501,10 @@ def use_cassette(
     extras = [Path(extra) for extra in extra_paths]
     mode: RecordMode = check_record_mode(record_mode or ("rewrite" if record else "none"))
     hint = record_hint or default_record_hint(cassette_path)
+    missing = ""
     if mode == "none" and not any(cassette_exists(p) for p in (cassette_path, *extras)):
-        raise CassetteMismatchError(
-            explain_missing_cassette(cassette_path, hint, empty=cassette_path.is_file()),
-            path=cassette_path,
-        )
+        # Told at the first request: code that sends none needs no cassette (as in vcrpy).
+        missing = explain_missing_cassette(cassette_path, hint, empty=cassette_path.is_file())
     active_scrubber = scrubber or scrubber_from_environment()
     replaying = not touches_backend(mode, cassette_path, extras)
     # Recorded afresh, the old file is neither read nor touched before the new one is
@@ -527,6 +531,7 @@ def use_cassette(
     cassette.cassette_path = cassette_path
     cassette.record_hint = hint
     cassette.scrubber = active_scrubber
+    cassette.missing = missing
     cassette.loaded_count = len(cassette.data)
     cassette.mixes_replay_and_recording = mode == "new_episodes" and not replaying
     session = CassetteSession(cassette_path, mode, cassette, active_scrubber, replaying=replaying)
