@@ -9,13 +9,13 @@ A :class:`Scrubber` rewrites each recorded request and response before vcrpy kee
   an expired token;
 * the values learned that way (and those given up front: password, e-mail, client id,
   the service's hosts) are then replaced wherever else they appear: raw, URL-encoded
-  (once or twice), JSON- or HTML-escaped, as hex, in either Unicode normal form, and, for
+  (once or twice), JSON- or HTML-escaped, in either Unicode normal form, and, for
   what is case-insensitive (e-mail, user name, host, client id), in any case;
 * ids the server makes (UUIDs, 24-digit hex object ids) become numbered placeholders in
   order of appearance, so re-recording an unchanged session writes the same file.
 
 :meth:`Scrubber.leaks_in` then checks what is about to be written for every known secret
-in every encoding, base64 included, as a second line of defence.
+in every encoding, hex and base64 included, as a second line of defence.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import logging
 import re
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
@@ -258,8 +258,8 @@ CASE_INSENSITIVE_KINDS = frozenset({"e-mail", "user name", "service host", "clie
 
 
 def _encodings() -> list[Callable[[str], str]]:
-    """The plain encodings a value may travel in: raw, URL-encoded (once or twice),
-    JSON- or HTML-escaped, and as hex."""
+    """The plain encodings a value may travel in, replaced wherever found: raw,
+    URL-encoded (once or twice), JSON- or HTML-escaped."""
 
     def lower_hex(encode: Callable[[str], str]) -> Callable[[str], str]:
         return lambda text: re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encode(text))
@@ -283,10 +283,6 @@ def _encodings() -> list[Callable[[str], str]]:
         lambda text: quote(quote(text, safe=""), safe=""),
         lambda text: quote(quote_plus(text, safe=""), safe=""),
     ]
-    hexadecimal = [
-        lambda text: text.encode("utf-8").hex(),
-        lambda text: text.encode("utf-8").hex().upper(),
-    ]
     return [
         lambda text: text,
         *url,
@@ -294,11 +290,17 @@ def _encodings() -> list[Callable[[str], str]]:
         *json_escaped,
         *markup,
         *twice,
-        *hexadecimal,
     ]
 
 
 _ENCODINGS = _encodings()
+#: Encodings only searched for before a write, not replaced: a hex form starts with a
+#: digit, and looking for it at every digit of a 20 MB ephemeris would make recording
+#: many times slower, for a form no server was seen to send.
+_SEARCHED_ONLY: list[Callable[[str], str]] = [
+    lambda text: text.encode("utf-8").hex(),
+    lambda text: text.encode("utf-8").hex().upper(),
+]
 
 
 def _normal_forms(text: str) -> list[str]:
@@ -311,8 +313,9 @@ def _normal_forms(text: str) -> list[str]:
 def encoded_forms(text: str) -> list[str]:
     """``text`` in every encoding of :func:`_encodings` and normal form, each once, in a
     stable order."""
+    encodings = [*_ENCODINGS, *_SEARCHED_ONLY]
     return list(
-        dict.fromkeys(encode(variant) for variant in _normal_forms(text) for encode in _ENCODINGS)
+        dict.fromkeys(encode(variant) for variant in _normal_forms(text) for encode in encodings)
     )
 
 
@@ -345,6 +348,23 @@ def base64_cores(text: str) -> list[str]:
     return sorted(cores)
 
 
+_NOTHING = r"(?!x)x"
+
+
+def _literal_pattern(alternatives: Iterable[str]) -> re.Pattern[str]:
+    """One pattern of ``alternatives`` (regular expressions), or one that matches nothing."""
+    source = "|".join(alternatives)
+    return re.compile(source or _NOTHING)
+
+
+def _literal_pattern_bytes(forms: Iterable[str], *, lower: bool = False) -> re.Pattern[bytes]:
+    """A bytes pattern of the literal ``forms`` (as ``bytes.lower()`` makes them, with
+    ``lower``), longest first: a secret inside a longer one never splits it."""
+    encoded = [form.encode("utf-8") for form in forms]
+    ordered = sorted({form.lower() if lower else form for form in encoded}, key=len, reverse=True)
+    return re.compile(b"|".join(re.escape(form) for form in ordered) or _NOTHING.encode())
+
+
 class SecretTable:
     """The secrets met so far, and fast replacement of them in text and bytes."""
 
@@ -352,6 +372,7 @@ class SecretTable:
         self._secrets: dict[str, KnownSecret] = {}
         self._pattern: re.Pattern[str] | None = None
         self._pattern_bytes: re.Pattern[bytes] | None = None
+        self._folded_bytes: re.Pattern[bytes] | None = None
         self._replacements: dict[str, str] = {}
         self._folded: dict[str, str] = {}
         # Each searched form's kind of secret, to tell which kinds were replaced.
@@ -377,7 +398,7 @@ class SecretTable:
             return
         self._secrets[value] = KnownSecret(kind, value, placeholder, secret)
         if self.searchable(value):
-            self._pattern = self._pattern_bytes = None
+            self._pattern = self._pattern_bytes = self._folded_bytes = None
         elif kind in _WARNED_KINDS:
             self.too_short.append((kind, len(value)))
 
@@ -407,22 +428,21 @@ class SecretTable:
         self._kinds = kinds
         self._replacements = replacements
         self._folded = folded
-        # Longest first, so a secret inside a longer one never splits it.
+        # Text (short: headers, JSON strings) takes one pattern, case-insensitive where the
+        # secret is. Bytes (bodies, up to tens of MB) take two plain literal patterns, the
+        # second searched in a lower-cased copy: an inline (?i:…) group would cost a slow
+        # path at every position of the body.
         alternatives = sorted(
             [(form, False) for form in replacements] + [(form, True) for form in folded],
             key=lambda item: len(item[0]),
             reverse=True,
         )
-        if alternatives:
-            source = "|".join(
-                f"(?i:{re.escape(form)})" if insensitive else re.escape(form)
-                for form, insensitive in alternatives
-            )
-            self._pattern = re.compile(source)
-            self._pattern_bytes = re.compile(source.encode("utf-8"))
-        else:
-            self._pattern = re.compile(r"(?!x)x")
-            self._pattern_bytes = re.compile(rb"(?!x)x")
+        self._pattern = _literal_pattern(
+            f"(?i:{re.escape(form)})" if insensitive else re.escape(form)
+            for form, insensitive in alternatives
+        )
+        self._pattern_bytes = _literal_pattern_bytes(replacements)
+        self._folded_bytes = _literal_pattern_bytes(folded, lower=True)
 
     def _replacement(self, found: str) -> str:
         replacement = self._replacements.get(found)
@@ -441,12 +461,25 @@ class SecretTable:
 
     def substitute_bytes(self, data: bytes) -> bytes:
         """``data`` (UTF-8 or binary) with every known secret replaced."""
-        if self._pattern_bytes is None:
+        if self._pattern_bytes is None or self._folded_bytes is None:
             self._compile()
-        assert self._pattern_bytes is not None
-        return self._pattern_bytes.sub(
+        assert self._pattern_bytes is not None and self._folded_bytes is not None
+        data = self._pattern_bytes.sub(
             lambda match: self._replacement(match.group(0).decode("utf-8")).encode("utf-8"), data
         )
+        # bytes.lower() changes ASCII letters only, so positions in the copy are positions
+        # in ``data``.
+        pieces: list[bytes] = []
+        position = 0
+        for match in self._folded_bytes.finditer(data.lower()):
+            start, end = match.span()
+            original = data[start:end].decode("utf-8", "replace")
+            pieces += [data[position:start], self._replacement(original).encode("utf-8")]
+            position = end
+        if not pieces:
+            return data
+        pieces.append(data[position:])
+        return b"".join(pieces)
 
     def leaks_in(self, data: bytes) -> list[str]:
         """The kinds of the secrets found in ``data``, in any encoding (base64 included)

@@ -34,8 +34,6 @@ VARIANTS = {
     "NFD password": unicodedata.normalize("NFD", PASSWORD),
     "HTML-escaped password": html.escape(PASSWORD),
     "double URL-encoded password": quote(quote(PASSWORD, safe=""), safe=""),
-    "hex password": PASSWORD.encode().hex(),
-    "upper hex password": PASSWORD.encode().hex().upper(),
     "URL-encoded mixed-case e-mail": quote("Bob.NoScript@Example-Corp.COM", safe=""),
 }
 
@@ -56,7 +54,16 @@ def test_variants_are_scrubbed_from_what_the_server_answers(variant: str) -> Non
     assert b"denied: " in scrubbed
 
 
-@pytest.mark.parametrize("variant", VARIANTS.values(), ids=list(VARIANTS))
+#: Forms only searched for before a write (replacing them would slow every recording).
+SEARCHED_ONLY = {
+    "hex password": PASSWORD.encode().hex(),
+    "upper hex password": PASSWORD.encode().hex().upper(),
+}
+
+
+@pytest.mark.parametrize(
+    "variant", [*VARIANTS.values(), *SEARCHED_ONLY.values()], ids=[*VARIANTS, *SEARCHED_ONLY]
+)
 def test_variants_are_found_by_the_check_before_every_write(variant: str) -> None:
     data = json.dumps({"note": f"x {variant} y"}, ensure_ascii=False).encode()
     assert _scrubber().leaks_in(data) != []
