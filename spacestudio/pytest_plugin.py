@@ -127,6 +127,14 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         help="what --record records against: fake (a fake server on loopback, the "
         "default) or live (the service named by LOG_BASE_URL … in the environment or .env)",
     )
+    parser.addini(
+        "spacestudio_vcr",
+        type="bool",
+        default=True,
+        help="whether tests marked vcr record spacestudio cassettes (the default), or, with "
+        "pytest-recording installed and this false, keep pytest-recording's vcrpy cassettes "
+        "(for a suite whose vcr tests talk to other services)",
+    )
     if not _recording_plugin_provides_record_mode(pluginmanager):
         _add_recording_options(parser)
 
@@ -164,7 +172,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Registered now, after every plugin loaded by entry point: these fixtures replace
     # pytest-recording's namesakes when it is installed (the last plugin registered wins).
     if not config.pluginmanager.has_plugin("spacestudio-recording-conventions"):
-        config.pluginmanager.register(_conventions_plugin(), "spacestudio-recording-conventions")
+        recording_plugin = config.pluginmanager.has_plugin("recording")
+        only = None
+        if recording_plugin and not config.getini("spacestudio_vcr"):
+            only = {"spacestudio_cassette_plan"}  # pytest-recording keeps the rest
+        config.pluginmanager.register(
+            _conventions_plugin(only), "spacestudio-recording-conventions"
+        )
 
 
 def record_mode_option(config: pytest.Config) -> str | None:
@@ -401,9 +415,11 @@ _CONVENTIONS: list[tuple[str, Any, dict[str, Any]]] = [
 ]
 
 
-def _conventions_plugin() -> ModuleType:
+def _conventions_plugin(only: set[str] | None = None) -> ModuleType:
     plugin = ModuleType("spacestudio_recording_conventions")
     for name, function, options in _CONVENTIONS:
+        if only is not None and name not in only:
+            continue
         function.__name__ = name
         setattr(plugin, name, pytest.fixture(name=name, **options)(function))
     return plugin

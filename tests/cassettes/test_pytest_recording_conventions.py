@@ -225,3 +225,26 @@ def test_new_episodes_reaches_the_backend_and_a_failed_test_saves_nothing(
     text = cassette.read_text()
     assert "/spacecraftdefinitions" in text and "code: 401" not in text
     pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+
+
+@pytest.mark.skipif(not HAS_PYTEST_RECORDING, reason="pytest-recording absent")
+def test_a_suite_can_leave_the_vcr_marker_to_pytest_recording(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nspacestudio_vcr = false\n")
+    pytester.makepyfile(
+        test_other=textwrap.dedent(
+            """
+            import pytest
+            import spacestudio
+
+            @pytest.mark.vcr
+            def test_vcr_is_pytest_recordings(vcr):
+                assert type(vcr).__module__ == "vcr.cassette"  # a vcrpy cassette, not ours
+
+            def test_spacestudio_still_replays(spacestudio_client):
+                spacestudio.simulation.get_all_orbits()
+            """
+        )
+    )
+    pytester.runpytest(*QUIET, "-p", "pytest_recording", "--record").assert_outcomes(passed=2)
+    assert (pytester.path / "cassettes/test_other/test_spacestudio_still_replays.yaml").is_file()
+    pytester.runpytest(*QUIET, "-p", "pytest_recording").assert_outcomes(passed=2)
