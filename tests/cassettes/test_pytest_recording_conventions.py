@@ -117,6 +117,10 @@ def test_a_pytest_recording_test_file_records_and_replays_unchanged(
     recording_user.runpytest(
         *QUIET, *plugins, "--block-network", "--allowed-hosts=192\\.0\\.2\\.7"
     ).assert_outcomes(passed=5)
+    # Recording with the network blocked: the fake server on loopback is let through.
+    recording_user.runpytest(
+        *QUIET, *plugins, "--record-mode=rewrite", "--block-network"
+    ).assert_outcomes(passed=5)
     disabled = recording_user.runpytest(*QUIET, *plugins, "--disable-recording", "-k", "orbits")
     disabled.assert_outcomes(passed=1)
 
