@@ -159,11 +159,17 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     :data:`~spacestudio.cassettes.matching.MATCHERS` do, which :func:`use_cassette`
     guarantees. It also notes each request it had to refuse with an explanation.
 
-    vcrpy internals it relies on (no public API lets a cassette choose its candidates):
-    ``_responses``, the generator behind ``__contains__`` and ``play_response`` in every
-    vcrpy from 4 to 9; the attributes ``_before_record_request``, ``_match_on`` and
-    ``_path``; and, in the vcrpy versions whose ``all`` record mode replaces re-recorded
-    interactions (9.x), ``_rerecorded_interactions`` and ``_loaded_count``.
+    vcrpy internals it relies on (no public API lets a cassette choose its candidates),
+    hence the pin to vcrpy 9.x, tested at 9.0.0 and the newest: ``_responses``, the
+    generator behind ``__contains__`` and ``play_response``; the attributes
+    ``_before_record_request``, ``_before_record_response``, ``_match_on`` and ``_path``;
+    ``_save``; ``_rerecorded_interactions`` and ``_loaded_count`` (the ``all`` mode); and
+    that ``can_play_response_for`` sees the very request object a live send then uses
+    (``new_episodes`` puts the backend's ids back into it).
+
+    In ``new_episodes`` it also sends every login, refresh and ``users/infos`` to the
+    backend, so the client holds the backend's tokens and user id, and numbers new ids
+    after the cassette's (see :meth:`append`).
     """
 
     cassette_path: Path = Path()
