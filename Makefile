@@ -4,8 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo needs the project alone, not the test toolchain: a lighter install of its own.
+DEMO_STAMP := $(VENV)/.installed-demo
+DEMO_CASSETTE := build/demo/orbital_transfer.yaml
+# The oldest vcrpy of the range pyproject.toml allows, tested beside the newest (installed).
+VCRPY_LOWEST := 9.0.0
 
-.PHONY: demo test lint typecheck pytest pythons bench record clean
+.PHONY: demo test lint typecheck pytest test-vcrpy-lowest pythons bench record clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +20,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/spacestudio run --fake examples/orbital_transfer.py
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
 
-test: lint typecheck pytest pythons
+# The whole loop: a script against the embedded fake server (computations take their
+# time, with a progress bar), recorded into a cassette, then replayed with no server.
+demo: $(DEMO_STAMP)
+	@rm -f $(DEMO_CASSETTE)
+	@echo "== 1/2  examples/orbital_transfer.py against the embedded fake server, recorded"
+	@SPACESTUDIO_PLOT_DIR=build/demo $(BIN)/spacestudio run --fake --compute-seconds 3 \
+		--cassette $(DEMO_CASSETTE) --record examples/orbital_transfer.py
+	@echo
+	@echo "== 2/2  the same script replayed from $(DEMO_CASSETTE): no server, no network"
+	@SPACESTUDIO_PLOT_DIR=build/demo $(BIN)/spacestudio run \
+		--cassette $(DEMO_CASSETTE) examples/orbital_transfer.py
+
+test: lint typecheck pytest test-vcrpy-lowest pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,6 +52,14 @@ pytest: $(STAMP)
 # runs the whole suite too.
 pythons: $(STAMP)
 	$(BIN)/nox --sessions subset fresh_install
+
+# The cassette tests again with the oldest vcrpy allowed, whose private members the
+# cassettes rely on as much as the newest's (installed apart, ahead on the path).
+test-vcrpy-lowest: $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade \
+		--target $(VENV)/vcrpy-$(VCRPY_LOWEST) vcrpy==$(VCRPY_LOWEST)
+	PYTHONPATH=$(VENV)/vcrpy-$(VCRPY_LOWEST) $(BIN)/pytest -n 2 -q tests/cassettes \
+		-p no:randomly -k "not pytest_plugin and not recording_conventions and not cli"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

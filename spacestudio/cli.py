@@ -15,6 +15,7 @@ import os
 import runpy
 import shlex
 import sys
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from fake_server.config import DEFAULT_COMPUTE_SECONDS
 
 if TYPE_CHECKING:
     from fake_server.embedded import FakeServer
+    from spacestudio.cassettes.session import CassetteSession
 
 #: Exit status of a replay that met a request its cassette does not hold (or that tried
 #: to use the network).
@@ -148,8 +150,14 @@ def _script_frame(error: BaseException, script: Path) -> str | None:
 
 
 def _record_command(options: argparse.Namespace) -> str:
+    """The command that records the cassette again, against the backend it was recorded
+    against (the fake server when the cassette says so, though replaying needs no --fake)."""
+    from spacestudio.cassettes.storage import recorded_against
+
     words = ["spacestudio", "run"]
-    if options.fake:
+    if options.fake or (
+        options.cassette is not None and recorded_against(options.cassette) == "fake"
+    ):
         words.append("--fake")
     if options.compute_seconds is not None:
         words += ["--compute-seconds", f"{options.compute_seconds:g}"]
@@ -182,6 +190,9 @@ def _run_script(options: argparse.Namespace) -> int:
         print(f"spacestudio run: no script at {script}", file=sys.stderr)
         return 2
     _load_dotenv()
+    status = 0
+    session: CassetteSession | None = None
+    started = time.perf_counter()
     try:
         with contextlib.ExitStack() as stack:
             if options.fake:
@@ -191,19 +202,27 @@ def _run_script(options: argparse.Namespace) -> int:
                 for key, value in REPLAY_SETTINGS.items():
                     os.environ.setdefault(key, value)
             if options.cassette is not None:
-                stack.enter_context(
+                session = stack.enter_context(
                     use_cassette(
                         options.cassette,
                         record=options.record,
                         record_hint=_record_command(options),
+                        recorded_against=("fake" if options.fake else "live")
+                        if options.record
+                        else None,
                     )
                 )
             with _script_argv(script, options.args):
-                runpy.run_path(str(script), run_name="__main__")
+                # A script ending in sys.exit(main()) ends here, inside the cassette, so
+                # that its recording is saved (exit status 0) or its replay checked.
+                status = _run_as_main(script)
+            if session is not None and status != 0 and not session.replaying:
+                session.discard()
     except CassetteMismatchError as refusal:
         where = _script_frame(refusal, script)
+        doing = "replay" if session is None or session.replaying else "recording"
         print(
-            f"spacestudio run: the replay of {script} stopped"
+            f"spacestudio run: the {doing} of {script} stopped"
             + (f" at {where}" if where else "")
             + f".\n{refusal.explanation}",
             file=sys.stderr,
@@ -215,9 +234,47 @@ def _run_script(options: argparse.Namespace) -> int:
     except CassetteError as failure:
         print(f"spacestudio run: {failure}", file=sys.stderr)
         return EXIT_NOT_RECORDED
+    if session is not None:
+        _report(session, status, time.perf_counter() - started)
+    return status
+
+
+def _run_as_main(script: Path) -> int:
+    """Run ``script`` as ``__main__``; its exit status (``sys.exit(n)`` included)."""
+    try:
+        runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exit_request:
         return _exit_status(exit_request)
     return 0
+
+
+def _report(session: CassetteSession, status: int, seconds: float) -> None:
+    """One line on stderr: what the cassette did, where it is, and what was scrubbed."""
+    if session.replaying:
+        print(
+            f"spacestudio run: replayed {session.played} of {session.interactions} "
+            f"interactions from {session.path} in {seconds:.2f} s, offline",
+            file=sys.stderr,
+        )
+    elif session.saved:
+        kinds = session.scrubbed_kinds
+        print(
+            f"spacestudio run: recorded {session.interactions} interactions into "
+            f"{session.path} in {seconds:.2f} s; scrubbed: "
+            + (", ".join(kinds) if kinds else "nothing (no secret crossed the wire)"),
+            file=sys.stderr,
+        )
+    elif status != 0:
+        print(
+            f"spacestudio run: the script exited with status {status}, so {session.path} "
+            "was not saved (the previous cassette, if any, is unchanged)",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"spacestudio run: the script sent no request, so {session.path} was not saved",
+            file=sys.stderr,
+        )
 
 
 def _fake_server(options: argparse.Namespace) -> FakeServer:

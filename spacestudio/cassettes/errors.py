@@ -52,3 +52,8 @@ class CassetteMismatchError(CassetteError):
 
 class NetworkBlockedError(CassetteError):
     """A replay tried to open a network connection; replays never touch the network."""
+
+
+class RequestRefusedError(CassetteError):
+    """The cassette refused to let a request through while recording: it went to a host
+    that is not the service, or it names an object only the cassette knows."""

@@ -62,12 +62,51 @@ def _failures(sent: Any, recorded: Any) -> tuple[tuple[str, tuple[str, ...]], ..
     return tuple(failures)
 
 
-def explain_missing_cassette(path: Path, record_hint: str) -> str:
-    """Why a replay cannot start: the cassette does not exist."""
+def explain_missing_cassette(path: Path, record_hint: str, *, empty: bool = False) -> str:
+    """Why a replay cannot start: the cassette does not exist, or is an empty file."""
+    state = (
+        "is an empty file (0 bytes: a recording that saved nothing, or a file created by hand)"
+        if empty
+        else "does not exist"
+    )
     return "\n".join(
         [
-            f"Cassette {path} does not exist, so there is nothing to replay.",
-            "Record it (against the fake server, or the live service with --backend live):",
+            f"Cassette {path} {state}, so there is nothing to replay.",
+            "Record it:",
+            f"    {record_hint}",
+        ]
+    )
+
+
+def explain_unrelated_host(path: Path, sent: Any, host: str) -> str:
+    """Why a request to another host than the service's was not let through while
+    recording (it would have gone into the cassette, or been missing from its replay)."""
+    return "\n".join(
+        [
+            f"While recording {path}, the code sent a request to {host}, which is not the "
+            "spacestudio service the settings name:",
+            f"    {request_line(sent)}",
+            "",
+            "A cassette records the service alone. If the code needs that host, allow it "
+            "(its requests then go to the network, recording or replaying, and are never "
+            "recorded): use_cassette(..., allowed_hosts=[...]), pytest --allowed-hosts, or "
+            '@pytest.mark.block_network(allowed_hosts=["..."]).',
+        ]
+    )
+
+
+def explain_unknown_ids(path: Path, sent: Any, ids: Sequence[str], record_hint: str) -> str:
+    """Why a request could not be sent to the backend in ``new_episodes``: it names
+    objects that exist only in the cassette's replayed answers."""
+    return "\n".join(
+        [
+            f"The cassette {path} does not hold this request, and it cannot be recorded now:",
+            f"    {request_line(sent)}",
+            "",
+            f"It names {', '.join(ids)}, which the cassette's replayed answers made up: the "
+            "backend never created those objects in this session, so it could not answer. "
+            "--record-mode=new_episodes adds requests that stand on their own; record the "
+            "whole session again instead:",
             f"    {record_hint}",
         ]
     )

@@ -21,8 +21,11 @@ from vcr.util import read_body
 from spacestudio.cassettes.scrubbing import is_form_content, is_json_content
 
 #: Form and query fields left out of comparisons: they hold credentials, which differ
-#: between the recording and any replay and are placeholders in the cassette anyway.
-IGNORED_FIELDS = frozenset({"password", "username", "client_secret", "refresh_token"})
+#: between the recording and any replay and are placeholders in the cassette anyway. The
+#: refresh token is compared: a replay hands out the recorded placeholders, so each refresh
+#: sends the one its recorded twin sent, and which token is refreshed decides the answer
+#: (a stale one gets a 400).
+IGNORED_FIELDS = frozenset({"password", "username", "client_secret"})
 #: How many differences one mismatch lists.
 MAX_LISTED_DIFFERENCES = 8
 #: Longest value quoted in a difference.
@@ -197,6 +200,13 @@ def request_key(request: Any) -> RequestKey:
     comparison runs.
     """
     return normalised_method(request), normalised_path(request)
+
+
+def is_identity_request(request: Any) -> bool:
+    """Whether ``request`` logs in, refreshes, or asks who is logged in: the requests whose
+    answers (tokens, the user's id) every later request carries."""
+    path = normalised_path(request)
+    return "/protocol/openid-connect/" in path or path.rstrip("/").endswith("/users/infos")
 
 
 # vcrpy passes (sent request, recorded request); the matchers' names are the field names

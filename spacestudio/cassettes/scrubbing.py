@@ -8,13 +8,14 @@ A :class:`Scrubber` rewrites each recorded request and response before vcrpy kee
   reads (``sub``, ``scope`` …) and expires in the year 2100, so a replay never fails on
   an expired token;
 * the values learned that way (and those given up front: password, e-mail, client id,
-  the service's hosts) are then replaced wherever else they appear, raw, URL-encoded or
-  JSON-escaped;
+  the service's hosts) are then replaced wherever else they appear: raw, URL-encoded
+  (once or twice), JSON- or HTML-escaped, in either Unicode normal form, and, for
+  what is case-insensitive (e-mail, user name, host, client id), in any case;
 * ids the server makes (UUIDs, 24-digit hex object ids) become numbered placeholders in
   order of appearance, so re-recording an unchanged session writes the same file.
 
 :meth:`Scrubber.leaks_in` then checks what is about to be written for every known secret
-in every encoding, base64 included, as a second line of defence.
+in every encoding, hex and base64 included, as a second line of defence.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import html
 import json
 import logging
 import re
+import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
@@ -169,6 +172,23 @@ def _id_spans(data: bytes) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+#: A placeholder id this module made, wherever it stands in a text.
+_PLACEHOLDER_ID = re.compile(
+    rb"(?<![0-9A-Za-z])(?:" + re.escape(_UUID_PLACEHOLDER_PREFIX.encode()) + rb"[0-9]{12}"
+    rb"|[0-9]{24})(?![0-9A-Za-z])"
+)
+
+
+def placeholder_ids_in(data: bytes) -> list[str]:
+    """The placeholder ids in ``data``, in order."""
+    return [match.group(0).decode("ascii") for match in _PLACEHOLDER_ID.finditer(data)]
+
+
+def placeholder_id_number(value: str) -> int:
+    """The number of a placeholder id (``…-000000000007`` is 7)."""
+    return int(value.rsplit("-", 1)[-1])
+
+
 def is_placeholder_id(value: str) -> bool:
     """Whether ``value`` is an id this module made (so it is never renumbered)."""
     return value.startswith(_UUID_PLACEHOLDER_PREFIX) or (len(value) == 24 and value.isdigit())
@@ -232,8 +252,14 @@ class KnownSecret:
     secret: bool = True
 
 
+#: Kinds of secret compared without regard to case: an e-mail or a host name is the same
+#: in any case, and servers echo them back in another case than they were given.
+CASE_INSENSITIVE_KINDS = frozenset({"e-mail", "user name", "service host", "client id"})
+
+
 def _encodings() -> list[Callable[[str], str]]:
-    """The plain encodings a value may travel in: raw, URL-encoded, JSON-escaped."""
+    """The plain encodings a value may travel in, replaced wherever found: raw,
+    URL-encoded (once or twice), JSON- or HTML-escaped."""
 
     def lower_hex(encode: Callable[[str], str]) -> Callable[[str], str]:
         return lambda text: re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encode(text))
@@ -248,22 +274,57 @@ def _encodings() -> list[Callable[[str], str]]:
         lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
         lambda text: json.dumps(text)[1:-1].replace("/", "\\/"),
     ]
-    return [lambda text: text, *url, *(lower_hex(encode) for encode in url), *json_escaped]
+    markup = [
+        html.escape,
+        lambda text: html.escape(text, quote=False),
+        lambda text: html.escape(text).replace("&#x27;", "&#39;"),
+    ]
+    twice = [
+        lambda text: quote(quote(text, safe=""), safe=""),
+        lambda text: quote(quote_plus(text, safe=""), safe=""),
+    ]
+    return [
+        lambda text: text,
+        *url,
+        *(lower_hex(encode) for encode in url),
+        *json_escaped,
+        *markup,
+        *twice,
+    ]
 
 
 _ENCODINGS = _encodings()
+#: Encodings only searched for before a write, not replaced: a hex form starts with a
+#: digit, and looking for it at every digit of a 20 MB ephemeris would make recording
+#: many times slower, for a form no server was seen to send.
+_SEARCHED_ONLY: list[Callable[[str], str]] = [
+    lambda text: text.encode("utf-8").hex(),
+    lambda text: text.encode("utf-8").hex().upper(),
+]
+
+
+def _normal_forms(text: str) -> list[str]:
+    """``text`` as given and in both Unicode normal forms (composed, decomposed)."""
+    return list(
+        dict.fromkeys([text, *(unicodedata.normalize(form, text) for form in ("NFC", "NFD"))])
+    )
 
 
 def encoded_forms(text: str) -> list[str]:
-    """``text`` raw, URL-encoded and JSON-escaped, each variant once, in a stable order."""
-    return list(dict.fromkeys(encode(text) for encode in _ENCODINGS))
+    """``text`` in every encoding of :func:`_encodings` and normal form, each once, in a
+    stable order."""
+    encodings = [*_ENCODINGS, *_SEARCHED_ONLY]
+    return list(
+        dict.fromkeys(encode(variant) for variant in _normal_forms(text) for encode in encodings)
+    )
 
 
 def encoded_replacements(value: str, placeholder: str) -> dict[str, str]:
     """Each encoded form of ``value`` with the same encoding of ``placeholder``."""
     replacements: dict[str, str] = {}
-    for encode in _ENCODINGS:
-        replacements.setdefault(encode(value), encode(placeholder))
+    for variant in _normal_forms(value):
+        for encode in _ENCODINGS:
+            replacements.setdefault(encode(variant), encode(placeholder))
     return replacements
 
 
@@ -287,6 +348,23 @@ def base64_cores(text: str) -> list[str]:
     return sorted(cores)
 
 
+_NOTHING = r"(?!x)x"
+
+
+def _literal_pattern(alternatives: Iterable[str]) -> re.Pattern[str]:
+    """One pattern of ``alternatives`` (regular expressions), or one that matches nothing."""
+    source = "|".join(alternatives)
+    return re.compile(source or _NOTHING)
+
+
+def _literal_pattern_bytes(forms: Iterable[str], *, lower: bool = False) -> re.Pattern[bytes]:
+    """A bytes pattern of the literal ``forms`` (as ``bytes.lower()`` makes them, with
+    ``lower``), longest first: a secret inside a longer one never splits it."""
+    encoded = [form.encode("utf-8") for form in forms]
+    ordered = sorted({form.lower() if lower else form for form in encoded}, key=len, reverse=True)
+    return re.compile(b"|".join(re.escape(form) for form in ordered) or _NOTHING.encode())
+
+
 class SecretTable:
     """The secrets met so far, and fast replacement of them in text and bytes."""
 
@@ -294,7 +372,13 @@ class SecretTable:
         self._secrets: dict[str, KnownSecret] = {}
         self._pattern: re.Pattern[str] | None = None
         self._pattern_bytes: re.Pattern[bytes] | None = None
+        self._folded_bytes: re.Pattern[bytes] | None = None
         self._replacements: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+        # Each searched form's kind of secret, to tell which kinds were replaced.
+        self._kinds: dict[str, str] = {}
+        #: The kinds of secret replaced in free text so far.
+        self.replaced: set[str] = set()
         #: Credentials too short to be searched for in free text: (kind, length).
         self.too_short: list[tuple[str, int]] = []
 
@@ -314,7 +398,7 @@ class SecretTable:
             return
         self._secrets[value] = KnownSecret(kind, value, placeholder, secret)
         if self.searchable(value):
-            self._pattern = self._pattern_bytes = None
+            self._pattern = self._pattern_bytes = self._folded_bytes = None
         elif kind in _WARNED_KINDS:
             self.too_short.append((kind, len(value)))
 
@@ -325,50 +409,95 @@ class SecretTable:
 
     def _compile(self) -> None:
         replacements: dict[str, str] = {}
+        # Forms matched in any case, keyed by their lower-case text.
+        folded: dict[str, str] = {}
+        kinds: dict[str, str] = {}
         for known in self._secrets.values():
             if not self.searchable(known.value):
                 continue
+            insensitive = known.kind in CASE_INSENSITIVE_KINDS
             for form, placeholder_form in encoded_replacements(
                 known.value, known.placeholder
             ).items():
-                replacements.setdefault(form, placeholder_form)
+                if insensitive:
+                    folded.setdefault(form.lower(), placeholder_form)
+                    kinds.setdefault(form.lower(), known.kind)
+                else:
+                    replacements.setdefault(form, placeholder_form)
+                    kinds.setdefault(form, known.kind)
+        self._kinds = kinds
         self._replacements = replacements
-        # Longest first, so a secret inside a longer one never splits it.
-        alternatives = sorted(replacements, key=len, reverse=True)
-        if alternatives:
-            source = "|".join(re.escape(form) for form in alternatives)
-            self._pattern = re.compile(source)
-            self._pattern_bytes = re.compile(source.encode("utf-8"))
-        else:
-            self._pattern = re.compile(r"(?!x)x")
-            self._pattern_bytes = re.compile(rb"(?!x)x")
+        self._folded = folded
+        # Text (short: headers, JSON strings) takes one pattern, case-insensitive where the
+        # secret is. Bytes (bodies, up to tens of MB) take two plain literal patterns, the
+        # second searched in a lower-cased copy: an inline (?i:…) group would cost a slow
+        # path at every position of the body.
+        alternatives = sorted(
+            [(form, False) for form in replacements] + [(form, True) for form in folded],
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
+        self._pattern = _literal_pattern(
+            f"(?i:{re.escape(form)})" if insensitive else re.escape(form)
+            for form, insensitive in alternatives
+        )
+        self._pattern_bytes = _literal_pattern_bytes(replacements)
+        self._folded_bytes = _literal_pattern_bytes(folded, lower=True)
+
+    def _replacement(self, found: str) -> str:
+        replacement = self._replacements.get(found)
+        if replacement is not None:
+            self.replaced.add(self._kinds[found])
+            return replacement
+        self.replaced.add(self._kinds[found.lower()])
+        return self._folded[found.lower()]
 
     def substitute(self, text: str) -> str:
         """``text`` with every known secret, in any plain encoding, replaced."""
         if self._pattern is None:
             self._compile()
         assert self._pattern is not None
-        replacements = self._replacements
-        return self._pattern.sub(lambda match: replacements[match.group(0)], text)
+        return self._pattern.sub(lambda match: self._replacement(match.group(0)), text)
 
     def substitute_bytes(self, data: bytes) -> bytes:
         """``data`` (UTF-8 or binary) with every known secret replaced."""
-        if self._pattern_bytes is None:
+        if self._pattern_bytes is None or self._folded_bytes is None:
             self._compile()
-        assert self._pattern_bytes is not None
-        replacements = self._replacements
-        return self._pattern_bytes.sub(
-            lambda match: replacements[match.group(0).decode("utf-8")].encode("utf-8"), data
+        assert self._pattern_bytes is not None and self._folded_bytes is not None
+        data = self._pattern_bytes.sub(
+            lambda match: self._replacement(match.group(0).decode("utf-8")).encode("utf-8"), data
         )
+        # bytes.lower() changes ASCII letters only, so positions in the copy are positions
+        # in ``data``.
+        pieces: list[bytes] = []
+        position = 0
+        for match in self._folded_bytes.finditer(data.lower()):
+            start, end = match.span()
+            original = data[start:end].decode("utf-8", "replace")
+            pieces += [data[position:start], self._replacement(original).encode("utf-8")]
+            position = end
+        if not pieces:
+            return data
+        pieces.append(data[position:])
+        return b"".join(pieces)
 
     def leaks_in(self, data: bytes) -> list[str]:
-        """The kinds of the secrets found in ``data``, in any encoding (base64 included)."""
+        """The kinds of the secrets found in ``data``, in any encoding (base64 included)
+        and, for what is case-insensitive, in any case."""
         found: list[str] = []
+        folded_data: bytes | None = None
         for known in self._secrets.values():
             if not known.secret or not self.searchable(known.value):
                 continue
-            forms = [*encoded_forms(known.value), *base64_cores(known.value)]
-            if any(form.encode("utf-8") in data for form in forms):
+            forms = [form.encode("utf-8") for form in encoded_forms(known.value)]
+            cores = [core.encode("ascii") for core in base64_cores(known.value)]
+            if known.kind in CASE_INSENSITIVE_KINDS:
+                if folded_data is None:
+                    folded_data = data.lower()
+                present = any(form.lower() in folded_data for form in forms)
+            else:
+                present = any(form in data for form in forms)
+            if present or any(core in data for core in cores):
                 found.append(known.kind)
         return found
 
@@ -456,6 +585,9 @@ class Scrubber:
         self.stable_ids = stable_ids
         self._origins: dict[str, str] = {}
         self._ids: dict[str, str] = {}
+        self._next_id = 1
+        #: The kinds of secret replaced where they are carried (fields, token answers).
+        self.replaced: set[str] = set()
         self._token_counts: dict[str, int] = {}
         # Placeholder JWT -> its short name ("access token 1"), for request headers.
         self._token_labels: dict[str, str] = {}
@@ -463,6 +595,8 @@ class Scrubber:
             self._add_origin(api_url, PLACEHOLDER_API_ORIGIN)
         if auth_url:
             self._add_origin(auth_url, PLACEHOLDER_AUTH_ORIGIN)
+        #: The origins of the service the session talks to (empty: not told).
+        self.service_origins = frozenset(self._origins)
         if mail:
             self._learn_identity("e-mail", mail)
         if password:
@@ -522,6 +656,45 @@ class Scrubber:
 
     # -- what a cassette may hold -------------------------------------------------------------
 
+    def serves(self, url: str) -> bool:
+        """Whether ``url`` is on the service this scrubber was told of (any URL when it was
+        told of none, and the placeholder hosts of a replayed cassette)."""
+        if not self.service_origins:
+            return True
+        origin = _origin(url)
+        if origin is None or origin in self.service_origins:
+            return True
+        host = urlsplit(origin).hostname or ""
+        return host in _PLACEHOLDER_HOSTS or host.endswith(".spacestudio.invalid")
+
+    def scrubbed_kinds(self) -> list[str]:
+        """The kinds of secret this scrubber replaced so far, sorted (hosts of a loopback
+        server, which are no secret, left out)."""
+        kinds = self.replaced | self.secrets.replaced
+        if not any(known.secret for known in self.secrets if known.kind == "service host"):
+            kinds.discard("service host")
+        return sorted(kinds)
+
+    def reserve_ids(self, highest: int) -> None:
+        """Number the next server-made ids above ``highest`` (a cassette's largest placeholder
+        id), so that an id recorded now never takes the number of one recorded before."""
+        self._next_id = max(self._next_id, highest + 1)
+
+    def real_ids(self, data: bytes) -> tuple[bytes, list[str]]:
+        """``data`` with each placeholder id this scrubber made turned back into the server's
+        id, and the placeholder ids it did not make (ids no live answer gave it)."""
+        real_of = {placeholder: real for real, placeholder in self._ids.items()}
+        unknown: list[str] = []
+
+        def real(match: re.Match[bytes]) -> bytes:
+            placeholder = match.group(0).decode("ascii")
+            if placeholder in real_of:
+                return real_of[placeholder].encode("ascii")
+            unknown.append(placeholder)
+            return match.group(0)
+
+        return _PLACEHOLDER_ID.sub(real, data), unknown
+
     def leaks_in(self, data: bytes) -> list[str]:
         """The kinds of known secrets present in ``data`` (see :meth:`SecretTable.leaks_in`)."""
         return self.secrets.leaks_in(data)
@@ -569,6 +742,8 @@ class Scrubber:
         kind = CREDENTIAL_FIELDS[field]
         if not value:
             return value
+        if not value.startswith("scrubbed-") and value not in (PLACEHOLDER_EMAIL,):
+            self.replaced.add(kind)
         if field == "username":
             return self._learn_identity(kind, value)
         if field == "password":
@@ -589,6 +764,7 @@ class Scrubber:
             return known
         if is_placeholder_token(token):
             return token
+        self.replaced.add(kind)
         number = self._token_counts.get(kind, 0) + 1
         self._token_counts[kind] = number
         label = f"{kind} {number}"
@@ -625,6 +801,8 @@ class Scrubber:
 
     def _personal(self, key: str, value: str, keys: dict[str, str]) -> str:
         kind = keys[key]
+        if value not in (PLACEHOLDER_EMAIL, PLACEHOLDER_USERNAME, PLACEHOLDER_FIRST_NAME):
+            self.replaced.add(kind)
         if kind in ("e-mail", "user name"):
             return self._learn_identity(kind, value)
         placeholder = {
@@ -667,7 +845,8 @@ class Scrubber:
             return known
         if is_placeholder_id(value) or not assign:
             return value
-        number = len(self._ids) + 1
+        number = self._next_id
+        self._next_id += 1
         if "-" in value:
             placeholder = f"{_UUID_PLACEHOLDER_PREFIX}{number:012d}"
         else:

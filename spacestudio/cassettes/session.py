@@ -9,12 +9,15 @@ and, while replaying, no network and no waiting.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
+from urllib.parse import urlsplit
 
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
@@ -22,12 +25,18 @@ from vcr.patch import CassettePatcherBuilder
 from vcr.record_mode import RecordMode as VcrRecordMode
 
 from spacestudio import pacing, settings
-from spacestudio.cassettes.errors import CassetteMismatchError
-from spacestudio.cassettes.explain import explain_missing_cassette, explain_unmatched_request
+from spacestudio.cassettes.errors import CassetteMismatchError, RequestRefusedError
+from spacestudio.cassettes.explain import (
+    explain_missing_cassette,
+    explain_unknown_ids,
+    explain_unmatched_request,
+    explain_unrelated_host,
+)
 from spacestudio.cassettes.matching import (
     MATCHERS,
     RequestKey,
     body_bytes,
+    is_identity_request,
     matches,
     request_key,
 )
@@ -39,7 +48,10 @@ from spacestudio.cassettes.scrubbing import (
     PLACEHOLDER_CLIENT_ID,
     PLACEHOLDER_EMAIL,
     PLACEHOLDER_PASSWORD,
+    ScrubbedRequest,
     Scrubber,
+    placeholder_id_number,
+    placeholder_ids_in,
 )
 from spacestudio.cassettes.storage import CassettePersister
 
@@ -74,9 +86,20 @@ def cassette_exists(path: Path | str) -> bool:
     return path.is_file() and path.stat().st_size > 0 and bool(path.read_bytes().strip())
 
 
-def touches_backend(mode: RecordMode, path: Path | str) -> bool:
-    """Whether a session in ``mode`` may send requests to a real backend."""
-    return mode != "none" and not (mode == "once" and cassette_exists(path))
+def touches_backend(
+    mode: RecordMode, path: Path | str, extra_paths: Sequence[Path | str] = ()
+) -> bool:
+    """Whether a session in ``mode`` may send requests to a real backend (``once`` replays
+    when its cassette, or one of the extra cassettes loaded with it, exists)."""
+    if mode == "none":
+        return False
+    return not (mode == "once" and any(cassette_exists(p) for p in (path, *extra_paths)))
+
+
+def host_matches(host: str, patterns: Sequence[str]) -> bool:
+    """Whether ``host`` matches one of ``patterns`` (regular expressions matched from the
+    start of the host name, as pytest-recording's ``--allowed-hosts``)."""
+    return any(re.match(pattern, host) for pattern in patterns)
 
 
 #: Settings that let a script connect while its cassette replays (nothing checks them).
@@ -136,21 +159,37 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     :data:`~spacestudio.cassettes.matching.MATCHERS` do, which :func:`use_cassette`
     guarantees. It also notes each request it had to refuse with an explanation.
 
-    vcrpy internals it relies on (no public API lets a cassette choose its candidates):
-    ``_responses``, the generator behind ``__contains__`` and ``play_response`` in every
-    vcrpy from 4 to 9; the attributes ``_before_record_request``, ``_match_on`` and
-    ``_path``; and, in the vcrpy versions whose ``all`` record mode replaces re-recorded
-    interactions (9.x), ``_rerecorded_interactions`` and ``_loaded_count``.
+    vcrpy internals it relies on (no public API lets a cassette choose its candidates),
+    hence the pin to vcrpy 9.x, tested at 9.0.0 and the newest: ``_responses``, the
+    generator behind ``__contains__`` and ``play_response``; the attributes
+    ``_before_record_request``, ``_before_record_response``, ``_match_on`` and ``_path``;
+    ``_save``; ``_rerecorded_interactions`` and ``_loaded_count`` (the ``all`` mode); and
+    that ``can_play_response_for`` sees the very request object a live send then uses
+    (``new_episodes`` puts the backend's ids back into it).
+
+    In ``new_episodes`` it also sends every login, refresh and ``users/infos`` to the
+    backend, so the client holds the backend's tokens and user id, and numbers new ids
+    after the cassette's (see :meth:`append`).
     """
 
     cassette_path: Path = Path()
     record_hint: str = ""
+    #: How many interactions the cassette held when it was loaded.
+    loaded_count: int = 0
+    #: Why a replay cannot answer anything: the cassette is missing (empty: it exists).
+    missing: str = ""
+    #: The scrubber of the session (set by :func:`use_cassette`).
+    scrubber: Scrubber | None = None
+    #: ``new_episodes``: replay what the cassette holds, send the rest to the backend
+    #: with the backend's own ids and tokens (see :meth:`can_play_response_for`).
+    mixes_replay_and_recording: bool = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.refusals: list[str] = []
         self._playback = PlaybackIndex()
         self._last_lookup: _Lookup | None = None
+        self._highest_loaded_id: int | None = None
 
     # -- looking requests up --------------------------------------------------------------
 
@@ -210,9 +249,72 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
         scrubbed = self._lookup(request).scrubbed
         if not scrubbed or self.record_mode == VcrRecordMode.ALL:
             return False
-        if not (self.rewound or self.allow_playback_repeats):
+        if self.mixes_replay_and_recording and is_identity_request(scrubbed):
+            # Logging in and asking who is logged in always reach the backend: the tokens
+            # and user id it gives are the ones later requests must carry to it (a
+            # replayed placeholder token would be refused there).
             return False
-        return scrubbed in self
+        playable = (self.rewound or self.allow_playback_repeats) and scrubbed in self
+        if not playable and self.mixes_replay_and_recording:
+            self._send_with_real_ids(request)
+        return bool(playable)
+
+    def _send_with_real_ids(self, request: Any) -> None:
+        """Put back the backend's ids where ``request`` (about to reach the backend) carries
+        placeholders from replayed answers; refuse ids only the cassette knows."""
+        assert self.scrubber is not None
+        uri, unknown = self.scrubber.real_ids(request.uri.encode("utf-8"))
+        body, unknown_in_body = self.scrubber.real_ids(body_bytes(request))
+        unknown += unknown_in_body
+        if unknown:
+            explanation = explain_unknown_ids(
+                self.cassette_path, request, sorted(set(unknown)), self.record_hint
+            )
+            self.refusals.append(explanation)
+            raise RequestRefusedError(explanation)
+        request.uri = uri.decode("utf-8")
+        if body != body_bytes(request):
+            request.body = body
+
+    def append(self, request: Any, response: Any) -> None:
+        if self.mixes_replay_and_recording and self.scrubber is not None:
+            scrubbed = self._before_record_request(request)
+            if scrubbed and is_identity_request(scrubbed):
+                twin = next(
+                    (
+                        position
+                        for position in self._candidates(request_key(scrubbed), False)
+                        if position < self.loaded_count and self._matches(scrubbed, position)
+                    ),
+                    None,
+                )
+                if twin is not None:
+                    # Recorded already: learn the backend's tokens and ids from its answer,
+                    # count the recorded twin as played, and keep the cassette as it was.
+                    self._before_record_response(copy.deepcopy(response))
+                    self.play_counts[twin] += 1
+                    return
+            elif scrubbed:
+                # Ids the backend makes now are numbered after those the cassette holds.
+                self.scrubber.reserve_ids(self._highest_id_loaded())
+        super().append(request, response)
+
+    def _highest_id_loaded(self) -> int:
+        if self._highest_loaded_id is None:
+            highest = 0
+            for recorded_request, recorded_response in self.data[: self.loaded_count]:
+                texts = [
+                    recorded_request.uri.encode("utf-8"),
+                    body_bytes(recorded_request),
+                    recorded_response.get("body", {}).get("string") or b"",
+                ]
+                for text in texts:
+                    if isinstance(text, str):
+                        text = text.encode("utf-8")
+                    for placeholder in placeholder_ids_in(text):
+                        highest = max(highest, placeholder_id_number(placeholder))
+            self._highest_loaded_id = highest
+        return self._highest_loaded_id
 
     def filter_request(self, request: Any) -> Any:
         return self._lookup(request).scrubbed
@@ -256,6 +358,9 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     def find_requests_with_most_matches(self, request: Any) -> Any:
         # vcrpy calls this while building the error of a refused request: the one place
         # that sees every refusal, even when the code being replayed swallows the error.
+        if self.missing:
+            self.refusals.append(self.missing)
+            return super().find_requests_with_most_matches(request)
         sent = self._lookup(request).scrubbed
         recorded = [
             (recorded_request, self.play_counts[index] > 0)
@@ -271,17 +376,25 @@ class CassetteSession:
     """A cassette in use (what :func:`use_cassette` yields)."""
 
     def __init__(
-        self, path: Path, mode: RecordMode, cassette: SpacestudioCassette, scrubber: Scrubber
+        self,
+        path: Path,
+        mode: RecordMode,
+        cassette: SpacestudioCassette,
+        scrubber: Scrubber,
+        *,
+        replaying: bool | None = None,
     ) -> None:
         self.path = path
         self.mode = mode
         self.cassette = cassette
         self.scrubber = scrubber
         #: Whether this session only replays (no backend, no network, no waiting).
-        self.replaying = not touches_backend(mode, path)
+        self.replaying = not touches_backend(mode, path) if replaying is None else replaying
         #: Whether a refusal was already raised (so it is raised once).
         self.reported = False
         self.discarded = False
+        #: Whether the recording was written to the cassette.
+        self.saved = False
 
     def discard(self) -> None:
         """Do not save what was recorded (the previous cassette stays as it was)."""
@@ -305,6 +418,11 @@ class CassetteSession:
         raise mismatch from error
 
     @property
+    def scrubbed_kinds(self) -> list[str]:
+        """The kinds of secret replaced in what was recorded (``password``, ``e-mail`` …)."""
+        return self.scrubber.scrubbed_kinds()
+
+    @property
     def refusals(self) -> list[str]:
         """Explanations of the requests the cassette could not answer, in order."""
         return list(self.cassette.refusals)
@@ -324,6 +442,35 @@ def default_record_hint(path: Path) -> str:
     return f"spacestudio.cassettes.use_cassette({str(path)!r}, record=True)"
 
 
+def _request_hook(
+    scrubber: Scrubber,
+    allowed_hosts: Sequence[str],
+    refuse_unrelated: bool,
+    cassette: Callable[[], SpacestudioCassette],
+) -> Callable[[Any], Any]:
+    """vcrpy's ``before_record_request``: a request to the service scrubbed; to another
+    host the allow-list lets through, None (neither replayed nor recorded); to any other
+    host, refused while recording (and, replaying, matched as any request: the host
+    never matters to a replay)."""
+
+    def before_record_request(request: Any) -> Any:
+        if isinstance(request, ScrubbedRequest):
+            return request
+        if scrubber.serves(request.uri):
+            return scrubber.scrub_request(request)
+        host = urlsplit(request.uri).hostname or ""
+        if allowed_hosts and host_matches(host, allowed_hosts):
+            return None
+        if refuse_unrelated:
+            recording = cassette()
+            explanation = explain_unrelated_host(recording.cassette_path, request, host)
+            recording.refusals.append(explanation)
+            raise RequestRefusedError(explanation)
+        return scrubber.scrub_request(request)
+
+    return before_record_request
+
+
 @contextlib.contextmanager
 def use_cassette(
     path: str | os.PathLike[str],
@@ -332,6 +479,9 @@ def use_cassette(
     record_mode: RecordMode | None = None,
     scrubber: Scrubber | None = None,
     record_hint: str | None = None,
+    extra_paths: Sequence[str | os.PathLike[str]] = (),
+    allowed_hosts: Sequence[str] = (),
+    recorded_against: str | None = None,
 ) -> Iterator[CassetteSession]:
     """Replay (default) or record the HTTP traffic of the code inside the block.
 
@@ -344,34 +494,59 @@ def use_cassette(
     scrubbed, when the block ends without an exception (an interrupted recording leaves
     the previous cassette as it was). ``record_mode`` picks one of :data:`RECORD_MODES`
     instead. ``record_hint`` is the command a refusal suggests for recording again.
+
+    ``extra_paths`` are cassettes replayed too but never written (pytest-recording's
+    ``@pytest.mark.vcr("extra.yaml")``). Requests to hosts matching ``allowed_hosts``
+    (regular expressions) go to the network, replaying or not, and are never recorded;
+    while recording, a request to any other host than the service's is refused with
+    :class:`~spacestudio.cassettes.errors.RequestRefusedError`. ``recorded_against``
+    (``"fake"`` or ``"live"``) is written into the cassette, so that the command it
+    suggests for recording again records against the same kind of backend.
     """
     cassette_path = Path(path)
+    extras = [Path(extra) for extra in extra_paths]
     mode: RecordMode = check_record_mode(record_mode or ("rewrite" if record else "none"))
     hint = record_hint or default_record_hint(cassette_path)
-    if mode == "none" and not cassette_exists(cassette_path):
-        raise CassetteMismatchError(
-            explain_missing_cassette(cassette_path, hint), path=cassette_path
-        )
+    missing = ""
+    if mode == "none" and not any(cassette_exists(p) for p in (cassette_path, *extras)):
+        # Told at the first request: code that sends none needs no cassette (as in vcrpy).
+        missing = explain_missing_cassette(cassette_path, hint, empty=cassette_path.is_file())
     active_scrubber = scrubber or scrubber_from_environment()
+    replaying = not touches_backend(mode, cassette_path, extras)
     # Recorded afresh, the old file is neither read nor touched before the new one is
     # complete (so even a broken old cassette can be recorded over).
-    persister = CassettePersister(active_scrubber.leaks_in, read_existing=mode != "rewrite")
+    persister = CassettePersister(
+        active_scrubber.leaks_in,
+        read_existing=mode != "rewrite",
+        extra_paths=extras,
+        recorded_against=recorded_against,
+    )
+    holder: list[SpacestudioCassette] = []
     cassette = SpacestudioCassette.load(
         path=str(cassette_path),
         persister=persister,
         record_mode=_VCR_MODES[mode],
         match_on=MATCHERS,
-        before_record_request=active_scrubber.scrub_request,
+        before_record_request=_request_hook(
+            active_scrubber, allowed_hosts, not replaying, lambda: holder[0]
+        ),
         before_record_response=active_scrubber.scrub_response,
         allow_playback_repeats=False,
     )
+    holder.append(cassette)
     cassette.cassette_path = cassette_path
     cassette.record_hint = hint
-    session = CassetteSession(cassette_path, mode, cassette, active_scrubber)
+    cassette.scrubber = active_scrubber
+    cassette.missing = missing
+    cassette.loaded_count = len(cassette.data)
+    cassette.mixes_replay_and_recording = mode == "new_episodes" and not replaying
+    session = CassetteSession(cassette_path, mode, cassette, active_scrubber, replaying=replaying)
     completed = False
     with contextlib.ExitStack() as stack:
         if session.replaying:
-            stack.enter_context(network_blocked(f"Replaying cassette {cassette_path}"))
+            stack.enter_context(
+                network_blocked(f"Replaying cassette {cassette_path}", allowed_hosts)
+            )
             stack.enter_context(pacing.instant())
         for patcher in CassettePatcherBuilder(cassette).build():
             stack.enter_context(patcher)
@@ -407,6 +582,7 @@ def save_recording(session: CassetteSession) -> None:
     # vcrpy's own save (a private method, stable across vcrpy versions): its record mode
     # decides what is kept; the persister checks and writes it atomically.
     cassette._save()
+    session.saved = True
 
 
 def caused_by_refusal(error: BaseException) -> bool:
@@ -414,7 +590,7 @@ def caused_by_refusal(error: BaseException) -> bool:
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
-        if isinstance(current, CannotOverwriteExistingCassetteException):
+        if isinstance(current, CannotOverwriteExistingCassetteException | RequestRefusedError):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__

@@ -14,13 +14,22 @@ It is one YAML scalar that ``json.loads`` reads in C, where the same document as
 structure costs a Python object per value to load (version 1 cassettes stored that, and
 still load). ``{text: …}`` holds other text,
 ``{base64: …}`` for binary data, or, above :data:`BODY_FILE_THRESHOLD` bytes,
-``{file: NAME.bodies/HASH.EXT, sha256: …}``: the exact bytes in a file beside the
-cassette, read back in one go so a 20 MB result replays about as fast as reading it.
+``{file: HASH.EXT, sha256: …, bytes: …}``: the exact bytes in ``NAME.bodies/HASH.EXT``
+beside the cassette ``NAME.yaml``, read back in one go so a 20 MB result replays about as
+fast as reading it. The entry names the file alone, never its folder, so a cassette renamed
+together with its ``.bodies`` folder still replays (format 2 cassettes that wrote
+``NAME.bodies/HASH.EXT`` still load).
+
+Body files are read and written only as plain files inside the cassette's own
+``NAME.bodies`` folder: never through a symbolic link, never a device, and never more
+bytes than the cassette says the file holds. Only files a cassette wrote (named after
+the hash of their content) are ever deleted.
 
 Every write is atomic (temporary file, then ``os.replace``), body files first and the
 cassette last; body files are named after their content, so writing one never changes
 a file the previous cassette refers to, and an interrupted recording leaves the previous
-cassette whole. Body files no cassette refers to any more are removed afterwards.
+cassette whole. Body files no cassette refers to any more are removed afterwards, and so
+are the ``.bodies`` folders of cassettes deleted from the same folder.
 """
 
 from __future__ import annotations
@@ -32,8 +41,10 @@ import hashlib
 import json
 import logging
 import os
+import re
+import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +52,7 @@ from typing import Any
 import yaml
 from vcr.persisters.filesystem import CassetteNotFoundError
 
-from spacestudio.cassettes.errors import CassetteFormatError, SecretLeakError
+from spacestudio.cassettes.errors import CassetteError, CassetteFormatError, SecretLeakError
 from spacestudio.cassettes.matching import body_bytes
 from spacestudio.cassettes.scrubbing import (
     LoadedResponse,
@@ -87,9 +98,84 @@ _BODY_FORMS = frozenset({"json", "text", "base64", "file"})
 LeakCheck = Callable[[bytes], list[str]]
 
 
+#: How a body file is named: the first 24 hex digits of its content's SHA-256, then a kind.
+BODY_FILE_NAME = re.compile(r"[0-9a-f]{24}\.(?:json|csv|txt|bin)")
+#: The suffix of the folder that holds a cassette's body files.
+BODIES_SUFFIX = ".bodies"
+
+
 def body_file_directory(cassette: Path) -> Path:
     """The directory of ``cassette``'s body files (``NAME.bodies`` beside it)."""
-    return cassette.with_name(f"{cassette.stem}.bodies")
+    return cassette.with_name(f"{cassette.stem}{BODIES_SUFFIX}")
+
+
+def edited_size_limit(recorded_size: int) -> int:
+    """The most bytes a body file recorded with ``recorded_size`` bytes is read with.
+
+    A hand edit may change a body file's size a little; anything larger (a device, a file
+    swapped in) is refused before it is read.
+    """
+    return 2 * recorded_size + 64 * 1024
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _plain_directory(directory: Path) -> bool:
+    """Whether ``directory`` exists as a real folder (not a link to one)."""
+    try:
+        return stat.S_ISDIR(os.lstat(directory).st_mode)
+    except OSError:
+        return False
+
+
+def _written_by_a_cassette(file: Path) -> bool:
+    """Whether ``file`` is a plain file named after the hash of its content, as written here.
+
+    Only such files are ever deleted: a file someone else put in a ``.bodies`` folder, or a
+    link, stays where it is.
+    """
+    if not BODY_FILE_NAME.fullmatch(file.name):
+        return False
+    try:
+        descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    digest = hashlib.sha256()
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return False
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest().startswith(file.name.split(".", 1)[0])
+
+
+def remove_written_body_files(directory: Path, keep: frozenset[str] = frozenset()) -> None:
+    """Delete the body files a cassette wrote in ``directory`` (but those named in ``keep``),
+    then the folder if that left it empty. A link, or a file no cassette wrote, is kept."""
+    if not _plain_directory(directory):
+        return
+    for file in directory.iterdir():
+        if file.name not in keep and _written_by_a_cassette(file):
+            with contextlib.suppress(OSError):
+                file.unlink()
+    with contextlib.suppress(OSError):
+        directory.rmdir()  # only when empty
+
+
+def remove_orphaned_body_folders(folder: Path) -> None:
+    """Clear the ``NAME.bodies`` folders in ``folder`` whose cassette was deleted."""
+    if not _plain_directory(folder):
+        return
+    for directory in folder.glob(f"*{BODIES_SUFFIX}"):
+        stem = directory.name[: -len(BODIES_SUFFIX)]
+        if any((folder / f"{stem}{suffix}").exists() for suffix in (".yaml", ".yml")):
+            continue
+        remove_written_body_files(directory)
 
 
 def _extension(content_type: str | None) -> str:
@@ -161,7 +247,7 @@ class _BodyCodec:
             return None
         if len(body) > BODY_FILE_THRESHOLD:
             digest = hashlib.sha256(body).hexdigest()
-            name = f"{self.directory.name}/{digest[:24]}.{_extension(content_type)}"
+            name = f"{digest[:24]}.{_extension(content_type)}"
             self.body_files[name] = body
             return {"bytes": len(body), "file": name, "sha256": digest}
         if is_json_content(content_type) or body[:1] in (b"{", b"["):
@@ -202,17 +288,67 @@ class _BodyCodec:
                 raise ValueError(f"{where}.base64 is not valid base64 ({error})") from None
         return self._read_body_file(entry, where)
 
+    def _body_file_name(self, entry: dict[str, Any], where: str) -> str:
+        """The file an entry names, checked to be a body file of this cassette's folder."""
+        name = entry["file"]
+        if not isinstance(name, str):
+            raise ValueError(f"{where}.file must be a body file name")
+        folder, _, base = name.rpartition("/")
+        # Format 2 cassettes named the folder too ("NAME.bodies/HASH.json"): whichever
+        # name it had, the file is looked up in this cassette's own folder.
+        if folder and (not folder.endswith(BODIES_SUFFIX) or "/" in folder or folder[:1] == "."):
+            raise ValueError(
+                f"{where}.file must name a file of {self.directory.name}/, not {name!r}"
+            )
+        if not BODY_FILE_NAME.fullmatch(base):
+            raise ValueError(
+                f"{where}.file must be a body file name such as 0123456789abcdef01234567.json "
+                f"(in {self.directory.name}/), not {name!r}"
+            )
+        size = entry.get("bytes")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise ValueError(f"{where}.bytes must give the size of {base}")
+        return base
+
     def _read_body_file(self, entry: dict[str, Any], where: str) -> bytes:
-        name = str(entry["file"])
-        file = self.cassette.parent / name
-        if ".." in Path(name).parts:
-            raise ValueError(f"{where}.file must stay beside the cassette, not {name!r}")
+        name = self._body_file_name(entry, where)
+        size: int = entry["bytes"]
+        file = self.directory / name
+        if _is_link(self.directory):
+            raise CassetteFormatError(
+                self.cassette,
+                f"{self.directory} is a symbolic link; body files are read only from a "
+                "plain folder beside the cassette",
+            )
         try:
-            data = file.read_bytes()
+            descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             raise CassetteFormatError(
                 self.cassette, f"{where} refers to {file}, which does not exist"
             ) from None
+        except OSError as error:
+            # O_NOFOLLOW refuses a link with ELOOP (or EMLINK on some systems).
+            raise CassetteFormatError(
+                self.cassette, f"{where} refers to {file}, which is not a plain file ({error})"
+            ) from None
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise CassetteFormatError(
+                    self.cassette, f"{where} refers to {file}, which is not a plain file"
+                )
+            limit = edited_size_limit(size)
+            if status.st_size > limit:
+                raise CassetteFormatError(
+                    self.cassette,
+                    f"{where} refers to {file}, which holds {status.st_size} bytes where the "
+                    f"cassette says {size} (a hand edit may change it to at most {limit})",
+                )
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise CassetteFormatError(
+                self.cassette, f"{file} grew past {limit} bytes while it was read"
+            )
         expected = entry.get("sha256")
         if expected is not None and hashlib.sha256(data).hexdigest() != expected:
             # Edited by hand: accepted, but a broken JSON edit is reported here, with its
@@ -228,7 +364,9 @@ class _BodyCodec:
         return data
 
 
-def encode_cassette(path: Path, requests: list[Any], responses: list[Any]) -> _Encoded:
+def encode_cassette(
+    path: Path, requests: list[Any], responses: list[Any], *, recorded_against: str | None = None
+) -> _Encoded:
     """The YAML text and body files of a cassette holding these interactions."""
     codec = _BodyCodec(path)
     interactions = []
@@ -267,7 +405,10 @@ def encode_cassette(path: Path, requests: list[Any], responses: list[Any]) -> _E
                 },
             }
         )
-    document = {"format": FORMAT, "interactions": interactions}
+    document: dict[str, Any] = {"format": FORMAT}
+    if recorded_against:
+        document["recorded_against"] = recorded_against
+    document["interactions"] = interactions
     text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return _Encoded(HEADER_COMMENT + text, codec.body_files)
 
@@ -364,6 +505,20 @@ def decode_cassette(path: Path, text: str) -> tuple[list[Any], list[Any]]:
     return requests, responses
 
 
+_RECORDED_AGAINST = re.compile(r"^recorded_against: *([a-z]+) *$", re.MULTILINE)
+
+
+def recorded_against(path: Path) -> str | None:
+    """What the cassette at ``path`` was recorded against (``fake``, ``live``), if it says."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = _RECORDED_AGAINST.search(head.split("\ninteractions:", 1)[0])
+    return found.group(1) if found else None
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -394,14 +549,37 @@ class CassettePersister:
     ``read_existing`` the cassette is treated as empty (it is being recorded afresh).
     """
 
-    def __init__(self, check_leaks: LeakCheck | None = None, *, read_existing: bool = True) -> None:
+    def __init__(
+        self,
+        check_leaks: LeakCheck | None = None,
+        *,
+        read_existing: bool = True,
+        extra_paths: Sequence[Path] = (),
+        recorded_against: str | None = None,
+    ) -> None:
         self.check_leaks = check_leaks
         self.read_existing = read_existing
+        #: Cassettes loaded after the main one, never written (pytest-recording's extras).
+        self.extra_paths = list(extra_paths)
+        #: What the cassette is recorded against (``fake`` or ``live``), written into it.
+        self.recorded_against = recorded_against
 
     def load_cassette(self, cassette_path: str | Path, serializer: Any = None) -> Any:
         path = Path(cassette_path)
-        if not self.read_existing:
+        requests: list[Any] = []
+        responses: list[Any] = []
+        for source in [path] * self.read_existing + self.extra_paths:
+            try:
+                loaded = self._load_one(source)
+            except CassetteNotFoundError:
+                continue
+            requests += loaded[0]
+            responses += loaded[1]
+        if not requests:
             raise CassetteNotFoundError(str(path))
+        return requests, responses
+
+    def _load_one(self, path: Path) -> tuple[list[Any], list[Any]]:
         try:
             raw = path.read_bytes()
         except (FileNotFoundError, IsADirectoryError):
@@ -419,14 +597,23 @@ class CassettePersister:
         self, cassette_path: str | Path, cassette_dict: dict[str, Any], serializer: Any = None
     ) -> None:
         path = Path(cassette_path)
-        encoded = encode_cassette(path, cassette_dict["requests"], cassette_dict["responses"])
+        encoded = encode_cassette(
+            path,
+            cassette_dict["requests"],
+            cassette_dict["responses"],
+            recorded_against=self.recorded_against,
+        )
         self._refuse_leaks(path, encoded)
         # Read back before writing: what replays must be what was recorded.
         _check_reads_back(path, encoded, cassette_dict)
+        directory = body_file_directory(path)
+        if encoded.body_files:
+            _plain_body_directory(path, directory)
         for name, data in sorted(encoded.body_files.items()):
-            _atomic_write(path.parent / name, data)
+            _atomic_write(directory / name, data)
         _atomic_write(path, encoded.text.encode("utf-8"))
-        self._remove_unused_body_files(path, encoded)
+        remove_written_body_files(directory, keep=frozenset(encoded.body_files))
+        remove_orphaned_body_folders(path.parent)
         logger.info(
             "Saved cassette %s (%d interactions, %d body files)",
             path,
@@ -451,18 +638,21 @@ class CassettePersister:
         if kinds:
             raise SecretLeakError(path, kinds, where)
 
-    @staticmethod
-    def _remove_unused_body_files(path: Path, encoded: _Encoded) -> None:
-        directory = body_file_directory(path)
-        if not directory.is_dir():
-            return
-        used = {path.parent / name for name in encoded.body_files}
-        for file in directory.iterdir():
-            if file.is_file() and file not in used and not file.name.startswith("."):
-                with contextlib.suppress(OSError):
-                    file.unlink()
-        with contextlib.suppress(OSError):
-            directory.rmdir()  # only when empty
+
+def _plain_body_directory(cassette: Path, directory: Path) -> None:
+    """Make ``directory`` (``NAME.bodies``) as a plain folder; refuse a link or a file there."""
+    cassette.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(directory)
+    except FileExistsError:
+        if not _plain_directory(directory):
+            raise CassetteError(
+                f"Not saving cassette {cassette}: {directory} is "
+                + ("a symbolic link" if _is_link(directory) else "not a folder")
+                + ". Body files are written only into a plain folder beside the cassette, "
+                "so recording never writes or deletes files elsewhere; remove it and record "
+                "again. Nothing was written."
+            ) from None
 
 
 def decode_cassette_from(path: Path, encoded: _Encoded) -> tuple[list[Any], list[Any]]:
@@ -470,7 +660,7 @@ def decode_cassette_from(path: Path, encoded: _Encoded) -> tuple[list[Any], list
 
     class _InMemoryCodec(_BodyCodec):
         def _read_body_file(self, entry: dict[str, Any], where: str) -> bytes:
-            return encoded.body_files[str(entry["file"])]
+            return encoded.body_files[self._body_file_name(entry, where)]
 
     document = yaml.load(encoded.text, Loader=_Loader)
     codec = _InMemoryCodec(path)

@@ -48,6 +48,8 @@ class MiniBackend:
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     polls: dict[str, int] = field(default_factory=dict)
     requests_seen: int = 0
+    #: Refresh tokens already traded for new tokens: a second use is refused, as Keycloak does.
+    used_refresh_tokens: set[str] = field(default_factory=set)
 
     def env(self) -> dict[str, str]:
         return {
@@ -85,6 +87,15 @@ class MiniBackend:
             return _json({"error": "invalid_grant"}, 401)
         if grant not in ("password", "refresh_token"):
             return _json({"error": "unsupported_grant_type"}, 400)
+        if grant == "refresh_token":
+            token = form.get("refresh_token", "")
+            try:
+                jwt.decode(token, SIGNING_KEY, algorithms=["HS512"])
+            except jwt.PyJWTError:
+                return _json({"error": "invalid_grant", "error_description": "Invalid token"}, 400)
+            if token in self.used_refresh_tokens:
+                return _json({"error": "invalid_grant", "error_description": "Stale token"}, 400)
+            self.used_refresh_tokens.add(token)
         now = int(time.time())
         claims = {
             "sub": self.user_id,

@@ -197,3 +197,72 @@ def test_recording_against_the_fake_twice_gives_the_same_cassette(tmp_path: Path
         cassettes.append(path.read_bytes())
     assert cassettes[0] == cassettes[1]
     assert b"/status/" in cassettes[0]  # the computation was recorded, polls and all
+
+
+EXITING_SCRIPT = textwrap.dedent(
+    """
+    import sys
+
+    import spacestudio
+
+
+    def main():
+        spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
+                            spacestudio.log_password)
+        print(len(spacestudio.simulation.get_all_orbits()))
+        return int(sys.argv[1]) if len(sys.argv) > 1 else 0
+
+
+    if __name__ == "__main__":
+        sys.exit(main())
+    """
+)
+
+
+@pytest.mark.parametrize("ending", ["sys.exit(main())", "main()\n    sys.exit(0)"])
+def test_a_script_ending_in_sys_exit_is_recorded_and_replayed(tmp_path: Path, ending: str) -> None:
+    (tmp_path / "study.py").write_text(EXITING_SCRIPT.replace("sys.exit(main())", ending))
+    recorded = _run(tmp_path, "run", "--fake", "--cassette", "c.yaml", "--record", "study.py")
+    assert recorded.returncode == 0, recorded.stderr
+    assert (tmp_path / "c.yaml").is_file()
+    assert "recorded 3 interactions into c.yaml" in recorded.stderr
+    assert "scrubbed: " in recorded.stderr and "password" in recorded.stderr
+    replayed = _run(tmp_path, "run", "--cassette", "c.yaml", "study.py")
+    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.stdout == recorded.stdout == "0\n"
+    assert "replayed 3 of 3 interactions from c.yaml" in replayed.stderr
+
+
+def test_a_script_exiting_with_an_error_is_not_saved_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "study.py").write_text(EXITING_SCRIPT)
+    result = _run(tmp_path, "run", "--fake", "--cassette", "c.yaml", "--record", "study.py", "5")
+    assert result.returncode == 5
+    assert "exited with status 5, so c.yaml was not saved" in result.stderr
+    assert not (tmp_path / "c.yaml").exists()
+
+
+def test_the_record_command_of_a_cassette_recorded_against_the_fake_says_fake(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "study.py").write_text(EXITING_SCRIPT)
+    _run(tmp_path, "run", "--fake", "--cassette", "c.yaml", "--record", "study.py")
+    (tmp_path / "extra.py").write_text(
+        EXITING_SCRIPT.replace("get_all_orbits", "get_all_spacecrafts")
+    )
+    result = _run(tmp_path, "run", "--cassette", "c.yaml", "extra.py")
+    assert result.returncode == 3, result.stderr
+    assert "spacestudio run --fake --cassette c.yaml --record extra.py" in result.stderr
+
+
+def test_a_missing_or_empty_cassette_is_told_apart_with_the_run_command(tmp_path: Path) -> None:
+    (tmp_path / "study.py").write_text(EXITING_SCRIPT)
+    missing = _run(tmp_path, "run", "--cassette", "c.yaml", "study.py")
+    assert missing.returncode == 3
+    assert "c.yaml does not exist" in missing.stderr
+    assert "--backend" not in missing.stderr  # a pytest option, not spacestudio run's
+    assert "spacestudio run --cassette c.yaml --record study.py" in missing.stderr
+    (tmp_path / "c.yaml").write_bytes(b"")
+    empty = _run(tmp_path, "run", "--cassette", "c.yaml", "study.py")
+    assert empty.returncode == 3
+    assert "c.yaml is an empty file" in empty.stderr
+    assert "does not exist" not in empty.stderr
