@@ -259,6 +259,11 @@ class Store(RealmState):
         """Remove the rules with these ids (None: all); returns how many went."""
 
     @abstractmethod
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        """Make the rules of ``origin`` exactly ``definitions``, atomically: rules already
+        stored keep their counters, the others are added or removed."""
+
+    @abstractmethod
     def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
         """Apply ``step`` to each rule's counters atomically; the ids of those that fire."""
 
@@ -387,6 +392,24 @@ class MemoryStore(MemoryRealmState, Store):
                 del self._fault_rules[rule_id]
             self._fault_version += 1
             return len(doomed)
+
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        with self._lock:
+            wanted = [_canonical(d) for d in definitions]
+            for rule_id, rule in list(self._fault_rules.items()):
+                if rule.origin != origin:
+                    continue
+                key = _canonical(rule.definition)
+                if key in wanted:
+                    wanted.remove(key)
+                else:
+                    del self._fault_rules[rule_id]
+            for key in wanted:
+                self._fault_ids += 1
+                self._fault_rules[self._fault_ids] = StoredFaultRule(
+                    self._fault_ids, json.loads(key), origin, 0, 0.0
+                )
+            self._fault_version += 1
 
     def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
         fired: set[int] = set()
@@ -839,6 +862,26 @@ class SQLiteStore(Store):
         removed: int = self._write(remove)
         return removed
 
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        def sync(db: sqlite3.Connection) -> None:
+            wanted = [_canonical(d) for d in definitions]
+            rows = db.execute(
+                "SELECT id, definition FROM fault_rules WHERE origin = ? ORDER BY id", (origin,)
+            ).fetchall()
+            for rule_id, definition in rows:
+                key = _canonical(json.loads(definition))
+                if key in wanted:
+                    wanted.remove(key)
+                else:
+                    db.execute("DELETE FROM fault_rules WHERE id = ?", (rule_id,))
+            db.executemany(
+                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
+                [(origin, key) for key in wanted],
+            )
+            self._bump_fault_version(db)
+
+        self._write(sync)
+
     def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
         def advance(db: sqlite3.Connection) -> set[int]:
             fired: set[int] = set()
@@ -888,6 +931,10 @@ class SQLiteStore(Store):
             self._transaction(
                 self._journal_db, lambda db: db.execute("DELETE FROM request_journal")
             )
+
+
+def _canonical(definition: JsonObject) -> str:
+    return json.dumps(definition, sort_keys=True, separators=(",", ":"))
 
 
 def _client_from_json(body: str) -> Client:

@@ -193,7 +193,9 @@ class IdentityProvider:
                 raise ValueError(f"two accounts share the e-mail or username {account.login!r}")
             logins.update({account.login, account.email_key} - {""})
         self.state = state if state is not None else MemoryRealmState()
-        seed_realm(self.state, accounts, list(all_clients.values()))
+        self._configured_accounts = tuple(accounts)
+        self._configured_clients = tuple(all_clients.values())
+        seed_realm(self.state, self._configured_accounts, self._configured_clients)
         self._last_prune = _now_int(clock)
         self._verified_tokens = VerifiedTokenCache(verified_token_cache_size)
         self._issuers: dict[tuple[str, str], str] = {}
@@ -238,6 +240,11 @@ class IdentityProvider:
         A disabled account's live tokens are refused from the next request on.
         """
         self.state.put_user(account, origin)
+
+    def restore_configured_realm(self) -> None:
+        """Drop the users and clients added at run time; restore the configured ones."""
+        self.state.forget_run_time_entries()
+        seed_realm(self.state, self._configured_accounts, self._configured_clients)
 
     def _client(self, client_id: str) -> Client | None:
         client = self.state.client(client_id)
@@ -485,7 +492,8 @@ class IdentityProvider:
         password = form.get("password", "").encode()
         # Compare against something even for an unknown user, so timing tells nothing.
         expected = account.password.encode() if account else b"\0" * max(len(password), 1)
-        if not hmac.compare_digest(password, expected) or account is None:
+        matches = hmac.compare_digest(password, expected)
+        if account is None or not matches or not account.password:
             logger.info("login refused for %r: invalid user credentials", username)
             raise OAuthError(401, "invalid_grant", "Invalid user credentials")
         if not account.enabled:
