@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from bench import ephemerides, large_body, replay_workflow, scaling, server_throughput
+from bench import ephemerides, large_body, replay_workflow, scaling, server_throughput, workers
 from bench.timing import FULL, QUICK, Profile, Report
 
 #: The benchmarks by name, in the order a full run takes them.
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "workflow": replay_workflow,
     "large-body": large_body,
     "scaling": scaling,
+    "workers": workers,
 }
 
 

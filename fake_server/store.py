@@ -533,8 +533,10 @@ class SQLiteStore(Store):
             )
             # The journal and fault counters change on every request and need no
             # durability: a second connection commits them without waiting for the disk.
+            # No busy timeout: SQLite's handler sleeps a millisecond or more at the first
+            # conflict, longer than these writes take; _transaction retries sooner.
             self._journal_db = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+                self.path, isolation_level=None, check_same_thread=False, timeout=0.0
             )
         except sqlite3.Error as exc:
             raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
@@ -679,7 +681,7 @@ class SQLiteStore(Store):
         self, db: sqlite3.Connection, work: Callable[[sqlite3.Connection], Any]
     ) -> Any:
         """Run ``work`` in one write transaction on ``db`` (caller holds its lock)."""
-        db.execute("BEGIN IMMEDIATE")
+        _begin_immediate(db)
         try:
             result = work(db)
         except BaseException:
@@ -817,6 +819,15 @@ class SQLiteStore(Store):
     def is_revoked(self, jti: str) -> bool:
         return bool(self._query("SELECT 1 FROM revoked_tokens WHERE jti = ?", (jti,)))
 
+    def session_and_revocation(self, sid: str, jti: str) -> tuple[SessionRecord | None, bool]:
+        rows = self._query(
+            "SELECT (SELECT body FROM sign_in_sessions WHERE sid = ?),"
+            " EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?)",
+            (sid, jti),
+        )
+        body, revoked = rows[0]
+        return (SessionRecord(**json.loads(body)) if body else None), bool(revoked)
+
     # -- fault rules (definitions durable, counters on the journal's connection)
 
     def fault_rules_version(self) -> int:
@@ -907,17 +918,21 @@ class SQLiteStore(Store):
     # -- the request journal
 
     def append_journal(self, entry: JsonObject, capacity: int) -> None:
-        def append(db: sqlite3.Connection) -> None:
-            cursor = db.execute(
-                "INSERT INTO request_journal (body) VALUES (?)", (json.dumps(entry),)
+        db = self._journal_db
+        body = json.dumps(entry)
+        with self._journal_lock:
+            # One statement is its own transaction: no BEGIN and COMMIT round trips.
+            cursor = _retry_while_locked(
+                lambda: db.execute("INSERT INTO request_journal (body) VALUES (?)", (body,))
             )
             seq = int(cursor.lastrowid or 0)
             # Trimming in batches keeps the cost of the bound off most requests.
             if seq % 64 == 0:
-                db.execute("DELETE FROM request_journal WHERE seq <= ?", (seq - capacity,))
-
-        with self._journal_lock:
-            self._transaction(self._journal_db, append)
+                _retry_while_locked(
+                    lambda: db.execute(
+                        "DELETE FROM request_journal WHERE seq <= ?", (seq - capacity,)
+                    )
+                )
 
     def journal(self, capacity: int) -> list[JsonObject]:
         with self._journal_lock:
@@ -931,6 +946,30 @@ class SQLiteStore(Store):
             self._transaction(
                 self._journal_db, lambda db: db.execute("DELETE FROM request_journal")
             )
+
+
+#: How long a write waits for another process's write to finish before it gives up.
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _retry_while_locked(statement: Callable[[], sqlite3.Cursor]) -> sqlite3.Cursor:
+    """Run a writing ``statement``, retrying after short sleeps while another process
+    (another worker on the same file) writes."""
+    delay = 0.000_05
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.005)
+
+
+def _begin_immediate(db: sqlite3.Connection) -> None:
+    """Start a write transaction, waiting for other processes' writes to finish."""
+    _retry_while_locked(lambda: db.execute("BEGIN IMMEDIATE"))
 
 
 def _canonical(definition: JsonObject) -> str:

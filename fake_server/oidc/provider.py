@@ -765,13 +765,15 @@ class IdentityProvider:
             offline=claims.get("typ") == "Offline",
         )
 
-    def _session_of(self, claims: Mapping[str, Any]) -> SessionRecord | None:
+    def _session_of(
+        self, claims: Mapping[str, Any], stored: SessionRecord | bool | None = True
+    ) -> SessionRecord | None:
         """The session a verified token belongs to; None when there is none or the token
-        does not match it."""
+        does not match it. ``stored``: the record already read, when it was."""
         sid = claims.get("sid")
         if not isinstance(sid, str) or not sid:
             return None
-        session = self.state.session(sid)
+        session = self.state.session(sid) if isinstance(stored, bool) else stored
         if session is None:
             resumed = self._resumed_session(claims)
             if resumed is None:
@@ -913,12 +915,15 @@ class IdentityProvider:
             raise TokenRejected("Token subject is not a user of this realm")
         if not account.enabled:
             raise TokenRejected("Account disabled")
-        if "sid" not in claims:
+        sid = claims.get("sid")
+        if not isinstance(sid, str) or not sid:
             raise TokenRejected("Token has no session (sid)")
-        session = self._session_of(claims)
+        stored, revoked = self.state.session_and_revocation(sid, str(claims.get("jti")))
+        session = self._session_of(claims, stored)
         if session is None or not self._session_active(session, self._clock(), BEARER_LEEWAY):
             raise SessionNotActive("Session not active")
-        self._check_not_revoked(claims)
+        if revoked:
+            raise TokenRejected("Token revoked")
         return self._user_subject(account)
 
     def _check_not_revoked(self, claims: Mapping[str, Any]) -> None:

@@ -201,6 +201,10 @@ class RealmState(ABC):
     @abstractmethod
     def is_revoked(self, jti: str) -> bool: ...
 
+    def session_and_revocation(self, sid: str, jti: str) -> tuple[SessionRecord | None, bool]:
+        """:meth:`session` and :meth:`is_revoked` at once (what every bearer check asks)."""
+        return self.session(sid), self.is_revoked(jti)
+
 
 class MemoryRealmState(RealmState):
     """A realm in dictionaries: for one process, gone when it ends."""
