@@ -114,19 +114,17 @@ def run(profile: Profile) -> Report:
         report.measurements += rates[workers]
     for workers in counts:
         gets, bare = rates[workers]
-        goal = at_least(0.25) if workers == 2 else None
         report.ratios.append(
-            Ratio(
-                f"authenticated GET / hello-world, {workers} worker(s)",
-                gets.value / bare.value,
-                goal,
-            )
+            Ratio(f"authenticated GET / hello-world, {workers} worker(s)", gets.value / bare.value)
         )
     one_fake, one_bare = rates[1]
     for workers in counts[1:]:
         gets, bare = rates[workers]
+        # What a shared service needs: a second worker on a second core adds capacity,
+        # though every worker writes to the one state file.
+        goal = at_least(1.5) if workers == 2 else None
         report.ratios += [
-            Ratio(f"fake server: {workers} workers / 1 worker", gets.value / one_fake.value),
+            Ratio(f"fake server: {workers} workers / 1 worker", gets.value / one_fake.value, goal),
             Ratio(f"hello-world: {workers} workers / 1 worker", bare.value / one_bare.value),
         ]
     report.notes.append(
