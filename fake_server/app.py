@@ -145,6 +145,9 @@ ROUTES: tuple[Route, ...] = (
           "End the session of a refresh token", "auth", request="form", response="empty"),
     Route(f"{OIDC_PREFIX}/token/introspect", ("POST",), "oidc_introspect",
           "Token introspection (RFC 7662)", "auth", request="form", response="oidc"),
+    Route(f"{OIDC_PREFIX}/auth", ("GET", "POST"), "oidc_authorize",
+          "Authorization endpoint: the login page of the authorization-code flow (PKCE)",
+          "auth", request="form", response="html"),
     Route(f"{OIDC_PREFIX}/revoke", ("POST",), "oidc_revoke",
           "Token revocation (RFC 7009)", "auth", request="form", response="empty"),
     # The scripting API.
@@ -507,6 +510,9 @@ class FakeSpacestudioApp:
 
     def oidc_introspect(self, request: Request, realm: str) -> Response:
         return self.idp.introspect(request, realm)
+
+    def oidc_authorize(self, request: Request, realm: str) -> Response:
+        return self.idp.authorize(request, realm)
 
     def oidc_revoke(self, request: Request, realm: str) -> Response:
         return self.idp.revoke(request, realm)

@@ -150,6 +150,7 @@ _RESPONSES: dict[str, tuple[str, Any] | None] = {
     "fault": ("application/json", {"$ref": "#/components/schemas/FaultRule"}),
     "journal": ("application/json", _ANY_OBJECT),
     "admin-object": ("application/json", _ANY_OBJECT),
+    "html": ("text/html", {"type": "string"}),
     "openapi": ("application/json", _ANY_OBJECT),
 }
 

@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import html
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -86,6 +87,12 @@ SCRIPTING_ROLE = "scripting"
 
 INVALID_CLIENT = "Invalid client or Invalid client credentials"
 INVALID_REFRESH_TOKEN = "Invalid refresh token"
+# How long an authorization code may wait to be exchanged (Keycloak's default login
+# timeout for codes: one minute).
+AUTHORIZATION_CODE_LIFETIME = 60
+# RFC 7636 §4.1-4.2: verifiers and challenges are 43 to 128 unreserved characters.
+_PKCE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+_PKCE_CHALLENGE = _PKCE_VERIFIER
 # Keycloak's userinfo answers: any token problem, and a token whose session is gone.
 TOKEN_VERIFICATION_FAILED = "Token verification failed"
 USER_SESSION_NOT_FOUND = "User session not found or doesn't have client attached on it"
@@ -257,11 +264,7 @@ class IdentityProvider:
         return self._serve(request, realm, ("GET", "HEAD"), self._realm_info)
 
     def openid_configuration(self, request: Request, realm: str) -> Response:
-        """GET ``/realms/{realm}/.well-known/openid-configuration``: the discovery document.
-
-        Only the direct grants (password, refresh_token, client_credentials) are served;
-        the browser flow has no authorization endpoint here, so none is advertised.
-        """
+        """GET ``/realms/{realm}/.well-known/openid-configuration``: the discovery document."""
         return self._serve(request, realm, ("GET", "HEAD"), self._openid_configuration)
 
     def token(self, request: Request, realm: str) -> Response:
@@ -290,6 +293,14 @@ class IdentityProvider:
         if request.method in ("GET", "HEAD"):
             return self._serve(request, realm, methods, self._browser_logout)
         return self._serve(request, realm, methods, self._logout, form=True)
+
+    def authorize(self, request: Request, realm: str) -> Response:
+        """GET ``/realms/{realm}/protocol/openid-connect/auth``: the authorization-code flow's
+        login page (``response_type=code``, optionally PKCE's ``code_challenge``). Posting
+        the page's form with the right password redirects to ``redirect_uri`` with ``code``,
+        ``state``, ``session_state`` and ``iss``."""
+        methods = ("GET", "HEAD", "POST")
+        return self._serve(request, realm, methods, self._authorize, form=request.method == "POST")
 
     def revoke(self, request: Request, realm: str) -> Response:
         """POST ``/realms/{realm}/protocol/openid-connect/revoke`` (RFC 7009, ``token``):
@@ -430,15 +441,22 @@ class IdentityProvider:
         client_auth = ["client_secret_basic", "client_secret_post"]
         document = {
             "issuer": issuer,
+            "authorization_endpoint": f"{endpoints}/auth",
             "token_endpoint": f"{endpoints}/token",
             "introspection_endpoint": f"{endpoints}/token/introspect",
             "userinfo_endpoint": f"{endpoints}/userinfo",
             "end_session_endpoint": f"{endpoints}/logout",
             "revocation_endpoint": f"{endpoints}/revoke",
             "jwks_uri": f"{endpoints}/certs",
-            "grant_types_supported": ["password", "refresh_token", "client_credentials"],
-            # No authorization endpoint: the browser flow's response types are not served.
-            "response_types_supported": ["none"],
+            "grant_types_supported": [
+                "authorization_code",
+                "password",
+                "refresh_token",
+                "client_credentials",
+            ],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "code_challenge_methods_supported": ["plain", "S256"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "userinfo_signing_alg_values_supported": ["none"],
@@ -477,6 +495,7 @@ class IdentityProvider:
             "password": self._password_grant,
             "refresh_token": self._refresh_grant,
             "client_credentials": self._client_credentials_grant,
+            "authorization_code": self._authorization_code_grant,
         }
         grant = grants.get(grant_type)
         if grant is None:
@@ -484,25 +503,23 @@ class IdentityProvider:
         client = self._authenticate_client(request, form)
         return grant(request, form, client)
 
-    def _password_grant(self, request: Request, form: dict[str, str], client: Client) -> Response:
-        username = form.get("username")
+    def _check_credentials(self, username: str | None, password: str) -> Account:
+        """The enabled account ``username`` logs in as with ``password``; OAuthError else."""
         if not username:
             raise OAuthError(401, "invalid_request", "Missing parameter: username")
         account = self.account_by_username(username)
-        password = form.get("password", "").encode()
+        given = password.encode()
         # Compare against something even for an unknown user, so timing tells nothing.
-        expected = account.password.encode() if account else b"\0" * max(len(password), 1)
-        matches = hmac.compare_digest(password, expected)
+        expected = account.password.encode() if account else b"\0" * max(len(given), 1)
+        matches = hmac.compare_digest(given, expected)
         if account is None or not matches or not account.password:
             logger.info("login refused for %r: invalid user credentials", username)
             raise OAuthError(401, "invalid_grant", "Invalid user credentials")
         if not account.enabled:
             raise OAuthError(400, "invalid_grant", "Account disabled")
-        if not client.direct_access_grants:
-            raise OAuthError(
-                400, "unauthorized_client", "Client not allowed for direct access grants"
-            )
-        scopes = self._requested_scopes(form.get("scope"))
+        return account
+
+    def _open_session(self, account: Account, client: Client, offline: bool) -> SessionRecord:
         now = _now_int(self._clock)
         session = SessionRecord(
             sid=str(uuid.uuid4()),
@@ -511,7 +528,7 @@ class IdentityProvider:
             auth_time=now,
             last_refresh=now,
             refresh_jti=None,
-            offline=OFFLINE_SCOPE in scopes,
+            offline=offline,
         )
         self._prune_sessions(now)
         self.state.update_session(session.sid, lambda _: session)
@@ -522,9 +539,76 @@ class IdentityProvider:
             "offline " if session.offline else "",
             session.sid,
         )
+        return session
+
+    def _password_grant(self, request: Request, form: dict[str, str], client: Client) -> Response:
+        account = self._check_credentials(form.get("username"), form.get("password", ""))
+        if not client.direct_access_grants:
+            raise OAuthError(
+                400, "unauthorized_client", "Client not allowed for direct access grants"
+            )
+        scopes = self._requested_scopes(form.get("scope"))
+        session = self._open_session(account, client, OFFLINE_SCOPE in scopes)
         return self._token_response(
             request, self._user_subject(account), client, scopes, session, str(uuid.uuid4())
         )
+
+    def _authorization_code_grant(
+        self, request: Request, form: dict[str, str], client: Client
+    ) -> Response:
+        code = form.get("code")
+        if not code:
+            raise OAuthError(400, "invalid_request", "Missing parameter: code")
+        claims = self._decode_code(request, code)
+        if claims["azp"] != client.client_id:
+            raise OAuthError(400, "invalid_grant", "Auth error")
+        if form.get("redirect_uri") != claims["redirect_uri"]:
+            raise OAuthError(400, "invalid_grant", "Incorrect redirect_uri")
+        challenge = claims.get("code_challenge")
+        if challenge:
+            verifier = form.get("code_verifier")
+            if not verifier:
+                raise OAuthError(400, "invalid_grant", "PKCE code verifier not specified")
+            if not _PKCE_VERIFIER.fullmatch(verifier):
+                raise OAuthError(400, "invalid_grant", "PKCE invalid code verifier")
+            method = claims.get("code_challenge_method", "plain")
+            computed = verifier if method == "plain" else _s256(verifier)
+            if not hmac.compare_digest(computed.encode(), str(challenge).encode()):
+                raise OAuthError(400, "invalid_grant", "PKCE verification failed: Code mismatch")
+        account = self.account_by_id(claims["sub"])
+        if account is None or not account.enabled:
+            raise OAuthError(400, "invalid_grant", "User disabled")
+        now = _now_int(self._clock)
+
+        def redeem(current: SessionRecord | None) -> SessionRecord:
+            # A code is good once; Keycloak refuses it again (and so does this).
+            if current is None or current.code_used or not self._session_active(current, now):
+                raise OAuthError(400, "invalid_grant", "Code not valid")
+            return dataclasses.replace(current, code_used=True)
+
+        session = self.state.update_session(str(claims["sid"]), redeem)
+        assert session is not None  # redeem() stores a record or raises
+        scopes = tuple(str(claims.get("scope", "")).split())
+        return self._token_response(
+            request,
+            self._user_subject(account),
+            client,
+            scopes,
+            session,
+            str(uuid.uuid4()),
+            nonce=claims.get("nonce"),
+        )
+
+    def _decode_code(self, request: Request, code: str) -> dict[str, Any]:
+        """The claims of an authorization code this realm issued and that has not expired."""
+        invalid = OAuthError(400, "invalid_grant", "Code not valid")
+        try:
+            claims = self._decode_refresh_token(request, code, token_type="Code")
+        except OAuthError:
+            raise invalid from None
+        if claims["exp"] <= self._clock():
+            raise invalid
+        return claims
 
     def _refresh_grant(self, request: Request, form: dict[str, str], client: Client) -> Response:
         token = form.get("refresh_token")
@@ -639,6 +723,7 @@ class IdentityProvider:
         refresh_jti: str | None,
         *,
         refresh_scopes: tuple[str, ...] | None = None,
+        nonce: Any = None,
     ) -> Response:
         """Sign the tokens of a successful grant and answer with Keycloak's token JSON."""
         issuer = self.issuer(request)
@@ -712,6 +797,7 @@ class IdentityProvider:
                 "aud": client.client_id,
                 "typ": "ID",
                 "azp": client.client_id,
+                **({"nonce": nonce} if nonce else {}),
                 **session_claims,
                 "at_hash": _token_hash(access_token),
                 "acr": "1",
@@ -931,9 +1017,11 @@ class IdentityProvider:
         if isinstance(jti, str) and self.state.is_revoked(jti):
             raise TokenRejected("Token revoked")
 
-    def _decode_refresh_token(self, request: Request, token: str) -> dict[str, Any]:
-        """The claims of a refresh or offline token this realm signed for this URL (expiry
-        unchecked; offline tokens have none)."""
+    def _decode_refresh_token(
+        self, request: Request, token: str, *, token_type: str | None = None
+    ) -> dict[str, Any]:
+        """The claims of a refresh or offline token (or of ``token_type``) this realm
+        signed for this URL (expiry unchecked; offline tokens have none)."""
         invalid = OAuthError(400, "invalid_grant", INVALID_REFRESH_TOKEN)
         if len(token) > MAX_TOKEN_LENGTH:
             raise invalid
@@ -961,9 +1049,8 @@ class IdentityProvider:
             )
         except jwt.InvalidTokenError:
             raise invalid from None
-        if claims["typ"] not in ("Refresh", "Offline") or (
-            claims["typ"] == "Refresh" and "exp" not in claims
-        ):
+        types = ("Refresh", "Offline") if token_type is None else (token_type,)
+        if claims["typ"] not in types or (claims["typ"] != "Offline" and "exp" not in claims):
             raise invalid
         try:
             if "exp" in claims:
@@ -1017,6 +1104,82 @@ class IdentityProvider:
         response = Response(status=204)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _authorize(self, request: Request) -> Response:
+        params = request.args
+        client = self._client(params.get("client_id", ""))
+        if client is None:
+            return _html_page(400, "Client not found.")
+        redirect_uri = params.get("redirect_uri", "")
+        if not redirect_uri or not client.accepts_redirect(redirect_uri):
+            return _html_page(400, "Invalid parameter: redirect_uri")
+        state = params.get("state")
+
+        def refuse(error: str, description: str) -> Response:
+            query = {"error": error, "error_description": description}
+            if state:
+                query["state"] = state
+            return _redirect(redirect_uri, query)
+
+        if params.get("response_type") != "code":
+            return refuse(
+                "unsupported_response_type",
+                "Client is not allowed to initiate "
+                "browser login with given response_type. Only code is supported",
+            )
+        if not client.standard_flow:
+            return refuse(
+                "unauthorized_client",
+                "Client is not allowed to initiate browser "
+                "login with given response_type. Standard flow is disabled for the client.",
+            )
+        challenge = params.get("code_challenge")
+        method = params.get("code_challenge_method") or ("plain" if challenge else None)
+        if method not in (None, "plain", "S256") or (method and not challenge):
+            return refuse("invalid_request", "Invalid parameter: code_challenge_method")
+        if challenge and not _PKCE_CHALLENGE.fullmatch(challenge):
+            return refuse("invalid_request", "Invalid parameter: code_challenge")
+        try:
+            scopes = self._requested_scopes(params.get("scope"))
+        except OAuthError as error:
+            return refuse(error.error, error.description)
+        if request.method != "POST":
+            return _login_page(request.url, "")
+        form = self._form(request)
+        try:
+            account = self._check_credentials(form.get("username"), form.get("password", ""))
+        except OAuthError as error:
+            message = (
+                "Account is disabled, contact your administrator."
+                if (error.description == "Account disabled")
+                else "Invalid username or password."
+            )
+            return _login_page(request.url, message)
+        session = self._open_session(account, client, OFFLINE_SCOPE in scopes)
+        now = _now_int(self._clock)
+        code_claims: dict[str, Any] = {
+            "exp": now + AUTHORIZATION_CODE_LIFETIME,
+            "iat": now,
+            "jti": str(uuid.uuid4()),
+            "iss": self.issuer(request),
+            "sub": account.user_id,
+            "typ": "Code",
+            "azp": client.client_id,
+            "sid": session.sid,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(scopes),
+        }
+        if params.get("nonce"):
+            code_claims["nonce"] = params["nonce"]
+        if challenge:
+            code_claims |= {"code_challenge": challenge, "code_challenge_method": method}
+        signing_key = self.keys.signing_key()
+        code = jwt.encode(
+            code_claims, signing_key.refresh_secret, "HS512", {"kid": signing_key.refresh_kid}
+        )
+        query = {"state": state} if state else {}
+        query |= {"session_state": session.sid, "iss": self.issuer(request), "code": code}
+        return _redirect(redirect_uri, query)
 
     def _browser_logout(self, request: Request) -> Response:
         hint = request.args.get("id_token_hint")
@@ -1125,6 +1288,33 @@ class IdentityProvider:
         return json_response(
             {**claims, "client_id": claims.get("azp"), "token_type": token_type, "active": True}
         )
+
+
+def _redirect(uri: str, query: Mapping[str, str]) -> Response:
+    separator = "&" if "?" in uri else "?"
+    return Response(status=302, headers={"Location": f"{uri}{separator}{urlencode(query)}"})
+
+
+def _login_page(action: str, error: str) -> Response:
+    """The login form of the authorization-code flow, posting back to its own URL."""
+    notice = f'<p id="input-error">{html.escape(error)}</p>' if error else ""
+    body = (
+        "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+        f"<h1>Sign in to your account</h1>{notice}"
+        f'<form id="kc-form-login" method="post" action="{html.escape(action)}">'
+        '<label for="username">Username or email</label>'
+        '<input id="username" name="username" type="text" autofocus>'
+        '<label for="password">Password</label>'
+        '<input id="password" name="password" type="password">'
+        '<input id="kc-login" type="submit" value="Sign In">'
+        "</form></body></html>"
+    )
+    return Response(body, status=200, mimetype="text/html")
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _html_page(status: int, message: str) -> Response:

@@ -121,6 +121,8 @@ class SessionRecord:
     offline: bool = False
     ended: bool = False
     refresh_uses: int = 0
+    #: Whether the authorization code that opened the session was exchanged already.
+    code_used: bool = False
 
 
 SessionUpdate = Callable[[SessionRecord | None], SessionRecord | None]

@@ -1128,7 +1128,7 @@ def test_openid_configuration_derives_urls_from_the_request(client: Client) -> N
     assert document["issuer"] == issuer
     endpoints = f"{issuer}/protocol/openid-connect"
     assert document["token_endpoint"] == f"{endpoints}/token"
-    assert "authorization_endpoint" not in document  # the browser flow is not served
+    assert document["authorization_endpoint"] == f"{endpoints}/auth"
     assert document["revocation_endpoint"] == f"{endpoints}/revoke"
     assert document["userinfo_endpoint"] == f"{endpoints}/userinfo"
     assert document["end_session_endpoint"] == f"{endpoints}/logout"

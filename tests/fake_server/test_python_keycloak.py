@@ -8,9 +8,14 @@ plain requests to Keycloak's URLs stand in.
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
+import re
+import secrets
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -78,7 +83,13 @@ def test_well_known_names_the_endpoints_it_serves(
     assert document["revocation_endpoint"] == oidc_url(server_url, "revoke")
     assert "offline_access" in document["scopes_supported"]
     # Every advertised endpoint answers something other than 404.
-    for key in ("token_endpoint", "userinfo_endpoint", "jwks_uri", "end_session_endpoint"):
+    for key in (
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "end_session_endpoint",
+    ):
         assert requests.get(document[key], timeout=10).status_code != 404, key
 
 
@@ -226,3 +237,83 @@ def test_browser_logout_with_id_token_hint_redirects(
     refused = requests.get(oidc_url(server_url, "logout"), params=elsewhere, timeout=10)
     assert refused.status_code == 400
     assert requests.get(oidc_url(server_url, "logout"), timeout=10).status_code == 200
+
+
+REDIRECT = "http://127.0.0.1:9/callback"
+
+
+def sign_in(page_url: str, username: str, password: str) -> requests.Response:
+    """Fill in the login page at ``page_url`` as a browser would; the answer unfollowed."""
+    page = requests.get(page_url, timeout=10)
+    assert page.status_code == 200, page.text
+    match = re.search(r'<form id="kc-form-login" method="post" action="([^"]+)"', page.text)
+    assert match is not None, page.text
+    form = {"username": username, "password": password}
+    return requests.post(
+        html.unescape(match.group(1)), data=form, allow_redirects=False, timeout=10
+    )
+
+
+def test_authorization_code_flow_with_pkce(robot: KeycloakOpenID) -> None:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    url = robot.auth_url(
+        REDIRECT,
+        scope="openid",
+        state="st-7",
+        nonce="n-7",
+        code_challenge=challenge.rstrip(b"=").decode(),
+        code_challenge_method="S256",
+    )
+
+    wrong = sign_in(url, "ana@example.test", "wrong")
+    assert wrong.status_code == 200 and "Invalid username or password." in wrong.text
+    answer = sign_in(url, "ana@example.test", ANA.password)
+
+    assert answer.status_code == 302
+    location = urlsplit(answer.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
+    query = {key: values[0] for key, values in parse_qs(location.query).items()}
+    assert query["state"] == "st-7"
+    with pytest.raises(KeycloakPostError) as mismatch:
+        robot.token(
+            grant_type="authorization_code",
+            code=query["code"],
+            redirect_uri=REDIRECT,
+            code_verifier=secrets.token_urlsafe(48),
+        )
+    assert b"PKCE verification failed" in mismatch.value.response_body
+    token = robot.token(
+        grant_type="authorization_code",
+        code=query["code"],
+        redirect_uri=REDIRECT,
+        code_verifier=verifier,
+    )
+    assert token["session_state"] == query["session_state"]
+    assert robot.decode_token(token["id_token"])["nonce"] == "n-7"
+    assert robot.userinfo(token["access_token"])["email"] == ANA.email
+    with pytest.raises(KeycloakPostError) as reused:
+        robot.token(
+            grant_type="authorization_code",
+            code=query["code"],
+            redirect_uri=REDIRECT,
+            code_verifier=verifier,
+        )
+    assert b"Code not valid" in reused.value.response_body
+
+
+def test_the_login_page_refuses_unknown_clients_and_foreign_redirects(
+    robot: KeycloakOpenID, server_url: str
+) -> None:
+    elsewhere = robot.auth_url("https://evil.example/cb", scope="openid", state="s")
+    assert requests.get(elsewhere, timeout=10).status_code == 400
+    unknown = oidc_url(
+        server_url, f"auth?client_id=nobody&response_type=code&redirect_uri={REDIRECT}"
+    )
+    assert "Client not found." in requests.get(unknown, timeout=10).text
+    token_flow = robot.auth_url(REDIRECT, scope="openid", state="s").replace(
+        "response_type=code", "response_type=token"
+    )
+    refused = requests.get(token_flow, allow_redirects=False, timeout=10)
+    assert refused.status_code == 302
+    assert "error=unsupported_response_type" in refused.headers["Location"]
