@@ -312,6 +312,8 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._version = -1
         self._compiled: dict[int, FaultRule] = {}
+        # The rules this process added, whose ``fired`` it keeps current for its callers.
+        self._added: dict[int, FaultRule] = {}
         for rule in rules:
             self.add(rule)
 
@@ -323,12 +325,18 @@ class FaultInjector:
     def add(self, rule: FaultRule) -> FaultRule:
         rule.id = self._store.add_fault_rule(rule.definition(), ADDED_AT_RUN_TIME)
         rule.fired = 0
+        with self._lock:
+            self._added[rule.id] = rule
         return rule
 
     def remove(self, rule_id: int) -> bool:
+        with self._lock:
+            self._added.pop(rule_id, None)
         return self._store.remove_fault_rules([rule_id]) > 0
 
     def clear(self) -> None:
+        with self._lock:
+            self._added.clear()
         self._store.remove_fault_rules()
 
     def rules(self) -> list[FaultRule]:
@@ -359,9 +367,17 @@ class FaultInjector:
         matching = [rule_id for rule_id, rule in active.items() if rule.matches(method, path)]
         if not matching:
             return FaultPlan()
-        fired = self._store.advance_fault_rules(
-            matching, lambda rule_id, count, credit: active[rule_id].step(count, credit)
-        )
+        counts: dict[int, int] = {}
+
+        def step(rule_id: int, count: int, credit: float) -> tuple[int, float, bool]:
+            counts[rule_id], credit, fires = active[rule_id].step(count, credit)
+            return counts[rule_id], credit, fires
+
+        fired = self._store.advance_fault_rules(matching, step)
+        with self._lock:
+            for rule_id, count in counts.items():
+                if rule_id in self._added:
+                    self._added[rule_id].fired = count
         delay = 0.0
         status_rule: FaultRule | None = None
         drop = False

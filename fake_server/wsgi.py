@@ -7,7 +7,8 @@ repeatable flag takes one value per line). ``--host`` and ``--port`` are the WSG
 business (``gunicorn -b``).
 
 Every worker process opens the same state file (``SPACESTUDIO_FAKE_STATE``; by default
-``spacestudio-fake-server/state.sqlite`` in the temporary directory, named in the log)
+``spacestudio-fake-server-<user id>/state.sqlite`` in the temporary directory, named in
+the log)
 and the same key file beside it, so the workers share signing keys, users, clients,
 sign-in sessions, revoked tokens, fault rules, the journal and every object: a login on
 one worker is good on all, and a logout or a fault reaches all. Logs go to standard output.
@@ -48,7 +49,8 @@ class _ParserError(Exception):
 
 def default_state_path() -> Path:
     """Where the workers share their state when ``SPACESTUDIO_FAKE_STATE`` is not set."""
-    return Path(tempfile.gettempdir()) / "spacestudio-fake-server" / "state.sqlite"
+    owner = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+    return Path(tempfile.gettempdir()) / f"spacestudio-fake-server-{owner}" / "state.sqlite"
 
 
 def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerConfig:

@@ -1109,10 +1109,10 @@ class IdentityProvider:
         params = request.args
         client = self._client(params.get("client_id", ""))
         if client is None:
-            return _html_page(400, "Client not found.")
+            return _error_page(request, "Client not found.")
         redirect_uri = params.get("redirect_uri", "")
         if not redirect_uri or not client.accepts_redirect(redirect_uri):
-            return _html_page(400, "Invalid parameter: redirect_uri")
+            return _error_page(request, "Invalid parameter: redirect_uri")
         state = params.get("state")
 
         def refuse(error: str, description: str) -> Response:
@@ -1192,9 +1192,9 @@ class IdentityProvider:
         if redirect:
             client = self._client(client_id) if client_id else None
             if client is None:
-                return _html_page(400, "Missing parameters: id_token_hint")
+                return _error_page(request, "Missing parameters: id_token_hint")
             if not client.accepts_redirect(redirect):
-                return _html_page(400, "Invalid redirect uri")
+                return _error_page(request, "Invalid redirect uri")
         if claims is not None:
             self._end_session(claims)
         if redirect:
@@ -1315,6 +1315,14 @@ def _login_page(action: str, error: str) -> Response:
 def _s256(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _error_page(request: Request, message: str) -> Response:
+    """A 400 for a browser endpoint: Keycloak's HTML page for a browser, and for any other
+    client (one that does not accept HTML) the same message as a JSON OAuth error."""
+    if request.accept_mimetypes.accept_html:
+        return _html_page(400, message)
+    return OAuthError(400, "invalid_request", message).response()
 
 
 def _html_page(status: int, message: str) -> Response:

@@ -17,7 +17,7 @@ from fake_server.faults import parse_fault_spec
 from fake_server.oidc import KeyRing
 from fake_server.oidc.realm_file import RealmFileError, load_realm_file
 from fake_server.store import SQLiteStore
-from fake_server.wsgi import ConfigurationError, config_from_environment
+from fake_server.wsgi import ConfigurationError, config_from_environment, default_state_path
 
 EXPORT = Path(__file__).parent.parent / "data" / "keycloak-realm-export.json"
 REALM = "acme-mission"
@@ -260,6 +260,14 @@ def test_environment_variables_mirror_the_flags(tmp_path: Path) -> None:
     assert config.realm_settings.revoke_refresh_token  # the realm file's; "false" adds no flag
     assert config.compute_seconds == 0
     assert argv_from_environment(build_parser(), {"SPACESTUDIO_FAKE_REALM": "x"}) == ["--realm=x"]
+
+
+def test_without_a_state_variable_the_workers_share_a_default_file() -> None:
+    config = config_from_environment({})
+
+    assert config.state_path == str(default_state_path())
+    assert default_state_path().parent.is_dir()
+    assert config.keys_path == f"{default_state_path()}.keys.pem"
 
 
 @pytest.mark.parametrize(
