@@ -64,7 +64,7 @@ def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerC
     parser.error = refuse  # type: ignore[method-assign,assignment]
     try:
         argv = argv_from_environment(parser, environ)
-        if f"{ENV_PREFIX}STATE" not in environ:
+        if not environ.get(f"{ENV_PREFIX}STATE", "").strip():
             state = default_state_path()
             state.parent.mkdir(parents=True, exist_ok=True)
             argv.append(f"--state={state}")
