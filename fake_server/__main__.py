@@ -337,9 +337,8 @@ def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
         if not account.enabled:
             notes.append("disabled")
         suffix = f" ({', '.join(notes)})" if notes else ""
-        out.write(
-            f"account: {account.email or account.login} password: {account.password}{suffix}\n"
-        )
+        password = account.password or "(hashed in the realm file)"
+        out.write(f"account: {account.email or account.login} password: {password}{suffix}\n")
     out.write("# .env lines for a script:\n")
     for key, value in env_lines(base_url, config).items():
         out.write(f"{key}={value}\n")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Account:
     """A realm user: logs in with its ``username`` (its ``email`` when it has none) or
-    its ``email``, and ``password``.
+    its ``email``, and ``password`` (or a password matching ``password_hash``).
 
     ``id`` is the user's id as a realm export gives it; without one it is derived from the
     e-mail address (or username), so the same account has the same id on every start.
@@ -24,6 +24,9 @@ class Account:
     last_name: str = "User"
     username: str = ""
     id: str = ""
+    #: A password hash from a realm export (see :mod:`fake_server.oidc.passwords`), checked
+    #: instead of ``password`` when set.
+    password_hash: str = ""
 
     # Computed once per account: every API request compares it with its token's ``sub``.
     @functools.cached_property

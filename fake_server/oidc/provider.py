@@ -41,6 +41,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from werkzeug.wrappers import Request, Response
 
+from fake_server.oidc import passwords
 from fake_server.oidc.accounts import Account
 from fake_server.oidc.errors import OAuthError, SessionNotActive, TokenRejected, json_response
 from fake_server.oidc.keys import KeyRing, SigningKey
@@ -509,10 +510,13 @@ class IdentityProvider:
             raise OAuthError(401, "invalid_request", "Missing parameter: username")
         account = self.account_by_username(username)
         given = password.encode()
-        # Compare against something even for an unknown user, so timing tells nothing.
-        expected = account.password.encode() if account else b"\0" * max(len(given), 1)
-        matches = hmac.compare_digest(given, expected)
-        if account is None or not matches or not account.password:
+        if account is not None and account.password_hash:
+            matches = bool(password) and passwords.verify(password, account.password_hash)
+        else:
+            # Compare against something even for an unknown user, so timing tells nothing.
+            expected = account.password.encode() if account else b"\0" * max(len(given), 1)
+            matches = hmac.compare_digest(given, expected) and bool(account and account.password)
+        if account is None or not matches:
             logger.info("login refused for %r: invalid user credentials", username)
             raise OAuthError(401, "invalid_grant", "Invalid user credentials")
         if not account.enabled:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fake_server.oidc import passwords
 from fake_server.oidc.accounts import Account
 from fake_server.oidc.realm import Client, RealmSettings
 
@@ -143,7 +144,8 @@ def user_from_representation(
 ) -> Account:
     """An account from a UserRepresentation: ``username``, ``email``, ``enabled``,
     ``firstName``, ``lastName``, ``id``, ``credentials`` (a ``password`` with its plain
-    ``value``), ``realmRoles``, and the fake's own ``scriptingEnabled``."""
+    ``value``, or as an export holds it: ``secretData`` and ``credentialData`` of an argon2
+    or PBKDF2 hash), ``realmRoles``, and the fake's own ``scriptingEnabled``."""
     if not isinstance(rep, dict):
         raise RealmFileError(f"{where} must be a JSON object")
     username = _str(rep, "username", where)
@@ -154,18 +156,21 @@ def user_from_representation(
     credentials = rep.get("credentials") or []
     if not isinstance(credentials, list):
         raise RealmFileError(f"{where}: credentials must be a list")
-    password = ""
+    password = password_hash = ""
     for credential in credentials:
         if not isinstance(credential, dict) or credential.get("type", "password") != "password":
             continue
         value = credential.get("value")
         if isinstance(value, str) and value:
             password = value
-        elif credential.get("secretData") or credential.get("hashedSaltedValue"):
-            raise RealmFileError(
-                f"{where} has a hashed password, which the fake cannot check; give it a "
-                'plain one: "credentials": [{"type": "password", "value": "..."}]'
-            )
+        elif credential.get("secretData"):
+            try:
+                password_hash = passwords.hash_from_credential(credential)
+            except passwords.UnsupportedHash as exc:
+                raise RealmFileError(
+                    f"{where}: {exc}; give it a plain password instead: "
+                    '"credentials": [{"type": "password", "value": "..."}]'
+                ) from None
     roles = rep.get("realmRoles") or []
     if not isinstance(roles, list):
         raise RealmFileError(f"{where}: realmRoles must be a list of role names")
@@ -181,6 +186,7 @@ def user_from_representation(
         last_name=_str(rep, "lastName", where),
         username=username.lower(),
         id=_str(rep, "id", where),
+        password_hash=password_hash,
     )
 
 

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from werkzeug.test import Client as HttpClient
 from werkzeug.test import TestResponse
 
@@ -22,6 +27,7 @@ from fake_server.wsgi import ConfigurationError, config_from_environment, defaul
 EXPORT = Path(__file__).parent.parent / "data" / "keycloak-realm-export.json"
 REALM = "acme-mission"
 TOKEN = f"/realms/{REALM}/protocol/openid-connect/token"
+BCRYPT_DATA = {"hashIterations": 10, "algorithm": "bcrypt"}
 
 
 def config_of(*argv: str) -> ServerConfig:
@@ -140,7 +146,27 @@ def test_the_realms_refresh_token_reuse_setting_applies(app: Any) -> None:
         (
             '{"realm": "r", "users": [{"username": "u", "credentials": '
             '[{"type": "password", "secretData": "{}", "credentialData": "{}"}]}]}',
-            "hashed password",
+            "hash algorithm '' is not supported",
+        ),
+        (
+            json.dumps(
+                {
+                    "realm": "r",
+                    "users": [
+                        {
+                            "username": "u",
+                            "credentials": [
+                                {
+                                    "type": "password",
+                                    "secretData": '{"value": "AA==", "salt": "AA=="}',
+                                    "credentialData": json.dumps(BCRYPT_DATA),
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ),
+            "'bcrypt' is not supported",
         ),
         ('[{"realm": "a"}, {"realm": "b"}]', "choose one with --realm"),
         ('{"realm": "r", "accessTokenLifespan": "5m"}', "whole number of seconds"),
@@ -285,3 +311,62 @@ def test_bad_environment_says_which_variable(
 ) -> None:
     with pytest.raises(ConfigurationError, match=message):
         config_from_environment({"SPACESTUDIO_FAKE_STATE": str(tmp_path / "s"), **environ})
+
+
+def keycloak_credential(
+    algorithm: str, iterations: int, salt: bytes, value: bytes, **extra: Any
+) -> dict[str, Any]:
+    """A password credential as ``kc.sh export`` writes it (JSON inside JSON strings)."""
+    secret = {"value": base64.b64encode(value).decode(), "salt": base64.b64encode(salt).decode()}
+    data = {"hashIterations": iterations, "algorithm": algorithm, "additionalParameters": extra}
+    return {
+        "type": "password",
+        "secretData": json.dumps({**secret, "additionalParameters": {}}),
+        "credentialData": json.dumps(data),
+    }
+
+
+def unpadded_b64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_an_exports_hashed_passwords_are_checked(tmp_path: Path, keys: KeyRing) -> None:
+    # Keycloak 26's default: argon2id, 5 iterations, 7 MiB, one lane, 32-byte hash. The
+    # hash is made by argon2-cffi's high-level hasher and read back from its encoding.
+    hasher = PasswordHasher(time_cost=5, memory_cost=7168, parallelism=1, hash_len=32)
+    salt_b64, hash_b64 = hasher.hash("ana-password").split("$")[-2:]
+    argon = keycloak_credential(
+        "argon2",
+        5,
+        unpadded_b64(salt_b64),
+        unpadded_b64(hash_b64),
+        hashLength=["32"],
+        memory=["7168"],
+        type=["id"],
+        version=["1.3"],
+        parallelism=["1"],
+    )
+    salt = b"0123456789abcdef"
+    derived = PBKDF2HMAC(hashes.SHA512(), 64, salt, 1000).derive(b"bob-password")
+    pbkdf2 = keycloak_credential("pbkdf2-sha512", 1000, salt, derived)
+    realm = {
+        "realm": "hashed",
+        "users": [
+            {"username": "ana", "enabled": True, "credentials": [argon]},
+            {"username": "bob", "enabled": True, "credentials": [pbkdf2]},
+        ],
+        "clients": [{"clientId": "cli", "publicClient": True, "directAccessGrantsEnabled": True}],
+    }
+    path = tmp_path / "realm.json"
+    path.write_text(json.dumps(realm))
+    app = FakeSpacestudioApp.from_config(config_of("--realm-file", str(path)), keys=keys)
+    http = HttpClient(app)
+
+    def status(username: str, password: str) -> int:
+        form = {"grant_type": "password", "client_id": "cli", "username": username}
+        token_url = "/realms/hashed/protocol/openid-connect/token"
+        return http.post(token_url, data={**form, "password": password}).status_code
+
+    assert [status("ana", "ana-password"), status("ana", "bob-password")] == [200, 401]
+    assert [status("bob", "bob-password"), status("bob", "")] == [200, 401]
+    app.close()
