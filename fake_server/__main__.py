@@ -232,7 +232,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     imported = _realm_import(args)
     accounts = (*imported.accounts, *(parse_user(spec) for spec in args.user))
     clients = (*imported.clients, *(parse_confidential_client(s) for s in args.confidential_client))
-    client_ids = tuple(args.client_id) or (() if clients else (DEFAULT_CLIENT_ID,))
+    # A realm file's clients replace the default public client; --confidential-client adds.
+    client_ids = tuple(args.client_id) or (() if imported.clients else (DEFAULT_CLIENT_ID,))
     faults: list[FaultRule] = [parse_fault_spec(spec) for spec in args.fault]
     keys = args.keys or (f"{args.state}.keys.pem" if args.state else None)
     settings = imported.settings

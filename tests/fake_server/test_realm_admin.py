@@ -370,3 +370,19 @@ def test_an_exports_hashed_passwords_are_checked(tmp_path: Path, keys: KeyRing) 
     assert [status("ana", "ana-password"), status("ana", "bob-password")] == [200, 401]
     assert [status("bob", "bob-password"), status("bob", "")] == [200, 401]
     app.close()
+
+
+def test_the_cli_makes_confidential_clients(keys: KeyRing) -> None:
+    config = config_of("--confidential-client", "ci-robot:robot:secret")
+    app = FakeSpacestudioApp.from_config(config, keys=keys)
+    http = HttpClient(app)
+    grant = {"grant_type": "client_credentials", "client_id": "ci-robot"}
+    token_url = "/realms/spacestudio-users/protocol/openid-connect/token"
+
+    # The secret is everything after the first colon.
+    assert http.post(token_url, data={**grant, "client_secret": "robot:secret"}).status_code == 200
+    assert http.post(token_url, data={**grant, "client_secret": "robot"}).status_code == 401
+    assert config.first_client_id == "spacestudio-scripting"  # the default public client stays
+    app.close()
+    with pytest.raises(ValueError, match="ID:SECRET"):
+        config_of("--confidential-client", "no-secret")
