@@ -809,9 +809,9 @@ class SQLiteStore(Store):
         )
         return int(cursor.rowcount)
 
-    def revoke_token(self, jti: str, expires: float) -> None:
+    def revoke_token(self, jti: str, expires: float, now: float) -> None:
         def revoke(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM revoked_tokens WHERE expires < ?", (time.time(),))
+            db.execute("DELETE FROM revoked_tokens WHERE expires < ?", (now,))
             db.execute("INSERT OR REPLACE INTO revoked_tokens VALUES (?, ?)", (jti, expires))
 
         self._write(revoke)

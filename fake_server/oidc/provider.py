@@ -1254,7 +1254,8 @@ class IdentityProvider:
             return revoked
         if claims.get("azp") != client.client_id:
             raise OAuthError(400, "invalid_token", "Unmatching clients")
-        self.state.revoke_token(str(claims["jti"]), float(claims["exp"]) + BEARER_LEEWAY)
+        expires = float(claims["exp"]) + BEARER_LEEWAY
+        self.state.revoke_token(str(claims["jti"]), expires, self._clock())
         logger.info("access token %s of %s revoked", claims["jti"], claims["sub"])
         return revoked
 

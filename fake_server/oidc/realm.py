@@ -13,7 +13,6 @@ the state's write lock, so two workers refreshing the same session cannot both w
 from __future__ import annotations
 
 import threading
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -197,8 +196,9 @@ class RealmState(ABC):
 
     # -- revoked access tokens
     @abstractmethod
-    def revoke_token(self, jti: str, expires: float) -> None:
-        """Refuse the access token ``jti`` until it expires anyway."""
+    def revoke_token(self, jti: str, expires: float, now: float) -> None:
+        """Refuse the access token ``jti`` until it expires anyway (``now``: the realm's
+        clock, to forget revocations of tokens that have expired)."""
 
     @abstractmethod
     def is_revoked(self, jti: str) -> bool: ...
@@ -217,7 +217,6 @@ class MemoryRealmState(RealmState):
         self._clients: dict[str, tuple[Client, str]] = {}
         self._sessions: dict[str, SessionRecord] = {}
         self._revoked: dict[str, float] = {}
-        self._last_revocation_prune = time.time()
 
     def put_user(self, account: Account, origin: str) -> None:
         with self._realm_lock:
@@ -298,12 +297,9 @@ class MemoryRealmState(RealmState):
                 del self._sessions[sid]
             return len(stale)
 
-    def revoke_token(self, jti: str, expires: float) -> None:
+    def revoke_token(self, jti: str, expires: float, now: float) -> None:
         with self._realm_lock:
-            now = time.time()
-            if now - self._last_revocation_prune > 60:
-                self._last_revocation_prune = now
-                self._revoked = {j: e for j, e in self._revoked.items() if e > now}
+            self._revoked = {j: e for j, e in self._revoked.items() if e > now}
             self._revoked[jti] = expires
 
     def is_revoked(self, jti: str) -> bool:
