@@ -551,16 +551,26 @@ class SQLiteStore(Store):
             ) from None
 
     def _prepare(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
-            raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
+        # One transaction checks and creates the layout: worker processes opening a new
+        # file at once must not see each other's half-made tables.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
+                raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode != "wal":
             logger.warning("state file %s: journal mode %s instead of WAL", self.path, mode)
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._journal_db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:

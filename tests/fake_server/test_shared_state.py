@@ -6,8 +6,10 @@ Each test runs on both backends (``store`` fixture): memory and SQLite must agre
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +134,24 @@ def test_a_state_file_of_the_previous_layout_gains_the_shared_tables(tmp_path: P
         store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def _open_and_close(path: str, barrier: Any) -> str:
+    barrier.wait()
+    try:
+        SQLiteStore(path).close()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def test_processes_opening_a_new_state_file_at_once_all_succeed(tmp_path: Path) -> None:
+    # As gunicorn's workers do at start: none may see another's half-made layout.
+    context = multiprocessing.get_context("fork")
+    processes = 6
+    with context.Manager() as manager, context.Pool(processes) as pool:
+        for attempt in range(8):
+            barrier = manager.Barrier(processes)
+            path = str(tmp_path / f"new-{attempt}.sqlite")
+            results = pool.starmap(_open_and_close, [(path, barrier)] * processes)
+            assert [r for r in results if r] == []
