@@ -553,7 +553,7 @@ class SQLiteStore(Store):
     def _prepare(self) -> None:
         # One transaction checks and creates the layout: worker processes opening a new
         # file at once must not see each other's half-made tables.
-        self._db.execute("BEGIN IMMEDIATE")
+        _begin_immediate(self._db)
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -567,7 +567,10 @@ class SQLiteStore(Store):
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        # Switching to WAL needs the file to itself: SQLite answers "locked" at once, not
+        # after its busy timeout, while another process opening it holds a lock.
+        wal = _retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
+        mode = wal.fetchone()[0]
         if mode != "wal":
             logger.warning("state file %s: journal mode %s instead of WAL", self.path, mode)
         self._db.execute("PRAGMA synchronous=FULL")
