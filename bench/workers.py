@@ -18,12 +18,13 @@ import tempfile
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.server_throughput import CLIENTS, Load, drive
-from bench.timing import Measurement, Profile, Ratio, Report, at_least, measure_rates
+from bench.timing import Profile, Ratio, Report, at_least, measure_rates
 from fake_server.config import DEFAULT_CLIENT_ID, DEFAULT_REALM, DEMO_EMAIL, DEMO_PASSWORD
 from fake_server.samples import SSO_600 as ORBIT
 from fake_server.served import GunicornServer
@@ -66,21 +67,35 @@ def prepare(server: GunicornServer) -> tuple[str, tuple[tuple[str, str], ...]]:
     return f"{collection}/{created['id']}", tuple(bearer.items())
 
 
-def measure_workers(
-    workers: int, seconds: float, profile: Profile, pool: ProcessPoolExecutor, state: Path
-) -> tuple[Measurement, Measurement]:
-    """The rates of the fake and of the hello-world, each under ``workers`` workers."""
+def serve(workers: int, state: Path, stack: ExitStack) -> tuple[GunicornServer, GunicornServer]:
+    """The fake (on ``state``) and the hello-world, each under ``workers`` workers."""
     env = {"SPACESTUDIO_FAKE_STATE": str(state), "SPACESTUDIO_FAKE_LOG_LEVEL": "WARNING"}
     fake = GunicornServer(workers=workers, env=env, extra_args=["--preload"], ready_line=None)
     hello = GunicornServer(workers=workers, app=HELLO_WORLD_APP, ready_line=None)
-    with fake, hello:
-        path, bearer = prepare(fake)
+    return stack.enter_context(fake), stack.enter_context(hello)
+
+
+def run(profile: Profile) -> Report:
+    seconds = profile.pick(1.5, 1.0, 0.2)
+    counts = profile.pick((1, 2, 4), (1, 2, 4), (1, 2))
+    report = Report(TITLE)
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=1, mp_context=context) as pool,
+        tempfile.TemporaryDirectory(prefix="bench-workers-") as directory,
+        ExitStack() as stack,
+    ):
 
         def load(target: Load) -> Callable[[], tuple[int, float]]:
             return lambda: pool.submit(drive, target, CLIENTS).result()
 
-        gets, bare = measure_rates(
-            [
+        # Every server runs at once and the windows take turns (fake 1, hello 1, fake 2 …),
+        # so the ratios across worker counts see the same machine, as those within one.
+        windows: list[tuple[str, Callable[[], tuple[int, float]]]] = []
+        for workers in counts:
+            fake, hello = serve(workers, Path(directory) / f"state-{workers}.sqlite", stack)
+            path, bearer = prepare(fake)
+            windows += [
                 (
                     f"fake server, {workers} worker(s): authenticated GET",
                     load(Load(fake.port, "GET", path, bearer, seconds=seconds)),
@@ -89,27 +104,16 @@ def measure_workers(
                     f"hello-world, {workers} worker(s)",
                     load(Load(hello.port, "GET", "/", seconds=seconds)),
                 ),
-            ],
-            profile,
-            repeats=profile.pick(3, 2, 1),
-        )
+            ]
+        measured = measure_rates(windows, profile, repeats=profile.pick(3, 2, 1))
     detail = f"{CLIENTS} clients"
-    return replace(gets, detail=detail), replace(bare, detail=detail)
-
-
-def run(profile: Profile) -> Report:
-    seconds = profile.pick(1.5, 1.0, 0.2)
-    counts = profile.pick((1, 2, 4), (1, 2, 4), (1, 2))
-    report = Report(TITLE)
-    context = multiprocessing.get_context("spawn")
-    rates: dict[int, tuple[Measurement, Measurement]] = {}
-    with (
-        ProcessPoolExecutor(max_workers=1, mp_context=context) as pool,
-        tempfile.TemporaryDirectory(prefix="bench-workers-") as directory,
-    ):
-        for workers in counts:
-            state = Path(directory) / f"state-{workers}.sqlite"
-            rates[workers] = measure_workers(workers, seconds, profile, pool, state)
+    rates = {
+        workers: (
+            replace(measured[2 * index], detail=detail),
+            replace(measured[2 * index + 1], detail=detail),
+        )
+        for index, workers in enumerate(counts)
+    }
     for workers in counts:
         report.measurements += rates[workers]
     for workers in counts:
@@ -131,5 +135,7 @@ def run(profile: Profile) -> Report:
         "gunicorn's sync workers answer one request at a time and close each connection; "
         "the clients run in one separate process on the same cores"
     )
-    report.notes.append("fake and hello-world are measured in turns, one window each per round")
+    report.notes.append(
+        "all the servers run at once; their windows are measured in turns, one each per round"
+    )
     return report
