@@ -16,7 +16,15 @@ import time
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from bench import ephemerides, large_body, replay_workflow, revisit, scaling, server_throughput
+from bench import (
+    ephemerides,
+    large_body,
+    replay_workflow,
+    revisit,
+    scaling,
+    server_throughput,
+    workers,
+)
 from bench.timing import FULL, QUICK, Profile, Report
 
 #: The benchmarks by name, in the order a full run takes them.
@@ -27,6 +35,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "large-body": large_body,
     "scaling": scaling,
     "revisit": revisit,
+    "workers": workers,
 }
 
 

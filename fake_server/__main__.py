@@ -2,18 +2,21 @@
 
 It prints its URL and the ``.env`` lines that point a script at it, serves until
 SIGINT or SIGTERM, then shuts down cleanly.  Bad flags exit with status 2 and a
-message saying what to change.
+message saying what to change.  Every flag has an environment variable twin, read by the
+WSGI entry point :mod:`fake_server.wsgi`: ``--realm-file`` is ``SPACESTUDIO_FAKE_REALM_FILE``
+(see :func:`argv_from_environment`).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import FrameType
 from typing import TextIO
 
@@ -28,9 +31,14 @@ from fake_server.config import (
 )
 from fake_server.faults import FaultRule, FaultSpecError, parse_fault_spec
 from fake_server.oidc import Account
+from fake_server.oidc.realm import Client, RealmSettings
+from fake_server.oidc.realm_file import RealmImport, load_realm_file
 from fake_server.store import StateFileError
 
 logger = logging.getLogger("fake_server")
+
+#: Prefix of the environment variables that mirror the flags, as Keycloak's ``KC_``.
+ENV_PREFIX = "SPACESTUDIO_FAKE_"
 
 _USER_RESTRICTIONS = ("no-scripting", "disabled")
 
@@ -57,6 +65,16 @@ def parse_user(spec: str) -> Account:
         scripting="no-scripting" not in restrictions,
         enabled="disabled" not in restrictions,
     )
+
+
+def parse_confidential_client(spec: str) -> Client:
+    """A confidential client from ``ID:SECRET`` (password, client-credentials grants)."""
+    client_id, sep, secret = spec.partition(":")
+    if not sep or not client_id or not secret:
+        raise ValueError(
+            f"--confidential-client {spec!r}: write it as ID:SECRET, e.g. ci-robot:s3cret"
+        )
+    return Client(client_id, secret)
 
 
 def _positive_seconds(text: str) -> float:
@@ -121,20 +139,41 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help=f"an accepted OIDC client id (repeatable; default: {DEFAULT_CLIENT_ID})",
     )
-    parser.add_argument("--realm", default=DEFAULT_REALM, help="realm name (default %(default)s)")
+    parser.add_argument(
+        "--confidential-client",
+        action="append",
+        default=[],
+        metavar="ID:SECRET",
+        help="a confidential OIDC client with its secret (repeatable)",
+    )
+    parser.add_argument(
+        "--realm",
+        help=f"realm name (default {DEFAULT_REALM}, or the realm file's); picks the realm "
+        "of a realm file that holds several",
+    )
+    parser.add_argument(
+        "--realm-file",
+        metavar="FILE",
+        help="a Keycloak realm export (JSON): its name, token settings, clients and users",
+    )
     parser.add_argument(
         "--token-lifetime",
         type=_lifetime,
-        default=300,
         metavar="SECONDS",
-        help="access token lifetime (default %(default)s)",
+        help="access token lifetime (default 300, or the realm file's)",
     )
     parser.add_argument(
         "--refresh-lifetime",
         type=_lifetime,
-        default=1800,
         metavar="SECONDS",
-        help="refresh token lifetime (default %(default)s)",
+        help="refresh token lifetime and session idle timeout (default 1800, or the realm file's)",
+    )
+    parser.add_argument(
+        "--revoke-refresh-token",
+        action="store_true",
+        default=None,
+        help="Keycloak's 'Revoke Refresh Token': each refresh token works once and only "
+        "while it is the newest (default off, or the realm file's)",
     )
     parser.add_argument(
         "--compute-seconds",
@@ -173,24 +212,92 @@ def build_parser() -> argparse.ArgumentParser:
     return parser  # fmt: skip
 
 
+def _realm_import(args: argparse.Namespace) -> RealmImport:
+    """The realm file's contents, or an empty realm named by ``--realm``."""
+    if not args.realm_file:
+        return RealmImport(realm=args.realm or DEFAULT_REALM, settings=RealmSettings())
+    imported = load_realm_file(args.realm_file, args.realm)
+    if args.realm and imported.realm != args.realm:
+        raise ValueError(
+            f"--realm {args.realm!r}: the realm file {args.realm_file} holds realm "
+            f"{imported.realm!r}; drop --realm or name that realm"
+        )
+    for what in imported.skipped:
+        logger.info("realm file: skipped %s", what)
+    return imported
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     """The server configuration the parsed flags describe (ValueError when they clash)."""
-    accounts = tuple(parse_user(spec) for spec in args.user) or (demo_account(),)
+    imported = _realm_import(args)
+    accounts = (*imported.accounts, *(parse_user(spec) for spec in args.user))
+    clients = (*imported.clients, *(parse_confidential_client(s) for s in args.confidential_client))
+    # A realm file's clients replace the default public client; --confidential-client adds.
+    client_ids = tuple(args.client_id) or (() if imported.clients else (DEFAULT_CLIENT_ID,))
     faults: list[FaultRule] = [parse_fault_spec(spec) for spec in args.fault]
     keys = args.keys or (f"{args.state}.keys.pem" if args.state else None)
+    settings = imported.settings
+    overrides = {
+        "access_token_lifespan": args.token_lifetime,
+        "sso_session_idle_timeout": args.refresh_lifetime,
+        "revoke_refresh_token": args.revoke_refresh_token,
+    }
+    settings = dataclasses.replace(
+        settings, **{name: value for name, value in overrides.items() if value is not None}
+    )
     return ServerConfig(
-        accounts=accounts,
-        client_ids=tuple(args.client_id) or (DEFAULT_CLIENT_ID,),
-        realm=args.realm,
+        accounts=accounts or (demo_account(),),
+        client_ids=client_ids,
+        realm=imported.realm,
         host=args.host,
         port=args.port,
-        token_lifetime=args.token_lifetime,
-        refresh_lifetime=args.refresh_lifetime,
+        token_lifetime=settings.access_token_lifespan,
+        refresh_lifetime=settings.sso_session_idle_timeout,
         compute_seconds=args.compute_seconds,
         state_path=args.state,
         keys_path=keys,
         faults=tuple(faults),
+        clients=clients,
+        realm_settings=settings,
+        scripting_role_required=imported.scripting_role_required,
     )
+
+
+def argv_from_environment(parser: argparse.ArgumentParser, environ: Mapping[str, str]) -> list[str]:
+    """The command line that the ``SPACESTUDIO_FAKE_*`` variables of ``environ`` spell.
+
+    Each flag ``--some-flag`` has the variable ``SPACESTUDIO_FAKE_SOME_FLAG``. A repeatable
+    flag takes one value per line; a switch is on for ``true``, ``1`` or ``yes``.
+    Unknown ``SPACESTUDIO_FAKE_*`` variables are refused, as a mistyped flag is.
+    """
+    argv: list[str] = []
+    known: set[str] = set()
+    for action in parser._actions:
+        flags = [flag for flag in action.option_strings if flag.startswith("--")]
+        if not flags or flags[0] == "--help":
+            continue
+        name = ENV_PREFIX + flags[0][2:].upper().replace("-", "_")
+        known.add(name)
+        value = environ.get(name)
+        if value is None or not value.strip():
+            continue
+        if isinstance(action, argparse._StoreTrueAction):
+            if value.strip().lower() in ("true", "1", "yes"):
+                argv.append(flags[0])
+            elif value.strip().lower() not in ("false", "0", "no"):
+                raise ValueError(f"{name}={value!r}: write true or false")
+        elif isinstance(action, argparse._AppendAction):
+            for line in value.splitlines():
+                if line.strip():
+                    argv.append(f"{flags[0]}={line.strip()}")
+        else:
+            argv.append(f"{flags[0]}={value.strip()}")
+    unknown = sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in known)
+    if unknown:
+        raise ValueError(
+            f"unknown setting(s) {', '.join(unknown)}; the variables are {', '.join(sorted(known))}"
+        )
+    return argv
 
 
 def env_lines(base_url: str, config: ServerConfig) -> dict[str, str]:
@@ -200,9 +307,9 @@ def env_lines(base_url: str, config: ServerConfig) -> dict[str, str]:
         "LOG_BASE_URL": base_url,
         "SPACESTUDIO_AUTH_URL": base_url,
         "SPACESTUDIO_REALM": config.realm,
-        "LOG_MAIL": account.email,
+        "LOG_MAIL": account.email or account.login,
         "LOG_PASSWORD": account.password,
-        "CLIENT_ID": config.client_ids[0],
+        "CLIENT_ID": config.first_client_id,
     }
 
 
@@ -231,7 +338,8 @@ def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
         if not account.enabled:
             notes.append("disabled")
         suffix = f" ({', '.join(notes)})" if notes else ""
-        out.write(f"account: {account.email} password: {account.password}{suffix}\n")
+        password = account.password or "(hashed in the realm file)"
+        out.write(f"account: {account.email or account.login} password: {password}{suffix}\n")
     out.write("# .env lines for a script:\n")
     for key, value in env_lines(base_url, config).items():
         out.write(f"{key}={value}\n")
@@ -246,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         config = config_from_args(args)
-    except (ValueError, FaultSpecError) as exc:
+    except (ValueError, FaultSpecError) as exc:  # RealmFileError is a ValueError
         parser.error(str(exc))
     try:
         app = FakeSpacestudioApp.from_config(config)

@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 import math
+import os
 import re
 import socket
 import time
@@ -48,6 +49,14 @@ from fake_server.config import ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule, FaultSpecError
 from fake_server.journal import RequestJournal
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
+from fake_server.oidc.realm import ADDED_AT_RUN_TIME
+from fake_server.oidc.realm_file import (
+    RealmFileError,
+    client_from_representation,
+    client_representation,
+    user_from_representation,
+    user_representation,
+)
 from fake_server.relations import current, current_list
 from fake_server.store import (
     DeleteObject,
@@ -69,6 +78,7 @@ http_logger = logging.getLogger("fake_server.http")
 
 API_PREFIX = "/exoops/"
 ADMIN_PREFIX = "/__admin/"
+HEALTH_PREFIX = "/health/"
 USER_PREFIX = "/exoops/users/<user_id>"
 REALM_PREFIX = "/realms/<realm>"
 OIDC_PREFIX = f"{REALM_PREFIX}/protocol/openid-connect"
@@ -121,6 +131,8 @@ def _api(path: str, methods: str, endpoint: str, summary: str, **more: Any) -> R
 
 ROUTES: tuple[Route, ...] = (
     # The realm's OpenID Connect endpoints, on Keycloak's paths.
+    Route(REALM_PREFIX, ("GET",), "oidc_realm", "The realm's public key and service URLs",
+          "auth", response="oidc"),
     Route(f"{REALM_PREFIX}/.well-known/openid-configuration", ("GET",), "oidc_configuration",
           "OpenID Provider metadata", "auth", response="oidc"),
     Route(f"{OIDC_PREFIX}/token", ("POST",), "oidc_token",
@@ -134,6 +146,11 @@ ROUTES: tuple[Route, ...] = (
           "End the session of a refresh token", "auth", request="form", response="empty"),
     Route(f"{OIDC_PREFIX}/token/introspect", ("POST",), "oidc_introspect",
           "Token introspection (RFC 7662)", "auth", request="form", response="oidc"),
+    Route(f"{OIDC_PREFIX}/auth", ("GET", "POST"), "oidc_authorize",
+          "Authorization endpoint: the login page of the authorization-code flow (PKCE)",
+          "auth", request="form", response="html"),
+    Route(f"{OIDC_PREFIX}/revoke", ("POST",), "oidc_revoke",
+          "Token revocation (RFC 7009)", "auth", request="form", response="empty"),
     # The scripting API.
     Route("/exoops/users/infos", ("GET",), "user_infos", "The token's user", "users",
           response="user", authenticated=True),
@@ -187,6 +204,26 @@ ROUTES: tuple[Route, ...] = (
           "admin", response="journal"),
     Route("/__admin/journal", ("DELETE",), "admin_clear_journal", "Forget the journal",
           "admin", status=204),
+    Route("/__admin/reset", ("POST",), "admin_reset",
+          "Forget objects, journal and faults (and run-time users and clients with "
+          '{"users": true})', "admin", request="admin-object", status=204),
+    Route("/__admin/users", ("GET",), "admin_list_users", "The realm's users", "admin",
+          response="admin-object"),
+    Route("/__admin/users", ("POST",), "admin_add_user",
+          "Add a user (a Keycloak UserRepresentation)", "admin", request="admin-object",
+          response="admin-object", status=201),
+    Route("/__admin/users/<username>", ("DELETE",), "admin_remove_user", "Remove a user",
+          "admin", status=204),
+    Route("/__admin/clients", ("GET",), "admin_list_clients", "The realm's clients", "admin",
+          response="admin-object"),
+    Route("/__admin/clients", ("POST",), "admin_add_client",
+          "Add a client (a Keycloak ClientRepresentation)", "admin", request="admin-object",
+          response="admin-object", status=201),
+    Route("/__admin/clients/<client_id>", ("DELETE",), "admin_remove_client",
+          "Remove a client", "admin", status=204),
+    Route("/health/ready", ("GET",), "health_ready", "Ready: the state store answers",
+          "admin", response="health"),
+    Route("/health/live", ("GET",), "health_live", "Live", "admin", response="health"),
     Route("/openapi.json", ("GET",), "openapi_document", "This document", "admin",
           response="openapi"),
 )  # fmt: skip
@@ -252,8 +289,9 @@ class FakeSpacestudioApp:
     started_at: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.faults = FaultInjector(self.config.faults)
-        self.journal = RequestJournal(self.config.journal_size)
+        self.faults = FaultInjector(store=self.store)
+        self.faults.configure(self.config.faults)
+        self.journal = RequestJournal(self.config.journal_size, self.store)
         self.computations = Computations(
             self.store, compute_seconds=self.config.compute_seconds, clock=self.clock
         )
@@ -287,8 +325,12 @@ class FakeSpacestudioApp:
                 realm=config.realm,
                 access_token_lifetime=config.token_lifetime,
                 refresh_token_lifetime=config.refresh_lifetime,
+                session_max_lifetime=config.realm_settings.sso_session_max_lifespan,
                 keys=keys,
                 clock=clock,
+                clients=config.clients,
+                state=store,
+                settings=config.realm_settings,
             )
         except BaseException:
             store.close()
@@ -306,7 +348,7 @@ class FakeSpacestudioApp:
         request = Request(environ)
         request.max_content_length = self.config.limits.max_body_bytes
         method, path = request.method, request.path
-        journaled = not path.startswith(ADMIN_PREFIX)
+        journaled = not path.startswith((ADMIN_PREFIX, HEALTH_PREFIX))
         plan = self.faults.plan(method, path) if journaled else None
         if plan is not None and plan.delay:
             time.sleep(plan.delay)
@@ -449,6 +491,9 @@ class FakeSpacestudioApp:
 
     # -- auth routes ------------------------------------------------------------------
 
+    def oidc_realm(self, request: Request, realm: str) -> Response:
+        return self.idp.realm_info(request, realm)
+
     def oidc_configuration(self, request: Request, realm: str) -> Response:
         return self.idp.openid_configuration(request, realm)
 
@@ -466,6 +511,12 @@ class FakeSpacestudioApp:
 
     def oidc_introspect(self, request: Request, realm: str) -> Response:
         return self.idp.introspect(request, realm)
+
+    def oidc_authorize(self, request: Request, realm: str) -> Response:
+        return self.idp.authorize(request, realm)
+
+    def oidc_revoke(self, request: Request, realm: str) -> Response:
+        return self.idp.revoke(request, realm)
 
     # -- users and objects ------------------------------------------------------------
 
@@ -640,13 +691,126 @@ class FakeSpacestudioApp:
             {
                 "status": "UP",
                 "realm": self.idp.realm,
-                "accounts": len(self.config.accounts),
+                "accounts": len(self.idp.accounts),
                 "computeSeconds": self.config.compute_seconds,
                 "state": self.config.state_path,
                 "faults": len(self.faults.rules()),
                 "uptimeSeconds": round(self.clock() - self.started_at, 3),
+                "worker": os.getpid(),
             }
         )
+
+    def health_ready(self, request: Request) -> Response:
+        try:
+            self.store.fault_rules_version()
+        except Exception as exc:  # the state file went away or is locked for good
+            logger.error("health check: the state store does not answer: %s", exc)
+            return json_response({"status": "DOWN", "checks": []}, 503)
+        return json_response({"status": "UP", "checks": []})
+
+    def health_live(self, request: Request) -> Response:
+        return json_response({"status": "UP", "checks": []})
+
+    def admin_reset(self, request: Request) -> Response:
+        users = False
+        if request.get_data(cache=True).strip():
+            body = self._json_body(request)
+            if not isinstance(body, dict) or set(body) - {"users"}:
+                raise ApiError(
+                    400, 'the body must be {"users": true} or {"users": false}, or empty'
+                )
+            users = body.get("users", False)
+            if not isinstance(users, bool):
+                raise ApiError(400, '"users" must be true or false')
+        self.store.clear_objects()
+        self.journal.clear()
+        self.faults.clear()
+        self.faults.configure(self.config.faults)
+        if users:
+            self.idp.restore_configured_realm()
+        logger.info("reset: objects, journal and faults%s", " and users" if users else "")
+        return Response(status=204)
+
+    def _admin_object(self, request: Request, example: str) -> dict[str, Any]:
+        body = self._json_body(request)
+        if not isinstance(body, dict):
+            raise ApiError(400, f"the body must be a JSON object, e.g. {example}")
+        return body
+
+    def admin_list_users(self, request: Request) -> Response:
+        return json_response(
+            {
+                "users": [
+                    {**user_representation(entry.account), "origin": entry.origin}
+                    for entry in self.idp.state.users()
+                ]
+            }
+        )
+
+    def admin_add_user(self, request: Request) -> Response:
+        body = self._admin_object(
+            request,
+            '{"username": "ana", "email": "ana@example.test", "enabled": true, '
+            '"credentials": [{"type": "password", "value": "s3cret"}]}',
+        )
+        try:
+            account = user_from_representation(
+                body, scripting_role_required=self.config.scripting_role_required
+            )
+        except RealmFileError as exc:
+            raise ApiError(400, str(exc)) from None
+        for login, what in ((account.login, "username"), (account.email_key, "email")):
+            if login and self.idp.account_by_username(login) is not None:
+                raise ApiError(
+                    409,
+                    f"User exists with same {what} ({login}); DELETE /__admin/users/{login} "
+                    "first to replace it",
+                )
+        self.idp.update_account(account, ADDED_AT_RUN_TIME)
+        logger.info("admin: added user %s", account.login)
+        return json_response(user_representation(account), 201)
+
+    def admin_remove_user(self, request: Request, username: str) -> Response:
+        if not self.idp.state.delete_user(username):
+            raise ApiError(404, f"no user {username!r}; GET /__admin/users lists them")
+        logger.info("admin: removed user %s", username)
+        return Response(status=204)
+
+    def admin_list_clients(self, request: Request) -> Response:
+        return json_response(
+            {
+                "clients": [
+                    {**client_representation(client), "origin": origin}
+                    for client, origin in self.idp.state.clients()
+                ]
+            }
+        )
+
+    def admin_add_client(self, request: Request) -> Response:
+        body = self._admin_object(
+            request,
+            '{"clientId": "ci-robot", "publicClient": false, "secret": "s3cret", '
+            '"serviceAccountsEnabled": true}',
+        )
+        try:
+            client = client_from_representation(body)
+        except RealmFileError as exc:
+            raise ApiError(400, str(exc)) from None
+        if self.idp.state.client(client.client_id) is not None:
+            raise ApiError(
+                409,
+                f"Client {client.client_id} already exists; DELETE "
+                f"/__admin/clients/{client.client_id} first to replace it",
+            )
+        self.idp.state.put_client(client, ADDED_AT_RUN_TIME)
+        logger.info("admin: added client %s", client.client_id)
+        return json_response(client_representation(client), 201)
+
+    def admin_remove_client(self, request: Request, client_id: str) -> Response:
+        if not self.idp.state.delete_client(client_id):
+            raise ApiError(404, f"no client {client_id!r}; GET /__admin/clients lists them")
+        logger.info("admin: removed client %s", client_id)
+        return Response(status=204)
 
     def admin_list_faults(self, request: Request) -> Response:
         return json_response({"faults": [rule.to_json() for rule in self.faults.rules()]})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from fake_server.faults import FaultRule
 from fake_server.oidc import Account
+from fake_server.oidc.realm import Client, RealmSettings
 
 DEFAULT_REALM = "spacestudio-users"
 DEFAULT_CLIENT_ID = "spacestudio-scripting"
@@ -43,8 +44,13 @@ class ServerConfig:
 
     ``compute_seconds`` is how long a computation reports progress before it reports
     finished (0: finished at once).  ``state_path`` keeps objects and computation logs
-    in that SQLite file instead of memory; ``keys_path`` keeps the signing keys in a PEM
-    file so tokens stay valid across restarts.
+    in that SQLite file instead of memory, together with the realm's users, clients and
+    sign-in sessions, the fault rules and the journal, so that every process serving the
+    same file shares them; ``keys_path`` keeps the signing keys in a PEM file so tokens
+    stay valid across restarts. ``client_ids`` are public clients; ``clients`` are clients
+    with every setting spelt out (confidential ones among them). ``realm_settings`` holds
+    the realm's other settings (``token_lifetime`` and ``refresh_lifetime`` are its access
+    token lifespan and session idle timeout).
     """
 
     accounts: tuple[Account, ...] = field(default_factory=lambda: (demo_account(),))
@@ -60,18 +66,37 @@ class ServerConfig:
     faults: tuple[FaultRule, ...] = ()
     journal_size: int = 1000
     limits: Limits = field(default_factory=Limits)
+    clients: tuple[Client, ...] = ()
+    realm_settings: RealmSettings = field(default_factory=RealmSettings)
+    #: Whether users need the realm role ``scripting`` to use the API (a realm file that
+    #: defines the role asks for it); otherwise every user may.
+    scripting_role_required: bool = False
 
     def __post_init__(self) -> None:
         if not self.accounts:
             raise ValueError("the server needs at least one account")
-        emails = [account.email.lower() for account in self.accounts]
+        emails = [account.email_key for account in self.accounts if account.email_key]
         if len(set(emails)) != len(emails):
             raise ValueError("two accounts share an e-mail address; each needs its own")
-        if not self.client_ids:
+        logins = [account.login for account in self.accounts]
+        if len(set(logins)) != len(logins):
+            raise ValueError("two accounts share a username; each needs its own")
+        if not self.client_ids and not self.clients:
             raise ValueError("the server needs at least one client id")
+        all_ids = [*self.client_ids, *(client.client_id for client in self.clients)]
+        if len(set(all_ids)) != len(all_ids):
+            raise ValueError("two clients share a client id; each needs its own")
         if self.compute_seconds < 0:
             raise ValueError("compute_seconds cannot be negative")
         if self.token_lifetime < 1 or self.refresh_lifetime < 1:
             raise ValueError("token lifetimes must be at least one second")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port} is outside 0..65535")
+
+    @property
+    def first_client_id(self) -> str:
+        """The client a script is pointed at: the first public one, else the first."""
+        if self.client_ids:
+            return self.client_ids[0]
+        public = [client for client in self.clients if not client.confidential]
+        return (public or list(self.clients))[0].client_id

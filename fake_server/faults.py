@@ -12,17 +12,23 @@ request, which ones fire.
 whole number.  A rule with ``share=0.5`` therefore fires on the 2nd, 4th, 6th …
 matching call, and ``share=1`` on every one, so tests can predict exactly which calls
 fail.
+
+The rules and their counters live in the server's store, so that with a state file every
+worker process of one server applies the same rules and counts their matches together:
+a rule added through one worker fires in all of them, and ``share=0.5`` fires on every
+second matching request whichever worker answers it.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import itertools
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from fake_server.store import MemoryStore, Store
 
 FaultKind = Literal["latency", "status", "drop"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
@@ -60,7 +66,6 @@ class FaultRule:
     body: dict[str, Any] | None = None
     id: int = 0
     fired: int = 0
-    _credit: float = field(default=0.0, repr=False)
     _compiled: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -101,16 +106,22 @@ class FaultRule:
     def exhausted(self) -> bool:
         return self.times is not None and self.fired >= self.times
 
-    def _should_fire(self) -> bool:
-        if self.exhausted:
-            return False
-        self._credit += self.share
+    def step(self, fired: int, credit: float) -> tuple[int, float, bool]:
+        """Count one matching request: the new fired count and credit, and whether the
+        rule fires for it."""
+        if self.times is not None and fired >= self.times:
+            return fired, credit, False
+        credit += self.share
         # The small tolerance keeps shares such as 0.1 exact despite float rounding.
-        if self._credit >= 1.0 - 1e-9:
-            self._credit -= 1.0
-            self.fired += 1
-            return True
-        return False
+        if credit >= 1.0 - 1e-9:
+            return fired + 1, credit - 1.0, True
+        return fired, credit, False
+
+    def definition(self) -> dict[str, Any]:
+        """What :meth:`from_json` rebuilds the rule from (no id, no counters)."""
+        data = self.to_json()
+        del data["id"], data["fired"]
+        return data
 
     def to_json(self) -> dict[str, Any]:
         """The rule as ``GET /__admin/faults`` lists it."""
@@ -286,50 +297,98 @@ class FaultPlan:
         return ",".join(labels) or None
 
 
-class FaultInjector:
-    """The active fault rules; thread-safe."""
+#: Where a rule came from: the server's configuration (re-applied at each start) or
+#: ``/__admin/faults`` at run time.
+CONFIGURED = "config"
+ADDED_AT_RUN_TIME = "admin"
 
-    def __init__(self, rules: Sequence[FaultRule] = ()) -> None:
+
+class FaultInjector:
+    """The active fault rules, kept in ``store`` (a private memory store by default);
+    safe across threads, and across processes sharing one state file."""
+
+    def __init__(self, rules: Sequence[FaultRule] = (), store: Store | None = None) -> None:
+        self._store = store if store is not None else MemoryStore()
         self._lock = threading.Lock()
-        self._rules: list[FaultRule] = []
-        self._ids = itertools.count(1)
+        self._version = -1
+        self._compiled: dict[int, FaultRule] = {}
+        # The rules this process added, whose ``fired`` it keeps current for its callers.
+        self._added: dict[int, FaultRule] = {}
         for rule in rules:
             self.add(rule)
 
+    def configure(self, rules: Sequence[FaultRule]) -> None:
+        """Make the configured rules exactly ``rules`` (rules added at run time stay);
+        those already stored keep their counters, so every worker may call this at start."""
+        self._store.sync_fault_rules(CONFIGURED, [rule.definition() for rule in rules])
+
     def add(self, rule: FaultRule) -> FaultRule:
+        rule.id = self._store.add_fault_rule(rule.definition(), ADDED_AT_RUN_TIME)
+        rule.fired = 0
         with self._lock:
-            rule.id = next(self._ids)
-            self._rules.append(rule)
+            self._added[rule.id] = rule
         return rule
 
     def remove(self, rule_id: int) -> bool:
         with self._lock:
-            kept = [rule for rule in self._rules if rule.id != rule_id]
-            removed = len(kept) != len(self._rules)
-            self._rules = kept
-        return removed
+            self._added.pop(rule_id, None)
+        return self._store.remove_fault_rules([rule_id]) > 0
 
     def clear(self) -> None:
         with self._lock:
-            self._rules = []
+            self._added.clear()
+        self._store.remove_fault_rules()
 
     def rules(self) -> list[FaultRule]:
+        """The rules in the order they were added, with how often each fired."""
+        rules = []
+        for stored in self._store.fault_rules():
+            rule = FaultRule.from_json(stored.definition)
+            rule.id, rule.fired = stored.id, stored.fired
+            rules.append(rule)
+        return rules
+
+    def _active(self) -> dict[int, FaultRule]:
+        """The stored rules, compiled once per change of the rule set."""
+        version = self._store.fault_rules_version()
         with self._lock:
-            return list(self._rules)
+            if version != self._version:
+                compiled: dict[int, FaultRule] = {}
+                for stored in self._store.fault_rules():
+                    rule = FaultRule.from_json(stored.definition)
+                    rule.id = stored.id
+                    compiled[stored.id] = rule
+                self._compiled, self._version = compiled, version
+            return self._compiled
 
     def plan(self, method: str, path: str) -> FaultPlan:
         """Decide which faults fire for this request (counts it against every match)."""
+        active = self._active()
+        matching = [rule_id for rule_id, rule in active.items() if rule.matches(method, path)]
+        if not matching:
+            return FaultPlan()
+        counts: dict[int, int] = {}
+
+        def step(rule_id: int, count: int, credit: float) -> tuple[int, float, bool]:
+            counts[rule_id], credit, fires = active[rule_id].step(count, credit)
+            return counts[rule_id], credit, fires
+
+        fired = self._store.advance_fault_rules(matching, step)
+        with self._lock:
+            for rule_id, count in counts.items():
+                if rule_id in self._added:
+                    self._added[rule_id].fired = count
         delay = 0.0
         status_rule: FaultRule | None = None
         drop = False
-        with self._lock:
-            for rule in self._rules:
-                if not rule.matches(method, path) or not rule._should_fire():
-                    continue
-                if rule.kind == "latency":
-                    delay += rule.seconds
-                elif rule.kind == "drop":
-                    drop = True
-                elif status_rule is None:
-                    status_rule = rule
+        for rule_id in matching:
+            if rule_id not in fired:
+                continue
+            rule = active[rule_id]
+            if rule.kind == "latency":
+                delay += rule.seconds
+            elif rule.kind == "drop":
+                drop = True
+            elif status_rule is None:
+                status_rule = rule
         return FaultPlan(delay=delay, status_rule=status_rule, drop=drop)

@@ -1,17 +1,19 @@
 """The request journal: what the fake server answered, most recent last.
 
-It keeps the method, path (no query string), status, duration, time and any injected
-fault of the last requests, never headers or bodies, so tokens and passwords cannot
-leak into it.
+It keeps the method, path (no query string), status, duration, time, any injected
+fault and the worker process that answered, for the last requests; never headers or
+bodies, so tokens and passwords cannot leak into it. It lives in the server's store, so
+the worker processes sharing a state file keep one journal.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from fake_server.store import MemoryStore, Store
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class JournalEntry:
     status: int | None  # None when the connection was dropped on purpose
     duration_ms: float
     fault: str | None = None
+    worker: int | None = None  # the process id of the worker that answered
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -32,17 +35,14 @@ class JournalEntry:
 
 
 class RequestJournal:
-    """A bounded, thread-safe ring of :class:`JournalEntry`."""
+    """A bounded ring of :class:`JournalEntry` in ``store`` (a private memory store by
+    default); safe across threads and processes."""
 
-    def __init__(self, capacity: int = 1000) -> None:
+    def __init__(self, capacity: int = 1000, store: Store | None = None) -> None:
         if capacity < 1:
             raise ValueError("the journal needs room for at least one request")
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
-        self._lock = threading.Lock()
-
-    @property
-    def capacity(self) -> int:
-        return self._entries.maxlen or 0
+        self.capacity = capacity
+        self._store = store if store is not None else MemoryStore()
 
     def record(
         self,
@@ -61,14 +61,12 @@ class RequestJournal:
             status=status,
             duration_ms=round(duration_s * 1000.0, 3),
             fault=fault,
+            worker=os.getpid(),
         )
-        with self._lock:
-            self._entries.append(entry)
+        self._store.append_journal(asdict(entry), self.capacity)
 
     def entries(self) -> list[JournalEntry]:
-        with self._lock:
-            return list(self._entries)
+        return [JournalEntry(**data) for data in self._store.journal(self.capacity)]
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._store.clear_journal()

@@ -149,6 +149,8 @@ _RESPONSES: dict[str, tuple[str, Any] | None] = {
     "faults": ("application/json", _ANY_OBJECT),
     "fault": ("application/json", {"$ref": "#/components/schemas/FaultRule"}),
     "journal": ("application/json", _ANY_OBJECT),
+    "admin-object": ("application/json", _ANY_OBJECT),
+    "html": ("text/html", {"type": "string"}),
     "openapi": ("application/json", _ANY_OBJECT),
 }
 
@@ -158,6 +160,7 @@ _REQUESTS: dict[str, tuple[str, Any]] = {
     "results": ("application/json", {"$ref": "#/components/schemas/Results"}),
     "form": ("application/x-www-form-urlencoded", _ANY_OBJECT),
     "fault": ("application/json", {"$ref": "#/components/schemas/FaultRule"}),
+    "admin-object": ("application/json", _ANY_OBJECT),
 }
 
 

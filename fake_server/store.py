@@ -1,5 +1,10 @@
 """Per-user objects and computation logs: in memory, or in an SQLite file.
 
+The same store also holds what the worker processes of one server share: the realm's
+users, clients, sign-in sessions and revoked tokens (:class:`~fake_server.oidc.realm.RealmState`),
+the fault rules with their counters and the request journal. With an SQLite file every
+process that opens it sees the same realm, faults and journal; in memory, one process does.
+
 Both backends implement :class:`Store`.  Reads return fresh copies; every write goes
 through :meth:`Store.apply`, which takes a list of changes and applies all of them or
 none (a name already taken or an unknown id raises before anything is written).  The
@@ -11,22 +16,38 @@ survives the process being killed.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import sqlite3
 import threading
-from abc import ABC, abstractmethod
-from collections.abc import Sequence
+import time
+from abc import abstractmethod
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from fake_server.oidc.accounts import Account
+from fake_server.oidc.realm import (
+    ADDED_AT_RUN_TIME,
+    Client,
+    MemoryRealmState,
+    RealmState,
+    SessionRecord,
+    SessionUpdate,
+    UserEntry,
+)
 
 logger = logging.getLogger(__name__)
 
 JsonObject = dict[str, Any]
 
 #: Bumped whenever the SQLite layout changes; older files are refused, not misread.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Layouts an open upgrades in place (version 2 only added tables).
+UPGRADABLE_VERSIONS = (1,)
 
 
 class StoreError(Exception):
@@ -165,8 +186,25 @@ def object_name(obj: JsonObject) -> str:
     return str(obj["displayedName"])
 
 
-class Store(ABC):
-    """Per-user objects, computation logs and gridfs file names."""
+@dataclass(frozen=True)
+class StoredFaultRule:
+    """A fault rule as the store keeps it: its JSON definition and its counters."""
+
+    id: int
+    definition: JsonObject
+    origin: str
+    fired: int
+    credit: float
+
+
+#: Given a rule's id, fired count and credit, its new fired count and credit, and whether
+#: it fires for the request at hand.
+FaultStep = Callable[[int, int, float], tuple[int, float, bool]]
+
+
+class Store(RealmState):
+    """Per-user objects, computation logs and gridfs file names; the realm's users,
+    clients, sessions and revoked tokens; fault rules and the request journal."""
 
     @abstractmethod
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
@@ -188,7 +226,7 @@ class Store(ABC):
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         """Apply all changes, or none of them (raises :class:`StoreError`)."""
 
-    def close(self) -> None:  # noqa: B027  # nothing to release in memory
+    def close(self) -> None:  # nothing to release in memory
         """Release files and connections."""
 
     def find_by_name(self, user_id: str, segment: str, name: str) -> JsonObject | None:
@@ -198,16 +236,63 @@ class Store(ABC):
                 return obj
         return None
 
+    # -- shared by the worker processes: objects reset, fault rules, journal
 
-class MemoryStore(Store):
+    @abstractmethod
+    def clear_objects(self) -> None:
+        """Forget every user's objects, computation logs and file names."""
+
+    @abstractmethod
+    def fault_rules_version(self) -> int:
+        """A number that changes whenever a rule is added or removed (not when it fires)."""
+
+    @abstractmethod
+    def fault_rules(self) -> list[StoredFaultRule]:
+        """The rules in the order they were added."""
+
+    @abstractmethod
+    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
+        """Store a rule with zero counters; returns its id (never reused)."""
+
+    @abstractmethod
+    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
+        """Remove the rules with these ids (None: all); returns how many went."""
+
+    @abstractmethod
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        """Make the rules of ``origin`` exactly ``definitions``, atomically: rules already
+        stored keep their counters, the others are added or removed."""
+
+    @abstractmethod
+    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
+        """Apply ``step`` to each rule's counters atomically; the ids of those that fire."""
+
+    @abstractmethod
+    def append_journal(self, entry: JsonObject, capacity: int) -> None:
+        """Add a request to the journal, keeping the last ``capacity`` entries."""
+
+    @abstractmethod
+    def journal(self, capacity: int) -> list[JsonObject]:
+        """The last ``capacity`` requests, oldest first."""
+
+    @abstractmethod
+    def clear_journal(self) -> None: ...
+
+
+class MemoryStore(MemoryRealmState, Store):
     """Everything in dictionaries; gone when the process ends."""
 
     def __init__(self) -> None:
+        MemoryRealmState.__init__(self)
         self._lock = threading.Lock()
         # (user_id, segment) -> {obj_id: obj}; dicts keep creation order.
         self._collections: dict[tuple[str, str], dict[str, JsonObject]] = {}
         self._logs: dict[tuple[str, str], ComputationLog] = {}
         self._files: dict[tuple[str, str], str] = {}
+        self._fault_rules: dict[int, StoredFaultRule] = {}
+        self._fault_ids = 0
+        self._fault_version = 0
+        self._journal: deque[JsonObject] = deque()
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
         with self._lock:
@@ -272,6 +357,89 @@ class MemoryStore(Store):
                 for filename in log.files:
                     self._files[(user_id, filename)] = log.id
 
+    def clear_objects(self) -> None:
+        with self._lock:
+            self._collections.clear()
+            self._logs.clear()
+            self._files.clear()
+
+    def fault_rules_version(self) -> int:
+        with self._lock:
+            return self._fault_version
+
+    def fault_rules(self) -> list[StoredFaultRule]:
+        with self._lock:
+            return list(self._fault_rules.values())
+
+    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
+        with self._lock:
+            self._fault_ids += 1
+            self._fault_version += 1
+            rule_id = self._fault_ids
+            self._fault_rules[rule_id] = StoredFaultRule(
+                rule_id, copy.deepcopy(definition), origin, 0, 0.0
+            )
+            return rule_id
+
+    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
+        with self._lock:
+            doomed = (
+                list(self._fault_rules)
+                if ids is None
+                else [i for i in ids if i in self._fault_rules]
+            )
+            for rule_id in doomed:
+                del self._fault_rules[rule_id]
+            self._fault_version += 1
+            return len(doomed)
+
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        with self._lock:
+            wanted = [_canonical(d) for d in definitions]
+            for rule_id, rule in list(self._fault_rules.items()):
+                if rule.origin != origin:
+                    continue
+                key = _canonical(rule.definition)
+                if key in wanted:
+                    wanted.remove(key)
+                else:
+                    del self._fault_rules[rule_id]
+            for key in wanted:
+                self._fault_ids += 1
+                self._fault_rules[self._fault_ids] = StoredFaultRule(
+                    self._fault_ids, json.loads(key), origin, 0, 0.0
+                )
+            self._fault_version += 1
+
+    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
+        fired: set[int] = set()
+        with self._lock:
+            for rule_id in ids:
+                rule = self._fault_rules.get(rule_id)
+                if rule is None:
+                    continue
+                count, credit, fires = step(rule_id, rule.fired, rule.credit)
+                self._fault_rules[rule_id] = StoredFaultRule(
+                    rule_id, rule.definition, rule.origin, count, credit
+                )
+                if fires:
+                    fired.add(rule_id)
+        return fired
+
+    def append_journal(self, entry: JsonObject, capacity: int) -> None:
+        with self._lock:
+            self._journal.append(entry)
+            while len(self._journal) > capacity:
+                self._journal.popleft()
+
+    def journal(self, capacity: int) -> list[JsonObject]:
+        with self._lock:
+            return list(self._journal)[-capacity:]
+
+    def clear_journal(self) -> None:
+        with self._lock:
+            self._journal.clear()
+
 
 def _check_name_free(objects: dict[str, JsonObject], segment: str, obj: JsonObject) -> None:
     name = object_name(obj)
@@ -303,6 +471,46 @@ CREATE TABLE IF NOT EXISTS gridfs_files (
     log_id TEXT NOT NULL,
     PRIMARY KEY (user_id, filename)
 );
+CREATE TABLE IF NOT EXISTS realm_users (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    login TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS realm_users_by_id ON realm_users (user_id);
+CREATE TABLE IF NOT EXISTS realm_clients (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL UNIQUE,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sign_in_sessions (
+    sid TEXT PRIMARY KEY,
+    last_refresh INTEGER NOT NULL,
+    offline INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+    jti TEXT PRIMARY KEY,
+    expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fault_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    fired INTEGER NOT NULL DEFAULT 0,
+    credit REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS request_journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    body TEXT NOT NULL
+);
 """
 
 
@@ -317,9 +525,18 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._journal_lock = threading.Lock()
+        self._last_prune = 0.0
         try:
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+            # The journal and fault counters change on every request and need no
+            # durability: a second connection commits them without waiting for the disk.
+            # No busy timeout: SQLite's handler sleeps a millisecond or more at the first
+            # conflict, longer than these writes take; _transaction retries sooner.
+            self._journal_db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=0.0
             )
         except sqlite3.Error as exc:
             raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
@@ -327,26 +544,42 @@ class SQLiteStore(Store):
             self._prepare()
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            self._journal_db.close()
             raise StateFileError(
                 f"{self.path} is not a fake server state file ({exc}); "
                 "pass a new file name or delete it"
             ) from None
 
     def _prepare(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables and version != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
-        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        # One transaction checks and creates the layout: worker processes opening a new
+        # file at once must not see each other's half-made tables.
+        _begin_immediate(self._db)
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
+                raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        # Switching to WAL needs the file to itself: SQLite answers "locked" at once, not
+        # after its busy timeout, while another process opening it holds a lock.
+        wal = _retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
+        mode = wal.fetchone()[0]
         if mode != "wal":
             logger.warning("state file %s: journal mode %s instead of WAL", self.path, mode)
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._journal_db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._journal_lock:
             self._db.close()
+            self._journal_db.close()
 
     def _query(self, sql: str, params: Sequence[Any]) -> list[Any]:
         with self._lock:
@@ -454,6 +687,312 @@ class SQLiteStore(Store):
         )
         if cursor.rowcount == 0:
             raise ObjectNotFound(segment, obj_id)
+
+    # -- writes that read first, and the shared tables
+
+    def _transaction(
+        self, db: sqlite3.Connection, work: Callable[[sqlite3.Connection], Any]
+    ) -> Any:
+        """Run ``work`` in one write transaction on ``db`` (caller holds its lock)."""
+        _begin_immediate(db)
+        try:
+            result = work(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        with self._lock:
+            return self._transaction(self._db, work)
+
+    def clear_objects(self) -> None:
+        def clear(db: sqlite3.Connection) -> None:
+            for table in ("objects", "computation_logs", "gridfs_files"):
+                db.execute(f"DELETE FROM {table}")  # fixed names
+
+        self._write(clear)
+
+    # -- realm users and clients
+
+    persistent = True
+
+    def put_user(self, account: Account, origin: str) -> None:
+        body = json.dumps(dataclasses.asdict(account))
+        self._write(
+            lambda db: db.execute(
+                "INSERT INTO realm_users (login, email, user_id, origin, body)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (login) DO UPDATE SET"
+                " email = excluded.email, user_id = excluded.user_id,"
+                " origin = excluded.origin, body = excluded.body",
+                (account.login, account.email_key, account.user_id, origin, body),
+            )
+        )
+
+    def delete_user(self, login: str) -> bool:
+        key = login.lower()
+        cursor = self._write(
+            lambda db: db.execute(
+                "DELETE FROM realm_users WHERE login = ? OR (email = ? AND email != '')",
+                (key, key),
+            )
+        )
+        return bool(cursor.rowcount)
+
+    def user_by_login(self, login: str) -> Account | None:
+        key = login.lower()
+        rows = self._query(
+            "SELECT body FROM realm_users WHERE login = ?"
+            " UNION ALL SELECT body FROM realm_users WHERE email = ? AND email != '' LIMIT 1",
+            (key, key),
+        )
+        return Account(**json.loads(rows[0][0])) if rows else None
+
+    def user_by_id(self, user_id: str) -> Account | None:
+        rows = self._query("SELECT body FROM realm_users WHERE user_id = ? LIMIT 1", (user_id,))
+        return Account(**json.loads(rows[0][0])) if rows else None
+
+    def users(self) -> list[UserEntry]:
+        rows = self._query("SELECT body, origin FROM realm_users ORDER BY seq", ())
+        return [UserEntry(Account(**json.loads(body)), origin) for body, origin in rows]
+
+    def put_client(self, client: Client, origin: str) -> None:
+        body = json.dumps(dataclasses.asdict(client))
+        self._write(
+            lambda db: db.execute(
+                "INSERT INTO realm_clients (client_id, origin, body) VALUES (?, ?, ?)"
+                " ON CONFLICT (client_id) DO UPDATE SET"
+                " origin = excluded.origin, body = excluded.body",
+                (client.client_id, origin, body),
+            )
+        )
+
+    def delete_client(self, client_id: str) -> bool:
+        cursor = self._write(
+            lambda db: db.execute("DELETE FROM realm_clients WHERE client_id = ?", (client_id,))
+        )
+        return bool(cursor.rowcount)
+
+    def client(self, client_id: str) -> Client | None:
+        rows = self._query("SELECT body FROM realm_clients WHERE client_id = ?", (client_id,))
+        return _client_from_json(rows[0][0]) if rows else None
+
+    def clients(self) -> list[tuple[Client, str]]:
+        rows = self._query("SELECT body, origin FROM realm_clients ORDER BY seq", ())
+        return [(_client_from_json(body), origin) for body, origin in rows]
+
+    def forget_run_time_entries(self) -> None:
+        def forget(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM realm_users WHERE origin = ?", (ADDED_AT_RUN_TIME,))
+            db.execute("DELETE FROM realm_clients WHERE origin = ?", (ADDED_AT_RUN_TIME,))
+
+        self._write(forget)
+
+    # -- sign-in sessions and revoked tokens
+
+    def session(self, sid: str) -> SessionRecord | None:
+        rows = self._query("SELECT body FROM sign_in_sessions WHERE sid = ?", (sid,))
+        return SessionRecord(**json.loads(rows[0][0])) if rows else None
+
+    def update_session(self, sid: str, change: SessionUpdate) -> SessionRecord | None:
+        def update(db: sqlite3.Connection) -> SessionRecord | None:
+            row = db.execute("SELECT body FROM sign_in_sessions WHERE sid = ?", (sid,)).fetchone()
+            current = SessionRecord(**json.loads(row[0])) if row else None
+            updated = change(current)
+            if updated is None:
+                return current
+            db.execute(
+                "INSERT OR REPLACE INTO sign_in_sessions (sid, last_refresh, offline, body)"
+                " VALUES (?, ?, ?, ?)",
+                (sid, updated.last_refresh, int(updated.offline), json.dumps(vars(updated))),
+            )
+            return updated
+
+        result: SessionRecord | None = self._write(update)
+        return result
+
+    def prune_sessions(self, online_before: int, offline_before: int) -> int:
+        cursor = self._write(
+            lambda db: db.execute(
+                "DELETE FROM sign_in_sessions WHERE"
+                " (offline = 0 AND last_refresh < ?) OR (offline = 1 AND last_refresh < ?)",
+                (online_before, offline_before),
+            )
+        )
+        return int(cursor.rowcount)
+
+    def revoke_token(self, jti: str, expires: float, now: float) -> None:
+        def revoke(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM revoked_tokens WHERE expires < ?", (now,))
+            db.execute("INSERT OR REPLACE INTO revoked_tokens VALUES (?, ?)", (jti, expires))
+
+        self._write(revoke)
+
+    def is_revoked(self, jti: str) -> bool:
+        return bool(self._query("SELECT 1 FROM revoked_tokens WHERE jti = ?", (jti,)))
+
+    def session_and_revocation(self, sid: str, jti: str) -> tuple[SessionRecord | None, bool]:
+        rows = self._query(
+            "SELECT (SELECT body FROM sign_in_sessions WHERE sid = ?),"
+            " EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?)",
+            (sid, jti),
+        )
+        body, revoked = rows[0]
+        return (SessionRecord(**json.loads(body)) if body else None), bool(revoked)
+
+    # -- fault rules (definitions durable, counters on the journal's connection)
+
+    def fault_rules_version(self) -> int:
+        rows = self._query("SELECT value FROM counters WHERE name = 'fault_rules'", ())
+        return int(rows[0][0]) if rows else 0
+
+    def fault_rules(self) -> list[StoredFaultRule]:
+        rows = self._query(
+            "SELECT id, definition, origin, fired, credit FROM fault_rules ORDER BY id", ()
+        )
+        return [
+            StoredFaultRule(int(i), json.loads(d), o, int(f), float(c)) for i, d, o, f, c in rows
+        ]
+
+    @staticmethod
+    def _bump_fault_version(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO counters (name, value) VALUES ('fault_rules', 1)"
+            " ON CONFLICT (name) DO UPDATE SET value = value + 1"
+        )
+
+    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
+        def add(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
+                (origin, json.dumps(definition)),
+            )
+            self._bump_fault_version(db)
+            return int(cursor.lastrowid or 0)
+
+        rule_id: int = self._write(add)
+        return rule_id
+
+    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
+        def remove(db: sqlite3.Connection) -> int:
+            if ids is None:
+                cursor = db.execute("DELETE FROM fault_rules")
+            else:
+                cursor = db.executemany("DELETE FROM fault_rules WHERE id = ?", [(i,) for i in ids])
+            self._bump_fault_version(db)
+            return int(cursor.rowcount)
+
+        removed: int = self._write(remove)
+        return removed
+
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        def sync(db: sqlite3.Connection) -> None:
+            wanted = [_canonical(d) for d in definitions]
+            rows = db.execute(
+                "SELECT id, definition FROM fault_rules WHERE origin = ? ORDER BY id", (origin,)
+            ).fetchall()
+            for rule_id, definition in rows:
+                key = _canonical(json.loads(definition))
+                if key in wanted:
+                    wanted.remove(key)
+                else:
+                    db.execute("DELETE FROM fault_rules WHERE id = ?", (rule_id,))
+            db.executemany(
+                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
+                [(origin, key) for key in wanted],
+            )
+            self._bump_fault_version(db)
+
+        self._write(sync)
+
+    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
+        def advance(db: sqlite3.Connection) -> set[int]:
+            fired: set[int] = set()
+            for rule_id in ids:
+                row = db.execute(
+                    "SELECT fired, credit FROM fault_rules WHERE id = ?", (rule_id,)
+                ).fetchone()
+                if row is None:
+                    continue
+                count, credit, fires = step(rule_id, int(row[0]), float(row[1]))
+                db.execute(
+                    "UPDATE fault_rules SET fired = ?, credit = ? WHERE id = ?",
+                    (count, credit, rule_id),
+                )
+                if fires:
+                    fired.add(rule_id)
+            return fired
+
+        with self._journal_lock:
+            result: set[int] = self._transaction(self._journal_db, advance)
+        return result
+
+    # -- the request journal
+
+    def append_journal(self, entry: JsonObject, capacity: int) -> None:
+        db = self._journal_db
+        body = json.dumps(entry)
+        with self._journal_lock:
+            # One statement is its own transaction: no BEGIN and COMMIT round trips.
+            cursor = _retry_while_locked(
+                lambda: db.execute("INSERT INTO request_journal (body) VALUES (?)", (body,))
+            )
+            seq = int(cursor.lastrowid or 0)
+            # Trimming in batches keeps the cost of the bound off most requests.
+            if seq % 64 == 0:
+                _retry_while_locked(
+                    lambda: db.execute(
+                        "DELETE FROM request_journal WHERE seq <= ?", (seq - capacity,)
+                    )
+                )
+
+    def journal(self, capacity: int) -> list[JsonObject]:
+        with self._journal_lock:
+            rows = self._journal_db.execute(
+                "SELECT body FROM request_journal ORDER BY seq DESC LIMIT ?", (capacity,)
+            ).fetchall()
+        return [json.loads(body) for (body,) in reversed(rows)]
+
+    def clear_journal(self) -> None:
+        with self._journal_lock:
+            self._transaction(
+                self._journal_db, lambda db: db.execute("DELETE FROM request_journal")
+            )
+
+
+#: How long a write waits for another process's write to finish before it gives up.
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _retry_while_locked(statement: Callable[[], sqlite3.Cursor]) -> sqlite3.Cursor:
+    """Run a writing ``statement``, retrying after short sleeps while another process
+    (another worker on the same file) writes."""
+    delay = 0.000_05
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.005)
+
+
+def _begin_immediate(db: sqlite3.Connection) -> None:
+    """Start a write transaction, waiting for other processes' writes to finish."""
+    _retry_while_locked(lambda: db.execute("BEGIN IMMEDIATE"))
+
+
+def _canonical(definition: JsonObject) -> str:
+    return json.dumps(definition, sort_keys=True, separators=(",", ":"))
+
+
+def _client_from_json(body: str) -> Client:
+    data = json.loads(body)
+    data["redirect_uris"] = tuple(data["redirect_uris"])
+    return Client(**data)
 
 
 def open_store(state_path: str | Path | None) -> Store:

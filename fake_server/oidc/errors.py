@@ -66,3 +66,7 @@ class TokenRejected(Exception):
         """The complete 401 answer: WWW-Authenticate header and a JSON error body."""
         body = {"error": self.error or "invalid_request", "error_description": self.description}
         return json_response(body, 401, {"WWW-Authenticate": self.www_authenticate(realm)})
+
+
+class SessionNotActive(TokenRejected):
+    """A bearer token whose sign-in session has ended, timed out or is unknown."""

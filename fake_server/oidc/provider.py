@@ -3,12 +3,18 @@
 Each endpoint method takes the werkzeug request and the ``{realm}`` of its URL and returns
 the response; the fake server's URL map mounts them on Keycloak's paths::
 
+    GET  /realms/{realm}                                     realm_info
     GET  /realms/{realm}/.well-known/openid-configuration   openid_configuration
     POST /realms/{realm}/protocol/openid-connect/token      token
     GET  /realms/{realm}/protocol/openid-connect/certs      certs
     GET  /realms/{realm}/protocol/openid-connect/userinfo   userinfo (POST too)
-    POST /realms/{realm}/protocol/openid-connect/logout     logout
+    POST /realms/{realm}/protocol/openid-connect/logout     logout (GET too)
+    POST /realms/{realm}/protocol/openid-connect/revoke     revoke
     POST /realms/{realm}/protocol/openid-connect/token/introspect   introspect
+
+Users, clients, sign-in sessions and revoked tokens live in a
+:class:`~fake_server.oidc.realm.RealmState`: the fake server passes its store, so every
+worker process of one server, and the same server after a restart, shares them.
 
 Tokens name the server they came from: ``iss`` is the request's own base URL plus
 ``/realms/{realm}``, as Keycloak derives its frontend URL, so the API (served on the same
@@ -18,23 +24,36 @@ host and port) accepts exactly the tokens issued to the URL it is reached by.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
+import html
 import logging
-import threading
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlencode
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from werkzeug.wrappers import Request, Response
 
+from fake_server.oidc import passwords
 from fake_server.oidc.accounts import Account
-from fake_server.oidc.errors import OAuthError, TokenRejected, json_response
+from fake_server.oidc.errors import OAuthError, SessionNotActive, TokenRejected, json_response
 from fake_server.oidc.keys import KeyRing, SigningKey
+from fake_server.oidc.realm import (
+    CONFIGURED,
+    Client,
+    MemoryRealmState,
+    RealmSettings,
+    RealmState,
+    SessionRecord,
+    seed_realm,
+)
 from fake_server.oidc.tokens import (
     DEFAULT_CACHE_SIZE,
     VerifiedToken,
@@ -58,7 +77,8 @@ MAX_REMEMBERED_ISSUERS = 64
 # the token's "scope"), scopes a client may add, and default scopes Keycloak accepts in a
 # request without naming them in the token.
 DEFAULT_SCOPES = ("email", "profile")
-OPTIONAL_SCOPES = ("openid", "address", "phone")
+OFFLINE_SCOPE = "offline_access"
+OPTIONAL_SCOPES = ("openid", "address", "phone", OFFLINE_SCOPE)
 SILENT_SCOPES = frozenset({"acr", "basic", "roles", "web-origins"})
 _SCOPE_ORDER = ("openid", *DEFAULT_SCOPES, *OPTIONAL_SCOPES[1:])
 
@@ -68,21 +88,20 @@ SCRIPTING_ROLE = "scripting"
 
 INVALID_CLIENT = "Invalid client or Invalid client credentials"
 INVALID_REFRESH_TOKEN = "Invalid refresh token"
+# How long an authorization code may wait to be exchanged (Keycloak's default login
+# timeout for codes: one minute).
+AUTHORIZATION_CODE_LIFETIME = 60
+# RFC 7636 §4.1-4.2: verifiers and challenges are 43 to 128 unreserved characters.
+_PKCE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+_PKCE_CHALLENGE = _PKCE_VERIFIER
+# Keycloak's userinfo answers: any token problem, and a token whose session is gone.
+TOKEN_VERIFICATION_FAILED = "Token verification failed"
+USER_SESSION_NOT_FOUND = "User session not found or doesn't have client attached on it"
 MISSING_BEARER = "Missing bearer token: send the header 'Authorization: Bearer <access token>'"
 
 
 def _now_int(clock: Callable[[], float]) -> int:
     return int(clock())
-
-
-@dataclass(frozen=True)
-class _Client:
-    client_id: str
-    secret: str | None  # None for a public client
-
-    @property
-    def confidential(self) -> bool:
-        return self.secret is not None
 
 
 @dataclass(frozen=True)
@@ -112,28 +131,16 @@ class _Subject:
         return claims
 
 
-@dataclass
-class _Session:
-    """A login: lives until logout, SSO idle timeout or SSO max lifetime."""
-
-    sid: str
-    user_id: str
-    client_id: str
-    auth_time: int
-    last_refresh: int
-    # The one refresh token that may be used next (refresh tokens are single use);
-    # None for a session resumed after a restart, which accepts its first valid one.
-    refresh_jti: str | None
-    ended: bool = False
-
-
 class IdentityProvider:
     """One Keycloak realm: accounts, clients, sessions and signing keys.
 
     ``client_ids`` are public clients (no secret, as the scripting client is);
     ``confidential_clients`` maps client ids to secrets and may also use the
-    ``client_credentials`` grant and token introspection. ``refresh_token_lifetime`` is
-    also the session idle timeout, as Keycloak's "SSO Session Idle". ``clock`` gives the
+    ``client_credentials`` grant and token introspection; ``clients`` are clients with
+    every setting spelt out. They and ``accounts`` are put in ``state`` (a fresh
+    in-memory realm by default), which may already hold more. ``refresh_token_lifetime`` is
+    also the session idle timeout, as Keycloak's "SSO Session Idle". ``settings`` carries
+    the other realm settings (refresh token reuse, offline sessions). ``clock`` gives the
     current time in seconds since the epoch; tests pass a fake one.
 
     The bearer check remembers the ``verified_token_cache_size`` most recently used access
@@ -155,6 +162,9 @@ class IdentityProvider:
         clock: Callable[[], float] = time.time,
         session_max_lifetime: int = DEFAULT_SESSION_MAX_LIFETIME,
         verified_token_cache_size: int = DEFAULT_CACHE_SIZE,
+        clients: Sequence[Client] = (),
+        state: RealmState | None = None,
+        settings: RealmSettings | None = None,
     ) -> None:
         if not realm:
             raise ValueError("realm must be a non-empty name, e.g. 'spacestudio-users'")
@@ -175,16 +185,25 @@ class IdentityProvider:
         self.access_token_lifetime = access_token_lifetime
         self.refresh_token_lifetime = refresh_token_lifetime
         self.session_max_lifetime = session_max_lifetime
+        settings = settings or RealmSettings()
+        self.offline_session_idle_timeout = settings.offline_session_idle_timeout
+        self.revoke_refresh_token = settings.revoke_refresh_token
+        self.refresh_token_max_reuse = settings.refresh_token_max_reuse
         self._clock = clock
-        self._lock = threading.Lock()
-        self._clients = self._build_clients(client_ids, confidential_clients or {})
-        self._accounts_by_email: dict[str, Account] = {}
-        self._accounts_by_id: dict[str, Account] = {}
+        all_clients = self._build_clients(client_ids, confidential_clients or {})
+        for client in clients:
+            if client.client_id in all_clients:
+                raise ValueError(f"client {client.client_id!r} is configured twice")
+            all_clients[client.client_id] = client
+        logins: set[str] = set()
         for account in accounts:
-            if account.email.lower() in self._accounts_by_email:
-                raise ValueError(f"two accounts share the e-mail {account.email!r}")
-            self._store_account(account)
-        self._sessions: dict[str, _Session] = {}
+            if account.login in logins or account.email_key in logins:
+                raise ValueError(f"two accounts share the e-mail or username {account.login!r}")
+            logins.update({account.login, account.email_key} - {""})
+        self.state = state if state is not None else MemoryRealmState()
+        self._configured_accounts = tuple(accounts)
+        self._configured_clients = tuple(all_clients.values())
+        seed_realm(self.state, self._configured_accounts, self._configured_clients)
         self._last_prune = _now_int(clock)
         self._verified_tokens = VerifiedTokenCache(verified_token_cache_size)
         self._issuers: dict[tuple[str, str], str] = {}
@@ -192,20 +211,20 @@ class IdentityProvider:
     @staticmethod
     def _build_clients(
         public_ids: Sequence[str], confidential: Mapping[str, str]
-    ) -> dict[str, _Client]:
+    ) -> dict[str, Client]:
         if isinstance(public_ids, str):
             raise TypeError("client_ids must be a sequence of client ids, not one string")
-        clients: dict[str, _Client] = {}
+        clients: dict[str, Client] = {}
         for client_id in public_ids:
             if not client_id:
                 raise ValueError("client ids must be non-empty")
-            clients[client_id] = _Client(client_id, None)
+            clients[client_id] = Client(client_id, None)
         for client_id, secret in confidential.items():
             if not client_id or not secret:
                 raise ValueError(f"confidential client {client_id!r} needs an id and a secret")
             if client_id in clients:
                 raise ValueError(f"client {client_id!r} cannot be both public and confidential")
-            clients[client_id] = _Client(client_id, secret)
+            clients[client_id] = Client(client_id, secret)
         return clients
 
     # ---------------------------------------------------------------- accounts
@@ -213,39 +232,40 @@ class IdentityProvider:
     @property
     def accounts(self) -> Sequence[Account]:
         """The realm's accounts."""
-        with self._lock:
-            return tuple(self._accounts_by_email.values())
+        return tuple(entry.account for entry in self.state.users())
 
     def account_by_id(self, user_id: str) -> Account | None:
         """The account whose :attr:`Account.user_id` is ``user_id``, None when unknown."""
-        with self._lock:
-            return self._accounts_by_id.get(user_id)
+        return self.state.user_by_id(user_id)
 
     def account_by_username(self, username: str) -> Account | None:
-        """The account logging in as ``username`` (its e-mail, in any letter case)."""
-        with self._lock:
-            return self._accounts_by_email.get(username.lower())
+        """The account logging in as ``username`` (its username or e-mail, any case)."""
+        return self.state.user_by_login(username)
 
-    def update_account(self, account: Account) -> None:
-        """Add ``account``, or replace the account with its e-mail (e.g. to disable it).
+    def update_account(self, account: Account, origin: str = CONFIGURED) -> None:
+        """Add ``account``, or replace the account with its login (e.g. to disable it).
 
         A disabled account's live tokens are refused from the next request on.
         """
-        with self._lock:
-            self._store_account(account)
+        self.state.put_user(account, origin)
 
-    def _store_account(self, account: Account) -> None:
-        self._accounts_by_email[account.email.lower()] = account
-        self._accounts_by_id[account.user_id] = account
+    def restore_configured_realm(self) -> None:
+        """Drop the users and clients added at run time; restore the configured ones."""
+        self.state.forget_run_time_entries()
+        seed_realm(self.state, self._configured_accounts, self._configured_clients)
+
+    def _client(self, client_id: str) -> Client | None:
+        client = self.state.client(client_id)
+        return client if client is not None and client.enabled else None
 
     # --------------------------------------------------------------- endpoints
 
-    def openid_configuration(self, request: Request, realm: str) -> Response:
-        """GET ``/realms/{realm}/.well-known/openid-configuration``: the discovery document.
+    def realm_info(self, request: Request, realm: str) -> Response:
+        """GET ``/realms/{realm}``: the realm's public key (base64 DER) and service URLs."""
+        return self._serve(request, realm, ("GET", "HEAD"), self._realm_info)
 
-        Only the direct grants (password, refresh_token, client_credentials) are served;
-        the browser flow's authorization endpoint is listed because discovery requires it.
-        """
+    def openid_configuration(self, request: Request, realm: str) -> Response:
+        """GET ``/realms/{realm}/.well-known/openid-configuration``: the discovery document."""
         return self._serve(request, realm, ("GET", "HEAD"), self._openid_configuration)
 
     def token(self, request: Request, realm: str) -> Response:
@@ -264,8 +284,30 @@ class IdentityProvider:
 
     def logout(self, request: Request, realm: str) -> Response:
         """POST ``/realms/{realm}/protocol/openid-connect/logout`` with ``client_id`` and
-        ``refresh_token``: ends the session; its tokens are refused from then on. 204."""
-        return self._serve(request, realm, ("POST",), self._logout, form=True)
+        ``refresh_token``: ends the session; its tokens are refused from then on. 204.
+
+        GET is the browser's RP-initiated logout: ``id_token_hint`` ends that token's
+        session, then ``post_logout_redirect_uri`` (with ``state``) is redirected to, or a
+        page says the user is logged out.
+        """
+        methods = ("GET", "HEAD", "POST")
+        if request.method in ("GET", "HEAD"):
+            return self._serve(request, realm, methods, self._browser_logout)
+        return self._serve(request, realm, methods, self._logout, form=True)
+
+    def authorize(self, request: Request, realm: str) -> Response:
+        """GET ``/realms/{realm}/protocol/openid-connect/auth``: the authorization-code flow's
+        login page (``response_type=code``, optionally PKCE's ``code_challenge``). Posting
+        the page's form with the right password redirects to ``redirect_uri`` with ``code``,
+        ``state``, ``session_state`` and ``iss``."""
+        methods = ("GET", "HEAD", "POST")
+        return self._serve(request, realm, methods, self._authorize, form=request.method == "POST")
+
+    def revoke(self, request: Request, realm: str) -> Response:
+        """POST ``/realms/{realm}/protocol/openid-connect/revoke`` (RFC 7009, ``token``):
+        a refresh or offline token ends its session; an access token alone is refused
+        from then on. 200, also for a token that is not valid (as the RFC says)."""
+        return self._serve(request, realm, ("POST",), self._revoke, form=True)
 
     def introspect(self, request: Request, realm: str) -> Response:
         """POST ``/realms/{realm}/protocol/openid-connect/token/introspect`` (confidential
@@ -348,7 +390,7 @@ class IdentityProvider:
             self._issuers[reached_at] = issuer
         return issuer
 
-    def _authenticate_client(self, request: Request, form: Mapping[str, str]) -> _Client:
+    def _authenticate_client(self, request: Request, form: Mapping[str, str]) -> Client:
         """The client calling: ``client_id`` (+ ``client_secret``) in the form or HTTP Basic."""
         client_id = form.get("client_id")
         secret = form.get("client_secret")
@@ -365,7 +407,7 @@ class IdentityProvider:
             client_id, secret = basic_id, unquote_plus(basic.password or "")
         if not client_id:
             raise OAuthError(400, "invalid_client", "Missing client_id parameter")
-        client = self._clients.get(client_id)
+        client = self._client(client_id)
         if client is None:
             raise OAuthError(401, "invalid_client", INVALID_CLIENT)
         if client.secret is not None:
@@ -379,6 +421,21 @@ class IdentityProvider:
 
     # -------------------------------------------------------------- discovery
 
+    def _realm_info(self, request: Request) -> Response:
+        issuer = self.issuer(request)
+        der = self.keys.signing_key().public_key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return json_response(
+            {
+                "realm": self.realm,
+                "public_key": base64.b64encode(der).decode("ascii"),
+                "token-service": f"{issuer}/protocol/openid-connect",
+                "account-service": f"{issuer}/account",
+                "tokens-not-before": 0,
+            }
+        )
+
     def _openid_configuration(self, request: Request) -> Response:
         issuer = self.issuer(request)
         endpoints = f"{issuer}/protocol/openid-connect"
@@ -390,14 +447,23 @@ class IdentityProvider:
             "introspection_endpoint": f"{endpoints}/token/introspect",
             "userinfo_endpoint": f"{endpoints}/userinfo",
             "end_session_endpoint": f"{endpoints}/logout",
+            "revocation_endpoint": f"{endpoints}/revoke",
             "jwks_uri": f"{endpoints}/certs",
-            "grant_types_supported": ["password", "refresh_token", "client_credentials"],
+            "grant_types_supported": [
+                "authorization_code",
+                "password",
+                "refresh_token",
+                "client_credentials",
+            ],
             "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "code_challenge_methods_supported": ["plain", "S256"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "userinfo_signing_alg_values_supported": ["none"],
             "token_endpoint_auth_methods_supported": [*client_auth, "none"],
             "introspection_endpoint_auth_methods_supported": client_auth,
+            "revocation_endpoint_auth_methods_supported": [*client_auth, "none"],
             "scopes_supported": list(_SCOPE_ORDER),
             "claims_supported": [
                 "aud",
@@ -426,10 +492,11 @@ class IdentityProvider:
         grant_type = form.get("grant_type")
         if not grant_type:
             raise OAuthError(400, "invalid_request", "Missing form parameter: grant_type")
-        grants: dict[str, Callable[[Request, dict[str, str], _Client], Response]] = {
+        grants: dict[str, Callable[[Request, dict[str, str], Client], Response]] = {
             "password": self._password_grant,
             "refresh_token": self._refresh_grant,
             "client_credentials": self._client_credentials_grant,
+            "authorization_code": self._authorization_code_grant,
         }
         grant = grants.get(grant_type)
         if grant is None:
@@ -437,46 +504,123 @@ class IdentityProvider:
         client = self._authenticate_client(request, form)
         return grant(request, form, client)
 
-    def _password_grant(self, request: Request, form: dict[str, str], client: _Client) -> Response:
-        username = form.get("username")
+    def _check_credentials(self, username: str | None, password: str) -> Account:
+        """The enabled account ``username`` logs in as with ``password``; OAuthError else."""
         if not username:
             raise OAuthError(401, "invalid_request", "Missing parameter: username")
         account = self.account_by_username(username)
-        password = form.get("password", "").encode()
-        # Compare against something even for an unknown user, so timing tells nothing.
-        expected = account.password.encode() if account else b"\0" * max(len(password), 1)
-        if not hmac.compare_digest(password, expected) or account is None:
+        given = password.encode()
+        if account is not None and account.password_hash:
+            matches = bool(password) and passwords.verify(password, account.password_hash)
+        else:
+            # Compare against something even for an unknown user, so timing tells nothing.
+            expected = account.password.encode() if account else b"\0" * max(len(given), 1)
+            matches = hmac.compare_digest(given, expected) and bool(account and account.password)
+        if account is None or not matches:
             logger.info("login refused for %r: invalid user credentials", username)
             raise OAuthError(401, "invalid_grant", "Invalid user credentials")
         if not account.enabled:
             raise OAuthError(400, "invalid_grant", "Account disabled")
-        scopes = self._requested_scopes(form.get("scope"))
+        return account
+
+    def _open_session(self, account: Account, client: Client, offline: bool) -> SessionRecord:
         now = _now_int(self._clock)
-        session = _Session(
+        session = SessionRecord(
             sid=str(uuid.uuid4()),
             user_id=account.user_id,
             client_id=client.client_id,
             auth_time=now,
             last_refresh=now,
-            refresh_jti=str(uuid.uuid4()),
+            refresh_jti=None,
+            offline=offline,
         )
-        with self._lock:
-            self._prune_sessions(now)
-            self._sessions[session.sid] = session
+        self._prune_sessions(now)
+        self.state.update_session(session.sid, lambda _: session)
         logger.info(
-            "%s logged in with client %s (session %s)", account.email, client.client_id, session.sid
+            "%s logged in with client %s (%ssession %s)",
+            account.login,
+            client.client_id,
+            "offline " if session.offline else "",
+            session.sid,
         )
+        return session
+
+    def _password_grant(self, request: Request, form: dict[str, str], client: Client) -> Response:
+        account = self._check_credentials(form.get("username"), form.get("password", ""))
+        if not client.direct_access_grants:
+            raise OAuthError(
+                400, "unauthorized_client", "Client not allowed for direct access grants"
+            )
+        scopes = self._requested_scopes(form.get("scope"))
+        session = self._open_session(account, client, OFFLINE_SCOPE in scopes)
         return self._token_response(
-            request, self._user_subject(account), client, scopes, session, session.refresh_jti
+            request, self._user_subject(account), client, scopes, session, str(uuid.uuid4())
         )
 
-    def _refresh_grant(self, request: Request, form: dict[str, str], client: _Client) -> Response:
+    def _authorization_code_grant(
+        self, request: Request, form: dict[str, str], client: Client
+    ) -> Response:
+        code = form.get("code")
+        if not code:
+            raise OAuthError(400, "invalid_request", "Missing parameter: code")
+        claims = self._decode_code(request, code)
+        if claims["azp"] != client.client_id:
+            raise OAuthError(400, "invalid_grant", "Auth error")
+        if form.get("redirect_uri") != claims["redirect_uri"]:
+            raise OAuthError(400, "invalid_grant", "Incorrect redirect_uri")
+        challenge = claims.get("code_challenge")
+        if challenge:
+            verifier = form.get("code_verifier")
+            if not verifier:
+                raise OAuthError(400, "invalid_grant", "PKCE code verifier not specified")
+            if not _PKCE_VERIFIER.fullmatch(verifier):
+                raise OAuthError(400, "invalid_grant", "PKCE invalid code verifier")
+            method = claims.get("code_challenge_method", "plain")
+            computed = verifier if method == "plain" else _s256(verifier)
+            if not hmac.compare_digest(computed.encode(), str(challenge).encode()):
+                raise OAuthError(400, "invalid_grant", "PKCE verification failed: Code mismatch")
+        account = self.account_by_id(claims["sub"])
+        if account is None or not account.enabled:
+            raise OAuthError(400, "invalid_grant", "User disabled")
+        now = _now_int(self._clock)
+
+        def redeem(current: SessionRecord | None) -> SessionRecord:
+            # A code is good once; Keycloak refuses it again (and so does this).
+            if current is None or current.code_used or not self._session_active(current, now):
+                raise OAuthError(400, "invalid_grant", "Code not valid")
+            return dataclasses.replace(current, code_used=True)
+
+        session = self.state.update_session(str(claims["sid"]), redeem)
+        assert session is not None  # redeem() stores a record or raises
+        scopes = tuple(str(claims.get("scope", "")).split())
+        return self._token_response(
+            request,
+            self._user_subject(account),
+            client,
+            scopes,
+            session,
+            str(uuid.uuid4()),
+            nonce=claims.get("nonce"),
+        )
+
+    def _decode_code(self, request: Request, code: str) -> dict[str, Any]:
+        """The claims of an authorization code this realm issued and that has not expired."""
+        invalid = OAuthError(400, "invalid_grant", "Code not valid")
+        try:
+            claims = self._decode_refresh_token(request, code, token_type="Code")
+        except OAuthError:
+            raise invalid from None
+        if claims["exp"] <= self._clock():
+            raise invalid
+        return claims
+
+    def _refresh_grant(self, request: Request, form: dict[str, str], client: Client) -> Response:
         token = form.get("refresh_token")
         if not token:
             raise OAuthError(400, "invalid_request", "No refresh token")
         claims = self._decode_refresh_token(request, token)
         now = _now_int(self._clock)
-        if claims["exp"] <= now:
+        if "exp" in claims and claims["exp"] <= now:
             raise OAuthError(400, "invalid_grant", "Token is not active")
         if claims.get("azp") != client.client_id:
             raise OAuthError(
@@ -487,37 +631,62 @@ class IdentityProvider:
         granted = tuple(str(claims.get("scope", "")).split())
         requested = form.get("scope")
         scopes = self._requested_scopes(requested, granted=granted) if requested else granted
-        new_refresh_jti = str(uuid.uuid4())
-        with self._lock:
-            session = self._session_of(claims)
-            if session is None or not self._session_active(session, now):
+        account = self.account_by_id(claims["sub"])
+        if account is None:
+            raise OAuthError(400, "invalid_grant", "User not found")
+        if not account.enabled:
+            raise OAuthError(400, "invalid_grant", "Account disabled")
+
+        def refresh(current: SessionRecord | None) -> SessionRecord:
+            session = current or self._resumed_session(claims)
+            if (
+                session is None
+                or not self._matches_session(session, claims)
+                or not self._session_active(session, now)
+            ):
                 raise OAuthError(400, "invalid_grant", "Session not active")
-            if session.refresh_jti is not None and claims.get("jti") != session.refresh_jti:
-                # Refresh tokens are single use ("Revoke Refresh Token" on, no reuse).
-                raise OAuthError(400, "invalid_grant", "Stale token")
-            account = self._accounts_by_id.get(claims["sub"])
-            if account is None:
-                raise OAuthError(400, "invalid_grant", "User not found")
-            if not account.enabled:
-                raise OAuthError(400, "invalid_grant", "Account disabled")
-            session.refresh_jti = new_refresh_jti
-            session.last_refresh = now
+            jti = str(claims["jti"])
+            uses = session.refresh_uses
+            if self.revoke_refresh_token:
+                # Keycloak's "Revoke Refresh Token": a token older than the session's last
+                # refresh is stale; the newest may be used max-reuse + 1 times.
+                if (
+                    session.refresh_jti not in (None, jti)
+                    and int(claims["iat"]) < session.last_refresh
+                ):
+                    raise OAuthError(400, "invalid_grant", "Stale token")
+                if session.refresh_jti != jti:
+                    uses = 0
+                if uses > self.refresh_token_max_reuse:
+                    raise OAuthError(
+                        400, "invalid_grant", "Maximum allowed refresh token reuse exceeded"
+                    )
+            return dataclasses.replace(
+                session, refresh_jti=jti, refresh_uses=uses + 1, last_refresh=now
+            )
+
+        session = self.state.update_session(str(claims["sid"]), refresh)
+        assert session is not None  # refresh() stores a record or raises
         return self._token_response(
             request,
             self._user_subject(account),
             client,
             scopes,
             session,
-            new_refresh_jti,
+            str(uuid.uuid4()),
             refresh_scopes=granted,
         )
 
     def _client_credentials_grant(
-        self, request: Request, form: dict[str, str], client: _Client
+        self, request: Request, form: dict[str, str], client: Client
     ) -> Response:
         if not client.confidential:
             raise OAuthError(
                 401, "unauthorized_client", "Public client not allowed to retrieve service account"
+            )
+        if not client.service_accounts:
+            raise OAuthError(
+                400, "unauthorized_client", "Client not enabled to retrieve service account"
             )
         scopes = self._requested_scopes(form.get("scope"))
         subject = self._service_subject(client.client_id)
@@ -541,7 +710,7 @@ class IdentityProvider:
         roles = [f"default-roles-{self.realm}", "offline_access", "uma_authorization"]
         if account.scripting:
             roles.append(SCRIPTING_ROLE)
-        return _Subject(account.user_id, account.email.lower(), tuple(roles), account)
+        return _Subject(account.user_id, account.login, tuple(roles), account)
 
     def _service_subject(self, client_id: str) -> _Subject:
         sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"spacestudio-fake-service-account:{client_id}"))
@@ -552,12 +721,13 @@ class IdentityProvider:
         self,
         request: Request,
         subject: _Subject,
-        client: _Client,
+        client: Client,
         scopes: tuple[str, ...],
-        session: _Session | None,
+        session: SessionRecord | None,
         refresh_jti: str | None,
         *,
         refresh_scopes: tuple[str, ...] | None = None,
+        nonce: Any = None,
     ) -> Response:
         """Sign the tokens of a successful grant and answer with Keycloak's token JSON."""
         issuer = self.issuer(request)
@@ -602,21 +772,23 @@ class IdentityProvider:
             "refresh_expires_in": 0,
         }
         if session is not None and refresh_jti is not None:
-            refresh_expires = min(now + self.refresh_token_lifetime, self._session_end(session))
-            refresh_claims = {
-                "exp": refresh_expires,
+            refresh_claims: dict[str, Any] = {}
+            if not session.offline:  # offline tokens never expire; their session idles out
+                refresh_expires = min(now + self.refresh_token_lifetime, self._session_end(session))
+                refresh_claims["exp"] = refresh_expires
+                body["refresh_expires_in"] = refresh_expires - now
+            refresh_claims |= {
                 "iat": now,
                 "jti": refresh_jti,
                 "iss": issuer,
                 "aud": issuer,
                 "sub": subject.sub,
-                "typ": "Refresh",
+                "typ": "Offline" if session.offline else "Refresh",
                 "azp": client.client_id,
                 **session_claims,
                 "scope": " ".join(refresh_scopes if refresh_scopes is not None else scopes),
             }
             refresh_headers = {"kid": signing_key.refresh_kid, "typ": "JWT"}
-            body["refresh_expires_in"] = refresh_expires - now
             body["refresh_token"] = jwt.encode(
                 refresh_claims, signing_key.refresh_secret, "HS512", refresh_headers
             )
@@ -629,6 +801,7 @@ class IdentityProvider:
                 "aud": client.client_id,
                 "typ": "ID",
                 "azp": client.client_id,
+                **({"nonce": nonce} if nonce else {}),
                 **session_claims,
                 "at_hash": _token_hash(access_token),
                 "acr": "1",
@@ -643,46 +816,75 @@ class IdentityProvider:
 
     # ---------------------------------------------------------------- sessions
 
-    def _session_end(self, session: _Session) -> int:
+    def _session_end(self, session: SessionRecord) -> int:
         """When the session times out if nothing refreshes it."""
+        if session.offline:
+            return session.last_refresh + self.offline_session_idle_timeout
         return min(
             session.last_refresh + self.refresh_token_lifetime,
             session.auth_time + self.session_max_lifetime,
         )
 
-    def _session_active(self, session: _Session, now: float, leeway: int = 0) -> bool:
+    def _session_active(self, session: SessionRecord, now: float, leeway: int = 0) -> bool:
         return not session.ended and now - leeway < self._session_end(session)
 
-    def _session_of(self, claims: Mapping[str, Any]) -> _Session | None:
-        """The session a verified token belongs to (caller holds the lock).
+    @staticmethod
+    def _matches_session(session: SessionRecord, claims: Mapping[str, Any]) -> bool:
+        return session.user_id == claims["sub"] and session.client_id == claims.get("azp")
 
-        A session unknown here was started before this server (re)started with the same
-        signing keys: it is resumed from the token, as Keycloak's persistent sessions
-        survive restarts. None when the token does not match its session.
+    def _resumed_session(self, claims: Mapping[str, Any]) -> SessionRecord | None:
+        """The session of a verified token that the realm does not know, rebuilt from it.
+
+        Only a realm kept in memory resumes sessions: its server restarted with the same
+        signing keys and forgot them. A realm in a state file knows every live session, so
+        an unknown one has ended (and been pruned) or never existed: None.
         """
+        sid = claims.get("sid")
+        if self.state.persistent or not isinstance(sid, str) or not sid:
+            return None
+        issued = int(claims["iat"])
+        auth_time = claims.get("auth_time")
+        logger.info("resumed session %s of user %s", sid, claims["sub"])
+        return SessionRecord(
+            sid=sid,
+            user_id=str(claims["sub"]),
+            client_id=str(claims.get("azp")),
+            auth_time=int(auth_time) if isinstance(auth_time, int) else issued,
+            last_refresh=issued,
+            refresh_jti=None,
+            offline=claims.get("typ") == "Offline",
+        )
+
+    def _session_of(
+        self, claims: Mapping[str, Any], stored: SessionRecord | bool | None = True
+    ) -> SessionRecord | None:
+        """The session a verified token belongs to; None when there is none or the token
+        does not match it. ``stored``: the record already read, when it was."""
         sid = claims.get("sid")
         if not isinstance(sid, str) or not sid:
             return None
-        session = self._sessions.get(sid)
+        session = self.state.session(sid) if isinstance(stored, bool) else stored
         if session is None:
-            issued = int(claims["iat"])
-            auth_time = claims.get("auth_time")
-            session = _Session(
-                sid=sid,
-                user_id=str(claims["sub"]),
-                client_id=str(claims.get("azp")),
-                auth_time=int(auth_time) if isinstance(auth_time, int) else issued,
-                last_refresh=issued,
-                refresh_jti=None,
-            )
-            self._sessions[sid] = session
-            logger.info("resumed session %s of user %s", sid, session.user_id)
-        if session.user_id != claims["sub"] or session.client_id != claims.get("azp"):
-            return None
-        return session
+            resumed = self._resumed_session(claims)
+            if resumed is None:
+                return None
+            session = self.state.update_session(sid, lambda current: current or resumed)
+            assert session is not None
+        return session if self._matches_session(session, claims) else None
+
+    def _end_session(self, claims: Mapping[str, Any]) -> None:
+        """End the session of verified ``claims`` (if it is theirs and not ended yet)."""
+        session = self._session_of(claims)
+        if session is None or session.ended:
+            return
+        self.state.update_session(
+            session.sid,
+            lambda current: None if current is None else dataclasses.replace(current, ended=True),
+        )
+        logger.info("session %s of user %s logged out", session.sid, session.user_id)
 
     def _prune_sessions(self, now: int) -> None:
-        """Forget sessions none of whose tokens can still be valid (caller holds the lock).
+        """Forget sessions none of whose tokens can still be valid, once a minute.
 
         Ended sessions are kept until then, so their tokens cannot resume them.
         """
@@ -690,14 +892,8 @@ class IdentityProvider:
             return
         self._last_prune = now
         horizon = max(self.access_token_lifetime, self.refresh_token_lifetime) + BEARER_LEEWAY
-        stale = [
-            sid
-            for sid, session in self._sessions.items()
-            if now > session.last_refresh + horizon
-            or now > session.auth_time + self.session_max_lifetime + BEARER_LEEWAY
-        ]
-        for sid in stale:
-            del self._sessions[sid]
+        offline_horizon = self.offline_session_idle_timeout + BEARER_LEEWAY
+        self.state.prune_sessions(now - horizon, now - offline_horizon)
 
     # ------------------------------------------------------------ verification
 
@@ -796,28 +992,40 @@ class IdentityProvider:
 
     def _check_live_subject(self, claims: Mapping[str, Any]) -> _Subject:
         """Whom verified access-token ``claims`` speak for, if the account and session
-        are still live; raises TokenRejected otherwise."""
+        are still live and the token was not revoked; raises TokenRejected otherwise."""
         client_id = claims.get("azp")
-        with self._lock:
-            account = self._accounts_by_id.get(claims["sub"])
-            if account is None:
-                client = self._clients.get(client_id) if isinstance(client_id, str) else None
-                if client is not None and client.confidential:
-                    service = self._service_subject(client.client_id)
-                    if service.sub == claims["sub"]:
-                        return service
-                raise TokenRejected("Token subject is not a user of this realm")
-            if not account.enabled:
-                raise TokenRejected("Account disabled")
-            if "sid" not in claims:
-                raise TokenRejected("Token has no session (sid)")
-            session = self._session_of(claims)
-            if session is None or not self._session_active(session, self._clock(), BEARER_LEEWAY):
-                raise TokenRejected("Session not active")
+        account = self.account_by_id(claims["sub"])
+        if account is None:
+            client = self._client(client_id) if isinstance(client_id, str) else None
+            if client is not None and client.confidential:
+                service = self._service_subject(client.client_id)
+                if service.sub == claims["sub"]:
+                    self._check_not_revoked(claims)
+                    return service
+            raise TokenRejected("Token subject is not a user of this realm")
+        if not account.enabled:
+            raise TokenRejected("Account disabled")
+        sid = claims.get("sid")
+        if not isinstance(sid, str) or not sid:
+            raise TokenRejected("Token has no session (sid)")
+        stored, revoked = self.state.session_and_revocation(sid, str(claims.get("jti")))
+        session = self._session_of(claims, stored)
+        if session is None or not self._session_active(session, self._clock(), BEARER_LEEWAY):
+            raise SessionNotActive("Session not active")
+        if revoked:
+            raise TokenRejected("Token revoked")
         return self._user_subject(account)
 
-    def _decode_refresh_token(self, request: Request, token: str) -> dict[str, Any]:
-        """The claims of a refresh token this realm signed for this URL (expiry unchecked)."""
+    def _check_not_revoked(self, claims: Mapping[str, Any]) -> None:
+        jti = claims.get("jti")
+        if isinstance(jti, str) and self.state.is_revoked(jti):
+            raise TokenRejected("Token revoked")
+
+    def _decode_refresh_token(
+        self, request: Request, token: str, *, token_type: str | None = None
+    ) -> dict[str, Any]:
+        """The claims of a refresh or offline token (or of ``token_type``) this realm
+        signed for this URL (expiry unchecked; offline tokens have none)."""
         invalid = OAuthError(400, "invalid_grant", INVALID_REFRESH_TOKEN)
         if len(token) > MAX_TOKEN_LENGTH:
             raise invalid
@@ -836,7 +1044,7 @@ class IdentityProvider:
                 algorithms=["HS512"],
                 issuer=self.issuer(request),
                 options={
-                    "require": ["exp", "iat", "jti", "sub", "typ", "azp", "sid"],
+                    "require": ["iat", "jti", "sub", "typ", "azp", "sid"],
                     "verify_exp": False,
                     "verify_iat": False,
                     "verify_nbf": False,
@@ -845,16 +1053,30 @@ class IdentityProvider:
             )
         except jwt.InvalidTokenError:
             raise invalid from None
-        if claims["typ"] != "Refresh":
+        types = ("Refresh", "Offline") if token_type is None else (token_type,)
+        if claims["typ"] not in types or (claims["typ"] != "Offline" and "exp" not in claims):
             raise invalid
         try:
-            _numeric_claim(claims, "exp")
+            if "exp" in claims:
+                _numeric_claim(claims, "exp")
             _numeric_claim(claims, "iat")
         except TokenRejected:
             raise invalid from None
         return claims
 
-    # ------------------------------------------------ userinfo, logout, introspect
+    def _refresh_claims_of_client(
+        self, request: Request, token: str, client: Client
+    ) -> dict[str, Any]:
+        claims = self._decode_refresh_token(request, token)
+        if claims["azp"] != client.client_id:
+            raise OAuthError(
+                400,
+                "invalid_grant",
+                "Invalid refresh token. Token client and authorized client don't match",
+            )
+        return claims
+
+    # ---------------------------------------- userinfo, logout, revoke, introspect
 
     def _userinfo(self, request: Request) -> Response:
         try:
@@ -863,7 +1085,15 @@ class IdentityProvider:
                 token = self._form(request).get("access_token") or None
             if token is None:
                 raise TokenRejected(MISSING_BEARER, error=None)
-            subject = self._check_live_subject(self._verify_access_token(request, token))
+            try:
+                claims = self._verify_access_token(request, token)
+                subject = self._check_live_subject(claims)
+            except SessionNotActive:
+                raise TokenRejected(USER_SESSION_NOT_FOUND) from None
+            except TokenRejected as rejected:
+                # Keycloak names no reason at this endpoint; the log of the fake does.
+                logger.info("userinfo refused a token: %s", rejected.description)
+                raise TokenRejected(TOKEN_VERIFICATION_FAILED) from None
         except TokenRejected as rejected:
             return rejected.response(self.realm)
         return json_response({"sub": subject.sub, **subject.profile_claims()})
@@ -874,21 +1104,160 @@ class IdentityProvider:
         token = form.get("refresh_token")
         if not token:
             raise OAuthError(400, "invalid_request", "No refresh token")
-        claims = self._decode_refresh_token(request, token)
-        if claims["azp"] != client.client_id:
-            raise OAuthError(
-                400,
-                "invalid_grant",
-                "Invalid refresh token. Token client and authorized client don't match",
-            )
-        with self._lock:
-            session = self._session_of(claims)
-            if session is not None and not session.ended:
-                session.ended = True
-                logger.info("session %s of user %s logged out", session.sid, session.user_id)
+        self._end_session(self._refresh_claims_of_client(request, token, client))
         response = Response(status=204)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _authorize(self, request: Request) -> Response:
+        params = request.args
+        client = self._client(params.get("client_id", ""))
+        if client is None:
+            return _error_page(request, "Client not found.")
+        redirect_uri = params.get("redirect_uri", "")
+        if not redirect_uri or not client.accepts_redirect(redirect_uri):
+            return _error_page(request, "Invalid parameter: redirect_uri")
+        state = params.get("state")
+
+        def refuse(error: str, description: str) -> Response:
+            query = {"error": error, "error_description": description}
+            if state:
+                query["state"] = state
+            return _redirect(redirect_uri, query)
+
+        if params.get("response_type") != "code":
+            return refuse(
+                "unsupported_response_type",
+                "Client is not allowed to initiate "
+                "browser login with given response_type. Only code is supported",
+            )
+        if not client.standard_flow:
+            return refuse(
+                "unauthorized_client",
+                "Client is not allowed to initiate browser "
+                "login with given response_type. Standard flow is disabled for the client.",
+            )
+        challenge = params.get("code_challenge")
+        method = params.get("code_challenge_method") or ("plain" if challenge else None)
+        if method not in (None, "plain", "S256") or (method and not challenge):
+            return refuse("invalid_request", "Invalid parameter: code_challenge_method")
+        if challenge and not _PKCE_CHALLENGE.fullmatch(challenge):
+            return refuse("invalid_request", "Invalid parameter: code_challenge")
+        try:
+            scopes = self._requested_scopes(params.get("scope"))
+        except OAuthError as error:
+            return refuse(error.error, error.description)
+        if request.method != "POST":
+            return _login_page(request.url, "")
+        form = self._form(request)
+        try:
+            account = self._check_credentials(form.get("username"), form.get("password", ""))
+        except OAuthError as error:
+            message = (
+                "Account is disabled, contact your administrator."
+                if (error.description == "Account disabled")
+                else "Invalid username or password."
+            )
+            return _login_page(request.url, message)
+        session = self._open_session(account, client, OFFLINE_SCOPE in scopes)
+        now = _now_int(self._clock)
+        code_claims: dict[str, Any] = {
+            "exp": now + AUTHORIZATION_CODE_LIFETIME,
+            "iat": now,
+            "jti": str(uuid.uuid4()),
+            "iss": self.issuer(request),
+            "sub": account.user_id,
+            "typ": "Code",
+            "azp": client.client_id,
+            "sid": session.sid,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(scopes),
+        }
+        if params.get("nonce"):
+            code_claims["nonce"] = params["nonce"]
+        if challenge:
+            code_claims |= {"code_challenge": challenge, "code_challenge_method": method}
+        signing_key = self.keys.signing_key()
+        code = jwt.encode(
+            code_claims, signing_key.refresh_secret, "HS512", {"kid": signing_key.refresh_kid}
+        )
+        query = {"state": state} if state else {}
+        query |= {"session_state": session.sid, "iss": self.issuer(request), "code": code}
+        return _redirect(redirect_uri, query)
+
+    def _browser_logout(self, request: Request) -> Response:
+        hint = request.args.get("id_token_hint")
+        redirect = request.args.get("post_logout_redirect_uri")
+        client_id = request.args.get("client_id")
+        claims: dict[str, Any] | None = None
+        if hint:
+            claims = self._verify_id_token_hint(request, hint)
+            client_id = client_id or str(claims.get("azp"))
+        if redirect:
+            client = self._client(client_id) if client_id else None
+            if client is None:
+                return _error_page(request, "Missing parameters: id_token_hint")
+            if not client.accepts_redirect(redirect):
+                return _error_page(request, "Invalid redirect uri")
+        if claims is not None:
+            self._end_session(claims)
+        if redirect:
+            state = request.args.get("state")
+            query = urlencode({"state": state}) if state else ""
+            separator = "&" if "?" in redirect else "?"
+            location = f"{redirect}{separator}{query}" if query else redirect
+            return Response(status=302, headers={"Location": location})
+        return _html_page(200, "You are logged out")
+
+    def _verify_id_token_hint(self, request: Request, token: str) -> dict[str, Any]:
+        """The claims of an ID token this realm signed for this URL (it may have expired)."""
+        try:
+            header = read_header(token)
+            key = self._active_key(str(header.get("kid")))
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.public_key,
+                algorithms=["RS256"],
+                issuer=self.issuer(request),
+                options={"verify_exp": False, "verify_aud": False, "require": ["sub", "typ"]},
+            )
+        except (TokenRejected, jwt.InvalidTokenError):
+            raise OAuthError(400, "invalid_request", "Invalid id_token_hint") from None
+        if claims["typ"] != "ID":
+            raise OAuthError(400, "invalid_request", "Invalid id_token_hint")
+        return claims
+
+    def _revoke(self, request: Request) -> Response:
+        form = self._form(request)
+        client = self._authenticate_client(request, form)
+        token = form.get("token")
+        if not token:
+            raise OAuthError(400, "invalid_request", "Token not provided")
+        revoked = Response(status=200)
+        revoked.headers["Cache-Control"] = "no-store"
+        try:
+            algorithm = read_header(token).get("alg")
+        except TokenRejected:
+            return revoked
+        if algorithm == "HS512":
+            try:
+                claims = self._decode_refresh_token(request, token)
+            except OAuthError:
+                return revoked
+            if claims["azp"] != client.client_id:
+                raise OAuthError(400, "invalid_token", "Unmatching clients")
+            self._end_session(claims)
+            return revoked
+        try:
+            claims = self._verify_access_token(request, token)
+        except TokenRejected:
+            return revoked
+        if claims.get("azp") != client.client_id:
+            raise OAuthError(400, "invalid_token", "Unmatching clients")
+        expires = float(claims["exp"]) + BEARER_LEEWAY
+        self.state.revoke_token(str(claims["jti"]), expires, self._clock())
+        logger.info("access token %s of %s revoked", claims["jti"], claims["sub"])
+        return revoked
 
     def _introspect(self, request: Request) -> Response:
         form = self._form(request)
@@ -908,12 +1277,11 @@ class IdentityProvider:
                 claims = self._decode_refresh_token(request, token)
             except OAuthError:
                 return inactive
-            with self._lock:
-                session = self._session_of(claims)
-                live = session is not None and self._session_active(session, self._clock())
-            if not live or claims["exp"] <= self._clock():
+            session = self._session_of(claims)
+            live = session is not None and self._session_active(session, self._clock())
+            if not live or ("exp" in claims and claims["exp"] <= self._clock()):
                 return inactive
-            token_type = "Refresh"
+            token_type = str(claims["typ"])
         else:
             try:
                 claims = self._verify_access_token(request, token)
@@ -925,6 +1293,50 @@ class IdentityProvider:
         return json_response(
             {**claims, "client_id": claims.get("azp"), "token_type": token_type, "active": True}
         )
+
+
+def _redirect(uri: str, query: Mapping[str, str]) -> Response:
+    separator = "&" if "?" in uri else "?"
+    return Response(status=302, headers={"Location": f"{uri}{separator}{urlencode(query)}"})
+
+
+def _login_page(action: str, error: str) -> Response:
+    """The login form of the authorization-code flow, posting back to its own URL."""
+    notice = f'<p id="input-error">{html.escape(error)}</p>' if error else ""
+    body = (
+        "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+        f"<h1>Sign in to your account</h1>{notice}"
+        f'<form id="kc-form-login" method="post" action="{html.escape(action)}">'
+        '<label for="username">Username or email</label>'
+        '<input id="username" name="username" type="text" autofocus>'
+        '<label for="password">Password</label>'
+        '<input id="password" name="password" type="password">'
+        '<input id="kc-login" type="submit" value="Sign In">'
+        "</form></body></html>"
+    )
+    return Response(body, status=200, mimetype="text/html")
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _error_page(request: Request, message: str) -> Response:
+    """A 400 for a browser endpoint: Keycloak's HTML page for a browser, and for any other
+    client (one that does not accept HTML) the same message as a JSON OAuth error."""
+    if request.accept_mimetypes.accept_html:
+        return _html_page(400, message)
+    return OAuthError(400, "invalid_request", message).response()
+
+
+def _html_page(status: int, message: str) -> Response:
+    """A minimal HTML page, as Keycloak's browser endpoints answer."""
+    text = html.escape(message)
+    body = (
+        f"<!DOCTYPE html><html><head><title>{text}</title></head><body><p>{text}</p></body></html>"
+    )
+    return Response(body, status=status, mimetype="text/html")
 
 
 def _numeric_claim(claims: Mapping[str, Any], name: str) -> float:

@@ -1,0 +1,141 @@
+"""Benchmark 6: the fake server under gunicorn with 1, 2 and 4 workers, against a hello-world.
+
+``gunicorn -w N fake_server.wsgi:application`` serves authenticated GETs of one object to
+eight concurrent clients (threads of one separate process, as in benchmark 3); the same
+gunicorn with N workers serves a bare WSGI hello-world to the same clients. The workers
+share one SQLite state file, so each GET also reads the shared realm (user, session,
+revocations) and fault rules, and appends to the shared journal. The ratios say how much
+of the serving stack's capacity the fake keeps at each worker count, and how each side
+scales from one worker; on a machine with two cores, more than two workers can only add
+overlap of waiting, not computing.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.server_throughput import CLIENTS, Load, drive
+from bench.timing import Profile, Ratio, Report, at_least, measure_rates
+from fake_server.config import DEFAULT_CLIENT_ID, DEFAULT_REALM, DEMO_EMAIL, DEMO_PASSWORD
+from fake_server.samples import SSO_600 as ORBIT
+from fake_server.served import GunicornServer
+
+TITLE = "6. Fake server under gunicorn with 1, 2, 4 workers vs a hello-world on the same stack"
+HELLO_WORLD_APP = "bench.server_throughput:hello_world"
+
+
+def _post_json(url: str, body: bytes, headers: dict[str, str]) -> dict[str, object]:
+    request = urllib.request.Request(url, body, headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        result: dict[str, object] = json.load(answer)
+    return result
+
+
+def prepare(server: GunicornServer) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Log in and create the object the clients read: its path and the bearer header."""
+    form = urlencode(
+        {
+            "grant_type": "password",
+            "client_id": DEFAULT_CLIENT_ID,
+            "username": DEMO_EMAIL,
+            "password": DEMO_PASSWORD,
+        }
+    ).encode()
+    token_url = f"{server.url}/realms/{DEFAULT_REALM}/protocol/openid-connect/token"
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+    token = str(_post_json(token_url, form, form_type)["access_token"])
+    bearer = {"Authorization": f"Bearer {token}"}
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{server.url}/exoops/users/infos", headers=bearer), timeout=30
+    ) as answer:
+        user_id = json.load(answer)["id"]
+    collection = f"/exoops/users/{user_id}/orbitdefinitions"
+    created = _post_json(
+        f"{server.url}{collection}",
+        json.dumps({**ORBIT, "name": f"bench-{server.port}"}).encode(),
+        {**bearer, "Content-Type": "application/json"},
+    )
+    return f"{collection}/{created['id']}", tuple(bearer.items())
+
+
+def serve(workers: int, state: Path, stack: ExitStack) -> tuple[GunicornServer, GunicornServer]:
+    """The fake (on ``state``) and the hello-world, each under ``workers`` workers."""
+    env = {"SPACESTUDIO_FAKE_STATE": str(state), "SPACESTUDIO_FAKE_LOG_LEVEL": "WARNING"}
+    fake = GunicornServer(workers=workers, env=env, extra_args=["--preload"], ready_line=None)
+    hello = GunicornServer(workers=workers, app=HELLO_WORLD_APP, ready_line=None)
+    return stack.enter_context(fake), stack.enter_context(hello)
+
+
+def run(profile: Profile) -> Report:
+    seconds = profile.pick(1.5, 1.0, 0.2)
+    counts = profile.pick((1, 2, 4), (1, 2, 4), (1, 2))
+    report = Report(TITLE)
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=1, mp_context=context) as pool,
+        tempfile.TemporaryDirectory(prefix="bench-workers-") as directory,
+        ExitStack() as stack,
+    ):
+
+        def load(target: Load) -> Callable[[], tuple[int, float]]:
+            return lambda: pool.submit(drive, target, CLIENTS).result()
+
+        # Every server runs at once and the windows take turns (fake 1, hello 1, fake 2 …),
+        # so the ratios across worker counts see the same machine, as those within one.
+        windows: list[tuple[str, Callable[[], tuple[int, float]]]] = []
+        for workers in counts:
+            fake, hello = serve(workers, Path(directory) / f"state-{workers}.sqlite", stack)
+            path, bearer = prepare(fake)
+            windows += [
+                (
+                    f"fake server, {workers} worker(s): authenticated GET",
+                    load(Load(fake.port, "GET", path, bearer, seconds=seconds)),
+                ),
+                (
+                    f"hello-world, {workers} worker(s)",
+                    load(Load(hello.port, "GET", "/", seconds=seconds)),
+                ),
+            ]
+        measured = measure_rates(windows, profile, repeats=profile.pick(3, 2, 1))
+    detail = f"{CLIENTS} clients"
+    rates = {
+        workers: (
+            replace(measured[2 * index], detail=detail),
+            replace(measured[2 * index + 1], detail=detail),
+        )
+        for index, workers in enumerate(counts)
+    }
+    for workers in counts:
+        report.measurements += rates[workers]
+    for workers in counts:
+        gets, bare = rates[workers]
+        report.ratios.append(
+            Ratio(f"authenticated GET / hello-world, {workers} worker(s)", gets.value / bare.value)
+        )
+    one_fake, one_bare = rates[1]
+    for workers in counts[1:]:
+        gets, bare = rates[workers]
+        # What a shared service needs: a second worker on a second core adds capacity,
+        # though every worker writes to the one state file.
+        goal = at_least(1.5) if workers == 2 else None
+        report.ratios += [
+            Ratio(f"fake server: {workers} workers / 1 worker", gets.value / one_fake.value, goal),
+            Ratio(f"hello-world: {workers} workers / 1 worker", bare.value / one_bare.value),
+        ]
+    report.notes.append(
+        "gunicorn's sync workers answer one request at a time and close each connection; "
+        "the clients run in one separate process on the same cores"
+    )
+    report.notes.append(
+        "all the servers run at once; their windows are measured in turns, one each per round"
+    )
+    return report
