@@ -14,6 +14,7 @@ gets a 4xx; a bug gets a logged 500 and the server carries on.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import logging
 import math
@@ -22,13 +23,11 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, RequestRedirect, Rule
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from fake_server import openapi
@@ -48,12 +47,14 @@ from fake_server.config import ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule, FaultSpecError
 from fake_server.journal import RequestJournal
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
+from fake_server.serving import BoundedWSGIServer, error_body
 from fake_server.store import (
     DeleteObject,
     InsertObject,
     JsonObject,
     NameTaken,
     ObjectNotFound,
+    QuotaExceeded,
     ReplaceObject,
     Store,
     open_store,
@@ -64,13 +65,14 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
-http_logger = logging.getLogger("fake_server.http")
 
 API_PREFIX = "/exoops/"
 ADMIN_PREFIX = "/__admin/"
 USER_PREFIX = "/exoops/users/<user_id>"
 REALM_PREFIX = "/realms/<realm>"
 OIDC_PREFIX = f"{REALM_PREFIX}/protocol/openid-connect"
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 ALL_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS)
 MISSION_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.mission)
@@ -210,14 +212,7 @@ def error_response(
     status: int, message: str, path: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The JSON error body every failing route answers with."""
-    body = {
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "status": status,
-        "error": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-        "message": message,
-        "path": path,
-    }
-    return json_response(body, status, headers)
+    return json_response(error_body(status, message, path), status, headers)
 
 
 @dataclass
@@ -276,7 +271,9 @@ class FakeSpacestudioApp:
         """An application with the store, keys and identity provider ``config`` asks for
         (``store`` and ``keys``, when given, replace the ones ``config`` names)."""
         if store is None:
-            store = open_store(config.state_path)  # first: a bad state file leaves no key file
+            store = open_store(
+                config.state_path, quota_bytes=config.limits.max_user_bytes
+            )  # first: a bad state file leaves no key file
         try:
             if keys is None and config.keys_path:
                 keys = KeyRing.load_or_create(config.keys_path)
@@ -303,7 +300,10 @@ class FakeSpacestudioApp:
         started = time.perf_counter()
         at = time.time()
         request = Request(environ)
-        request.max_content_length = self.config.limits.max_body_bytes
+        limits = self.config.limits
+        request.max_content_length = (
+            limits.max_form_bytes if request.mimetype in _FORM_TYPES else limits.max_body_bytes
+        )
         method, path = request.method, request.path
         journaled = not path.startswith(ADMIN_PREFIX)
         plan = self.faults.plan(method, path) if journaled else None
@@ -326,6 +326,8 @@ class FakeSpacestudioApp:
     def _respond(self, request: Request) -> Response:
         path = request.path
         try:
+            if path.startswith(ADMIN_PREFIX):
+                self._guard_admin(request)
             call = self._authenticate(request) if path.startswith(API_PREFIX) else None
             adapter = self.url_map.bind_to_environ(request.environ)
             try:
@@ -358,9 +360,15 @@ class FakeSpacestudioApp:
         except ApiError as exc:
             return error_response(exc.status, exc.message, path, exc.headers)
         except RequestEntityTooLarge:
-            limit = self.config.limits.max_body_bytes
+            limit = request.max_content_length
             return error_response(
                 413, f"the request body is larger than {limit} bytes; send less", path
+            )
+        except QuotaExceeded as exc:
+            return error_response(413, str(exc), path)
+        except TimeoutError as exc:  # reading the body
+            return error_response(
+                408, f"{exc}; send the whole body the Content-Length announces", path
             )
         except HTTPException as exc:
             status = exc.code or 400
@@ -386,6 +394,49 @@ class FakeSpacestudioApp:
             )
         return Call(request, account)
 
+    def _guard_admin(self, request: Request) -> None:
+        """Keep web pages away from the ``/__admin/`` routes.
+
+        With an admin token, only requests that carry it pass.  Without one, the
+        ``Host`` must name this machine (a DNS-rebinding page sends its own name).
+        Either way a body must be labelled JSON, which a cross-origin form or a
+        preflight-free ``fetch`` cannot do.
+        """
+        token = self.config.admin_token
+        if token is not None:
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), token.encode()
+            ):
+                raise ApiError(
+                    401,
+                    "the /__admin/ routes need the server's admin token: send "
+                    "'Authorization: Bearer <token>' with the token given to --admin-token",
+                    {"WWW-Authenticate": 'Bearer realm="__admin"'},
+                )
+        else:
+            host = _host_name(request.host)
+            if host not in self._admin_hosts:
+                raise ApiError(
+                    403,
+                    f"the /__admin/ routes answer only requests addressed to this machine "
+                    f"(Host {', '.join(sorted(self._admin_hosts))}), not {host!r}; "
+                    "start the server with --admin-host NAME or --admin-token",
+                )
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json":
+            raise ApiError(
+                415,
+                f"the body must be sent as application/json, not "
+                f"{request.mimetype or 'without a Content-Type'}",
+            )
+
+    @property
+    def _admin_hosts(self) -> frozenset[str]:
+        hosts = {"localhost", "127.0.0.1", "::1", *self.config.admin_hosts}
+        if self.config.host not in ("", "0.0.0.0", "::"):
+            hosts.add(self.config.host)
+        return frozenset(_host_name(host) for host in hosts)
+
     def _fault_response(self, rule: FaultRule, path: str) -> Response:
         headers = {"Retry-After": rule.retry_after} if rule.retry_after is not None else None
         if rule.body is not None:
@@ -401,7 +452,7 @@ class FakeSpacestudioApp:
             raise ApiError(400, "the request needs a JSON body")
         depth_limit = self.config.limits.max_json_depth
         try:
-            value = json.loads(data, parse_constant=_refuse_constant)
+            value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
         except RecursionError:
             problem: str | None = _too_deep(depth_limit)
         except _NotJson as exc:
@@ -411,7 +462,8 @@ class FakeSpacestudioApp:
                 400, f"the body is not valid JSON ({exc}); send a JSON document"
             ) from None
         else:
-            problem = _body_problem(value, depth_limit, exact=bool(_SUSPICIOUS.search(data)))
+            surrogates = _SURROGATE_ESCAPE.search(data) is not None
+            problem = _body_problem(value, depth_limit, exact=surrogates)
         if problem is not None:
             raise ApiError(400, problem)
         return value
@@ -697,6 +749,16 @@ def _drop_connection(environ: WSGIEnvironment) -> None:
     raise ConnectionDropped("connection dropped by a fault rule")
 
 
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header, without port or IPv6 brackets, in lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        return host.partition(":")[0]
+    return host
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -733,18 +795,26 @@ def _refuse_constant(name: str) -> Any:
     raise _NotJson(f"{_NOT_FINITE} (found {name})")
 
 
-#: What raw bytes hold when a body may parse into something JSON cannot answer: a
-#: surrogate escape (maybe unpaired) or a number that may overflow a double.
-_SUSPICIOUS = re.compile(rb"\\u[dD][89a-fA-F]|[eE]\+?0*[1-9][0-9]{2}|[0-9]{300}")
+def _finite_float(text: str) -> float:
+    """A JSON number with a fraction or exponent, refused when beyond the double range
+    (parsed as infinity, it would be answered as the non-JSON ``Infinity``)."""
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJson(f"{_NOT_FINITE} (found {text[:40]})")
+    return value
+
+
+#: The one thing raw bytes must hold for a parsed body to carry an unpaired surrogate:
+#: a ``\\uD800``-``\\uDFFF`` escape.  A fixed-length pattern, so the search is linear.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _body_problem(value: Any, depth_limit: int, *, exact: bool) -> str | None:
     """What makes a parsed body unstorable, or None.
 
-    Arrays and objects nesting deeper than ``depth_limit``; with ``exact`` also a float
-    beyond the double range (parsed as infinity, it would be answered as the non-JSON
-    ``Infinity``) and an unpaired surrogate, which no UTF-8 text, and so neither the
-    answer nor the SQLite store, can hold.
+    Arrays and objects nesting deeper than ``depth_limit``; with ``exact`` also an
+    unpaired surrogate, which no UTF-8 text, and so neither the answer nor the SQLite
+    store, can hold.
     """
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:  # iteratively: a deep body must not exhaust the stack
@@ -768,17 +838,18 @@ def _body_problem(value: Any, depth_limit: int, *, exact: bool) -> str | None:
     return None
 
 
-class _LoggingRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler, logging through ``fake_server.http`` instead of stderr."""
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        level = logging.INFO if type == "info" else logging.ERROR
-        http_logger.log(level, "%s %s", self.address_string(), message % args)
-
-
-def make_http_server(app: FakeSpacestudioApp, host: str, port: int) -> BaseWSGIServer:
-    """A threaded HTTP server for ``app`` (port 0: a free one); call ``serve_forever()``."""
-    return make_server(host, port, app, threaded=True, request_handler=_LoggingRequestHandler)
+def make_http_server(app: FakeSpacestudioApp, host: str, port: int) -> BoundedWSGIServer:
+    """A threaded HTTP server for ``app`` (port 0: a free one), with the timeouts and
+    connection cap of ``app.config.limits``; call ``serve_forever()``."""
+    limits = app.config.limits
+    return BoundedWSGIServer(
+        host,
+        port,
+        app,
+        idle_timeout=limits.idle_timeout,
+        request_timeout=limits.request_timeout,
+        max_connections=limits.max_connections,
+    )
 
 
 def create_app(config: ServerConfig | None = None) -> FakeSpacestudioApp:

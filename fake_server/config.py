@@ -35,6 +35,17 @@ class Limits:
     max_json_depth: int = 64
     #: Longest object name accepted, in characters (400 beyond).
     max_name_length: int = 256
+    #: Largest form body (token, logout, introspection) accepted (413 beyond): a form
+    #: is parsed all at once, and a few fields are all these routes take.
+    max_form_bytes: int = 64 * 1024
+    #: Most bytes of object JSON one user may keep stored (413 beyond).
+    max_user_bytes: int = 32 * 1024 * 1024
+    #: Longest wait for any one read or write on a connection, in seconds.
+    idle_timeout: float = 15.0
+    #: Longest total wait for one request's bytes (line, headers and body), in seconds.
+    request_timeout: float = 60.0
+    #: Most connections held at once (lowered to fit the open-file limit).
+    max_connections: int = 256
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,10 @@ class ServerConfig:
     faults: tuple[FaultRule, ...] = ()
     journal_size: int = 1000
     limits: Limits = field(default_factory=Limits)
+    #: When set, the ``/__admin/`` routes need ``Authorization: Bearer <admin_token>``.
+    admin_token: str | None = None
+    #: Host names the ``/__admin/`` routes answer besides loopback ones and ``host``.
+    admin_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.accounts:

@@ -2,17 +2,21 @@
 
 Both backends implement :class:`Store`.  Reads return fresh copies; every write goes
 through :meth:`Store.apply`, which takes a list of changes and applies all of them or
-none (a name already taken or an unknown id raises before anything is written).  The
-SQLite backend commits each :meth:`~Store.apply` in one transaction with
+none (a name already taken, an unknown id or a full quota raises before anything is
+written).  The SQLite backend commits each :meth:`~Store.apply` in one transaction with
 ``synchronous=FULL`` on a write-ahead log, so a write the server has acknowledged
-survives the process being killed.
+survives the process being killed.  It refuses, at open, a file that is damaged or that
+holds tables of another layout, and creates new files readable by their owner only.
+
+Both keep each object as its JSON text and count, per user, the bytes of that text
+against ``quota_bytes``: what a user can make the server hold is bounded.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
+import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -49,6 +53,18 @@ class ObjectNotFound(StoreError):
         super().__init__(f"no object with id {obj_id!r} in {segment}")
         self.segment = segment
         self.obj_id = obj_id
+
+
+class QuotaExceeded(StoreError):
+    """The write would make the user's objects larger than the quota."""
+
+    def __init__(self, total: int, quota: int) -> None:
+        super().__init__(
+            f"this would bring your stored objects to {total} bytes of JSON, beyond the "
+            f"quota of {quota} bytes; delete objects you no longer need, or send smaller ones"
+        )
+        self.total = total
+        self.quota = quota
 
 
 class StateFileError(Exception):
@@ -166,7 +182,17 @@ def object_name(obj: JsonObject) -> str:
 
 
 class Store(ABC):
-    """Per-user objects, computation logs and gridfs file names."""
+    """Per-user objects, computation logs and gridfs file names.
+
+    ``quota_bytes`` bounds the JSON text of one user's objects (None: no bound).
+    """
+
+    quota_bytes: int | None = None
+
+    def _check_quota(self, before: int, after: int) -> None:
+        """Refuse a write that grows a user's objects beyond the quota (shrinking is fine)."""
+        if self.quota_bytes is not None and after > before and after > self.quota_bytes:
+            raise QuotaExceeded(after, self.quota_bytes)
 
     @abstractmethod
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
@@ -200,24 +226,30 @@ class Store(ABC):
 
 
 class MemoryStore(Store):
-    """Everything in dictionaries; gone when the process ends."""
+    """Everything in dictionaries; gone when the process ends.
 
-    def __init__(self) -> None:
+    Objects are kept as JSON text: a read parses a fresh copy, and the memory a user's
+    objects take is about the bytes the quota counts.
+    """
+
+    def __init__(self, *, quota_bytes: int | None = None) -> None:
+        self.quota_bytes = quota_bytes
         self._lock = threading.Lock()
-        # (user_id, segment) -> {obj_id: obj}; dicts keep creation order.
-        self._collections: dict[tuple[str, str], dict[str, JsonObject]] = {}
+        # (user_id, segment) -> {obj_id: (name, JSON text)}; dicts keep creation order.
+        self._collections: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+        self._user_bytes: dict[str, int] = {}
         self._logs: dict[tuple[str, str], ComputationLog] = {}
         self._files: dict[tuple[str, str], str] = {}
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
         with self._lock:
-            objects = list(self._collections.get((user_id, segment), {}).values())
-        return copy.deepcopy(objects)
+            texts = [text for _, text in self._collections.get((user_id, segment), {}).values()]
+        return [json.loads(text) for text in texts]
 
     def get_object(self, user_id: str, segment: str, obj_id: str) -> JsonObject | None:
         with self._lock:
-            obj = self._collections.get((user_id, segment), {}).get(obj_id)
-        return copy.deepcopy(obj)
+            stored = self._collections.get((user_id, segment), {}).get(obj_id)
+        return None if stored is None else json.loads(stored[1])
 
     def get_log(self, user_id: str, log_id: str) -> ComputationLog | None:
         with self._lock:
@@ -231,9 +263,9 @@ class MemoryStore(Store):
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         with self._lock:
             # Stage on copies of the touched collections; publish only if all succeed.
-            staged: dict[tuple[str, str], dict[str, JsonObject]] = {}
+            staged: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
 
-            def collection(segment: str) -> dict[str, JsonObject]:
+            def collection(segment: str) -> dict[str, tuple[str, str]]:
                 key = (user_id, segment)
                 if key not in staged:
                     staged[key] = dict(self._collections.get(key, {}))
@@ -249,35 +281,49 @@ class MemoryStore(Store):
                     obj_id = change.obj["id"]
                     if obj_id in objects:
                         raise StoreError(f"id {obj_id!r} is already used in {change.segment}")
-                    _check_name_free(objects, change.segment, change.obj)
-                    objects[obj_id] = copy.deepcopy(change.obj)
+                    objects[obj_id] = _named_text(objects, change.segment, change.obj)
                 elif isinstance(change, ReplaceObject):
                     obj_id = change.obj["id"]
                     if obj_id not in objects:
                         raise ObjectNotFound(change.segment, obj_id)
-                    _check_name_free(objects, change.segment, change.obj)
-                    objects[obj_id] = copy.deepcopy(change.obj)
+                    objects[obj_id] = _named_text(objects, change.segment, change.obj)
                 elif isinstance(change, SetField):
                     if change.obj_id not in objects:
                         raise ObjectNotFound(change.segment, change.obj_id)
-                    updated = dict(objects[change.obj_id])
-                    updated[change.name] = copy.deepcopy(change.value)
-                    objects[change.obj_id] = updated
+                    updated = json.loads(objects[change.obj_id][1])
+                    updated[change.name] = change.value
+                    objects[change.obj_id] = (object_name(updated), json.dumps(updated))
                 else:
                     if objects.pop(change.obj_id, None) is None:
                         raise ObjectNotFound(change.segment, change.obj_id)
+            before = self._user_bytes.get(user_id, 0)
+            after = before + sum(
+                _text_bytes(objects) - _text_bytes(self._collections.get(key, {}))
+                for key, objects in staged.items()
+            )
+            self._check_quota(before, after)
             self._collections.update(staged)
+            self._user_bytes[user_id] = after
             for log in logs:
                 self._logs[(user_id, log.id)] = log
                 for filename in log.files:
                     self._files[(user_id, filename)] = log.id
 
 
-def _check_name_free(objects: dict[str, JsonObject], segment: str, obj: JsonObject) -> None:
+def _named_text(
+    objects: dict[str, tuple[str, str]], segment: str, obj: JsonObject
+) -> tuple[str, str]:
+    """``obj``'s name and JSON text, once no other object of the collection has the name."""
     name = object_name(obj)
-    for other_id, other in objects.items():
-        if other_id != obj["id"] and object_name(other) == name:
+    for other_id, (other_name, _) in objects.items():
+        if other_id != obj["id"] and other_name == name:
             raise NameTaken(segment, name)
+    return name, json.dumps(obj)
+
+
+def _text_bytes(objects: dict[str, tuple[str, str]]) -> int:
+    # json.dumps escapes every non-ASCII character: one character, one byte.
+    return sum(len(text) for _, text in objects.values())
 
 
 _SCHEMA = """
@@ -314,17 +360,25 @@ class SQLiteStore(Store):
     with the last acknowledged write.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, quota_bytes: int | None = None) -> None:
         self.path = Path(path)
+        self.quota_bytes = quota_bytes
         self._lock = threading.Lock()
         try:
+            _create_private(self.path)
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30.0
             )
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
         try:
             self._prepare()
+        except _Damaged as exc:
+            self._db.close()
+            raise StateFileError(
+                f"{self.path} is damaged ({exc}); restore it from a backup, or pass a new "
+                "file name to start afresh"
+            ) from None
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StateFileError(
@@ -335,6 +389,14 @@ class SQLiteStore(Store):
     def _prepare(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            try:
+                problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+            except sqlite3.DatabaseError as exc:
+                raise _Damaged(str(exc)) from None
+            if problems != ["ok"]:
+                raise _Damaged("; ".join(problems))
+            _check_layout(self._db)
         if tables and version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -382,11 +444,17 @@ class SQLiteStore(Store):
         return ComputationLog.from_record(json.loads(rows[0][0])) if rows else None
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
+        counted = self.quota_bytes is not None and any(
+            isinstance(change, InsertObject | ReplaceObject | SetField) for change in changes
+        )
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                before = self._user_bytes(user_id) if counted else 0
                 for change in changes:
                     self._apply_one(user_id, change)
+                if counted:
+                    self._check_quota(before, self._user_bytes(user_id))
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -447,6 +515,13 @@ class SQLiteStore(Store):
         if cursor.rowcount == 0:
             raise ObjectNotFound(change.segment, change.obj_id)
 
+    def _user_bytes(self, user_id: str) -> int:
+        # json.dumps escapes every non-ASCII character: one character, one byte.
+        row = self._db.execute(
+            "SELECT total(length(body)) FROM objects WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        return int(row[0])
+
     def _update(self, user_id: str, segment: str, obj_id: str, name: str, body: str) -> None:
         cursor = self._db.execute(
             "UPDATE objects SET name = ?, body = ? WHERE user_id = ? AND segment = ? AND id = ?",
@@ -456,8 +531,61 @@ class SQLiteStore(Store):
             raise ObjectNotFound(segment, obj_id)
 
 
-def open_store(state_path: str | Path | None) -> Store:
-    """A SQLite store on ``state_path``, or a memory store when it is None."""
+class _Damaged(sqlite3.DatabaseError):
+    """The state file opens, but SQLite finds its pages inconsistent."""
+
+
+def _create_private(path: Path) -> None:
+    """Create a missing state file readable by its owner only (SQLite gives its
+    write-ahead log and shared-memory files the same mode)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
+def _layout(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table of ``db`` (SQLite's own left out) with its columns: name, type,
+    NOT NULL and primary-key position."""
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: db.execute(
+            'SELECT name, upper(type), "notnull", pk FROM pragma_table_info(?) ORDER BY cid',
+            (name,),
+        ).fetchall()
+        for name in names
+    }
+
+
+def _expected_layout() -> dict[str, list[tuple[Any, ...]]]:
+    reference = sqlite3.connect(":memory:")
+    try:
+        reference.executescript(_SCHEMA)
+        return _layout(reference)
+    finally:
+        reference.close()
+
+
+def _check_layout(db: sqlite3.Connection) -> None:
+    """Refuse tables this server does not make, or made with other columns (a table
+    it makes that is missing is created, as in a new file)."""
+    expected = _expected_layout()
+    for name, columns in _layout(db).items():
+        if name not in expected:
+            raise sqlite3.DatabaseError(f"it holds a table {name!r} this server does not use")
+        if columns != expected[name]:
+            raise sqlite3.DatabaseError(f"its table {name!r} has other columns than expected")
+
+
+def open_store(state_path: str | Path | None, *, quota_bytes: int | None = None) -> Store:
+    """A SQLite store on ``state_path``, or a memory store when it is None; each user's
+    objects may take ``quota_bytes`` of JSON (None: no bound)."""
     if state_path is None:
-        return MemoryStore()
-    return SQLiteStore(state_path)
+        return MemoryStore(quota_bytes=quota_bytes)
+    return SQLiteStore(state_path, quota_bytes=quota_bytes)
