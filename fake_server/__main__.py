@@ -1,15 +1,18 @@
 """``spacestudio-fake-server`` / ``python -m fake_server``: run the fake backend over HTTP.
 
-It prints its URL and the ``.env`` lines that point a script at it, serves until
-SIGINT or SIGTERM, then shuts down cleanly.  Bad flags exit with status 2 and a
-message saying what to change.
+It prints its URL and the ``.env`` lines that point a script at it (passwords given
+with ``--user`` are not echoed: a banner ends up in CI logs), serves until SIGINT or
+SIGTERM, then shuts down cleanly.  Bad flags, and a state file that is damaged or not
+the server's, exit with status 2 and a message saying what to change.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import logging
+import os
 import signal
 import sys
 import threading
@@ -23,6 +26,7 @@ from fake_server.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REALM,
+    Limits,
     ServerConfig,
     demo_account,
 )
@@ -31,6 +35,9 @@ from fake_server.oidc import Account
 from fake_server.store import StateFileError
 
 logger = logging.getLogger("fake_server")
+
+#: Where the admin token may come from instead of the command line (seen by ``ps``).
+ADMIN_TOKEN_VARIABLE = "SPACESTUDIO_ADMIN_TOKEN"
 
 _USER_RESTRICTIONS = ("no-scripting", "disabled")
 
@@ -76,6 +83,23 @@ def _lifetime(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 second")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _timeout(text: str) -> float:
+    value = _positive_seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("a timeout must be more than 0 seconds")
     return value
 
 
@@ -164,6 +188,43 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable; see docs/fake-server.md)",
     )
     parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=os.environ.get(ADMIN_TOKEN_VARIABLE) or None,
+        help="require 'Authorization: Bearer TOKEN' on the /__admin/ routes (default: "
+        f"${ADMIN_TOKEN_VARIABLE}; without it they answer only requests whose Host is "
+        "this machine)",
+    )
+    parser.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name the /__admin/ routes answer to (repeatable)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_timeout,
+        default=Limits.idle_timeout,
+        metavar="SECONDS",
+        help="longest wait for a client's next bytes (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_count,
+        default=Limits.max_connections,
+        metavar="N",
+        help="most connections held at once; lowered to fit the open-file limit "
+        "(default %(default)s)",
+    )
+    parser.add_argument(
+        "--quota-mib",
+        type=_count,
+        default=Limits.max_user_bytes // 2**20,
+        metavar="MIB",
+        help="most object JSON one user may store, in MiB (default %(default)s)",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         type=str.upper,
@@ -190,11 +251,20 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         state_path=args.state,
         keys_path=keys,
         faults=tuple(faults),
+        limits=dataclasses.replace(
+            Limits(),
+            idle_timeout=args.idle_timeout,
+            max_connections=args.max_connections,
+            max_user_bytes=args.quota_mib * 2**20,
+        ),
+        admin_token=args.admin_token,
+        admin_hosts=tuple(args.admin_host),
     )
 
 
 def env_lines(base_url: str, config: ServerConfig) -> dict[str, str]:
-    """The ``.env`` settings that point a script at a server, for its first account."""
+    """The ``.env`` settings that point a script at a server, for its first account
+    (its password too: callers print it only for the built-in demo account)."""
     account = config.accounts[0]
     return {
         "LOG_BASE_URL": base_url,
@@ -224,6 +294,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
+    """The URL, the accounts and the ``.env`` lines.  Only the built-in demo account's
+    password is shown: one given with ``--user`` is the user's to keep out of logs."""
+    demo = demo_account()
     out.write(f"spacestudio fake server listening on {base_url}\n")
     out.write(f"OpenAPI document: {base_url}/openapi.json\n")
     for account in config.accounts:
@@ -231,9 +304,13 @@ def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
         if not account.enabled:
             notes.append("disabled")
         suffix = f" ({', '.join(notes)})" if notes else ""
-        out.write(f"account: {account.email} password: {account.password}{suffix}\n")
+        shown = account.password if account == demo else "(as given with --user)"
+        out.write(f"account: {account.email} password: {shown}{suffix}\n")
     out.write("# .env lines for a script:\n")
     for key, value in env_lines(base_url, config).items():
+        if key == "LOG_PASSWORD" and config.accounts[0] != demo:
+            out.write(f"# {key}=<the password given with --user for {config.accounts[0].email}>\n")
+            continue
         out.write(f"{key}={value}\n")
     out.flush()
 
@@ -260,10 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"spacestudio-fake-server: cannot listen on {config.host}:{config.port}: {exc}\n"
         )
         return 1
-    if not _is_loopback(config.host):
+    if not _is_loopback(config.host) and config.admin_token is None:
         logger.warning(
-            "listening on %s: the /__admin/ routes need no token, so anyone who reaches "
-            "this address can change faults and read the journal",
+            "listening on %s without --admin-token: anyone who reaches this address by "
+            "a name the /__admin/ routes accept can change faults and read the journal",
             config.host,
         )
 

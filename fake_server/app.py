@@ -43,7 +43,7 @@ from fake_server.computations import (
     new_object,
     with_derived_fields,
 )
-from fake_server.config import ServerConfig
+from fake_server.config import MAX_PAUSE_SECONDS, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule, FaultSpecError
 from fake_server.journal import RequestJournal
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
@@ -72,13 +72,13 @@ USER_PREFIX = "/exoops/users/<user_id>"
 REALM_PREFIX = "/realms/<realm>"
 OIDC_PREFIX = f"{REALM_PREFIX}/protocol/openid-connect"
 
+#: Fields of a stored object that name other objects: ids are strings.
+_ID_FIELDS = ("computationLogId", "pausedParentMissionId")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 ALL_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS)
 MISSION_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.mission)
 PAUSABLE_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.pausable)
-#: Longest duration ``compute_until_duration`` accepts: a century, in seconds.
-MAX_PAUSE_SECONDS = 100 * 365.25 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ ROUTES: tuple[Route, ...] = (
           "auth", response="oidc"),
     Route(f"{OIDC_PREFIX}/userinfo", ("GET", "POST"), "oidc_userinfo",
           "Claims of the bearer token's user", "auth", response="oidc"),
-    Route(f"{OIDC_PREFIX}/logout", ("GET", "POST"), "oidc_logout",
-          "End the session of a refresh token", "auth", request="form", response="empty"),
+    Route(f"{OIDC_PREFIX}/logout", ("POST",), "oidc_logout",
+          "End the session of a refresh token", "auth", request="form", status=204),
     Route(f"{OIDC_PREFIX}/token/introspect", ("POST",), "oidc_introspect",
           "Token introspection (RFC 7662)", "auth", request="form", response="oidc"),
     # The scripting API.
@@ -476,6 +476,13 @@ class FakeSpacestudioApp:
                 400, f"the body must be a JSON object, not {_json_type(body)}; send {{...}}"
             )
         body["name"] = self._valid_name(body.get("name"), "the body's name")
+        for key in _ID_FIELDS:
+            if key in body and not isinstance(body[key], str):
+                raise ApiError(
+                    400,
+                    f"the body's {key} must be a string (an id this server gave), not "
+                    f"{_json_type(body[key])}; leave it out or send the id unchanged",
+                )
         return body
 
     def _valid_name(self, name: Any, what: str) -> str:
@@ -737,7 +744,9 @@ class FakeSpacestudioApp:
         return Response(status=204)
 
     def openapi_document(self, request: Request) -> Response:
-        return json_response(openapi.document(ROUTES, request.host_url.rstrip("/")))
+        return json_response(
+            openapi.document(ROUTES, request.host_url.rstrip("/"), self.config.limits)
+        )
 
 
 def _drop_connection(environ: WSGIEnvironment) -> None:

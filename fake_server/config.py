@@ -20,6 +20,9 @@ def demo_account() -> Account:
     return Account(DEMO_EMAIL, DEMO_PASSWORD)
 
 
+#: Longest duration ``compute_until_duration`` accepts: a century, in seconds.
+MAX_PAUSE_SECONDS = 100 * 365.25 * 86400.0
+
 #: Long enough for a script to see a computation run (and its progress), as it would
 #: live; short enough not to slow a development loop.
 DEFAULT_COMPUTE_SECONDS = 1.5

@@ -30,7 +30,7 @@ import re2
 
 FaultKind = Literal["latency", "status", "drop"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
-_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 #: Longest latency a rule may ask for; longer ones are surely typing mistakes.
 MAX_LATENCY_SECONDS = 600.0
 #: The prefix that marks a pattern as a regular expression, in a flag or a JSON rule.
@@ -103,7 +103,7 @@ class FaultRule:
             )
         if self.kind == "status" and not 400 <= self.status <= 599:
             raise FaultSpecError(f"a status fault needs a 4xx or 5xx code, got {self.status}")
-        unknown = self.methods - _HTTP_METHODS
+        unknown = self.methods - HTTP_METHODS
         if unknown:
             raise FaultSpecError(f"unknown HTTP method(s): {', '.join(sorted(unknown))}")
 
@@ -186,6 +186,12 @@ class FaultRule:
         methods = data.get("methods") or []
         if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
             raise FaultSpecError('methods must be a list of strings, e.g. ["GET", "POST"]')
+        unknown = sorted(set(methods) - HTTP_METHODS)
+        if unknown:
+            raise FaultSpecError(
+                f"unknown HTTP method(s) {', '.join(map(repr, unknown))}; use upper-case "
+                f"names among {', '.join(sorted(HTTP_METHODS))}"
+            )
         kind = _typed(data, "kind", str, required=True)
         body = data.get("body")
         if body is not None and not isinstance(body, dict):
@@ -196,11 +202,13 @@ class FaultRule:
         share = _typed(data, "share", (int, float))
         seconds = _typed(data, "seconds", (int, float))
         status = _typed(data, "status", int)
+        if status is not None and not 400 <= status <= 599:
+            raise FaultSpecError(f"status must be a 4xx or 5xx code, got {status}")
         return cls(
             pattern=pattern,
             kind=kind,  # checked in __post_init__
             regex=pattern_type == "regex",
-            methods=frozenset(m.upper() for m in methods),
+            methods=frozenset(methods),
             share=1.0 if share is None else float(share),
             times=_typed(data, "times", int),
             seconds=0.0 if seconds is None else float(seconds),
@@ -222,6 +230,8 @@ def _typed(data: Mapping[str, Any], key: str, kind: Any, *, required: bool = Fal
         if required:
             raise FaultSpecError(f"a fault rule needs {key!r}")
         return None
+    if kind is int and isinstance(value, float) and value.is_integer():
+        return int(value)  # JSON does not tell 427 from 427.0
     if isinstance(value, bool) or not isinstance(value, kind):
         raise FaultSpecError(f"{key!r} has the wrong type: {value!r}")
     return value
