@@ -210,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="longest wait for a client's next bytes (default %(default)s)",
     )
     parser.add_argument(
+        "--request-timeout",
+        type=_timeout,
+        default=Limits.request_timeout,
+        metavar="SECONDS",
+        help="longest total wait for one request's line, headers and body (default %(default)s)",
+    )
+    parser.add_argument(
         "--max-connections",
         type=_count,
         default=Limits.max_connections,
@@ -254,6 +261,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         limits=dataclasses.replace(
             Limits(),
             idle_timeout=args.idle_timeout,
+            request_timeout=args.request_timeout,
             max_connections=args.max_connections,
             max_user_bytes=args.quota_mib * 2**20,
         ),

@@ -54,6 +54,7 @@ from fake_server.store import (
     JsonObject,
     NameTaken,
     ObjectNotFound,
+    Quota,
     QuotaExceeded,
     ReplaceObject,
     Store,
@@ -270,10 +271,9 @@ class FakeSpacestudioApp:
     ) -> FakeSpacestudioApp:
         """An application with the store, keys and identity provider ``config`` asks for
         (``store`` and ``keys``, when given, replace the ones ``config`` names)."""
-        if store is None:
-            store = open_store(
-                config.state_path, quota_bytes=config.limits.max_user_bytes
-            )  # first: a bad state file leaves no key file
+        if store is None:  # first: a bad state file leaves no key file
+            quota = Quota(config.limits.max_user_bytes, config.limits.max_user_values)
+            store = open_store(config.state_path, quota=quota)
         try:
             if keys is None and config.keys_path:
                 keys = KeyRing.load_or_create(config.keys_path)
@@ -445,11 +445,19 @@ class FakeSpacestudioApp:
 
     # -- request bodies -------------------------------------------------------------
 
-    def _json_body(self, request: Request) -> Any:
-        """The parsed JSON body, within the size and nesting limits."""
+    def _json_body(self, request: Request, max_values: int | None = None) -> Any:
+        """The parsed JSON body, within the size and nesting limits and, when given,
+        holding at most ``max_values`` values (counted by their separators, before
+        parsing: a body that cannot be kept costs no parse)."""
         data = request.get_data(cache=True)
         if not data.strip():
             raise ApiError(400, "the request needs a JSON body")
+        if max_values is not None and data.count(b",") + 1 > max_values:
+            raise ApiError(
+                413,
+                f"the body holds more than {max_values} JSON values, more than one user's "
+                "objects may hold (the quota); send a smaller object",
+            )
         depth_limit = self.config.limits.max_json_depth
         try:
             value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
@@ -470,7 +478,7 @@ class FakeSpacestudioApp:
 
     def _object_body(self, request: Request) -> JsonObject:
         """A JSON object body with a usable ``name``."""
-        body = self._json_body(request)
+        body = self._json_body(request, max_values=self.config.limits.max_user_values)
         if not isinstance(body, dict):
             raise ApiError(
                 400, f"the body must be a JSON object, not {_json_type(body)}; send {{...}}"

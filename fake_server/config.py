@@ -43,6 +43,9 @@ class Limits:
     max_form_bytes: int = 64 * 1024
     #: Most bytes of object JSON one user may keep stored (413 beyond).
     max_user_bytes: int = 32 * 1024 * 1024
+    #: Most JSON values (counted by their separators) one user's objects may hold: what
+    #: listing them costs grows with it, about a microsecond a value (413 beyond).
+    max_user_values: int = 500_000
     #: Longest wait for any one read or write on a connection, in seconds.
     idle_timeout: float = 15.0
     #: Longest total wait for one request's bytes (line, headers and body), in seconds.

@@ -186,10 +186,10 @@ class FaultRule:
         methods = data.get("methods") or []
         if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
             raise FaultSpecError('methods must be a list of strings, e.g. ["GET", "POST"]')
-        unknown = sorted(set(methods) - HTTP_METHODS)
-        if unknown:
+        strangers = sorted(set(methods) - HTTP_METHODS)
+        if strangers:
             raise FaultSpecError(
-                f"unknown HTTP method(s) {', '.join(map(repr, unknown))}; use upper-case "
+                f"unknown HTTP method(s) {', '.join(map(repr, strangers))}; use upper-case "
                 f"names among {', '.join(sorted(HTTP_METHODS))}"
             )
         kind = _typed(data, "kind", str, required=True)

@@ -8,8 +8,9 @@ written).  The SQLite backend commits each :meth:`~Store.apply` in one transacti
 survives the process being killed.  It refuses, at open, a file that is damaged or that
 holds tables of another layout, and creates new files readable by their owner only.
 
-Both keep each object as its JSON text and count, per user, the bytes of that text
-against ``quota_bytes``: what a user can make the server hold is bounded.
+Both keep each object as its JSON text and count, per user, the bytes of that text and
+the JSON values in it against a :class:`Quota`: what a user can make the server hold,
+and what listing it costs, is bounded.
 """
 
 from __future__ import annotations
@@ -55,16 +56,39 @@ class ObjectNotFound(StoreError):
         self.obj_id = obj_id
 
 
+@dataclass(frozen=True)
+class Quota:
+    """What one user's stored objects may hold.
+
+    ``bytes`` of JSON text, and ``values``: JSON values, counted by their separators (a
+    comma inside a text counts too).  Reading and writing an object costs about a
+    microsecond per value, so the values bound what listing a collection costs.
+    """
+
+    bytes: int
+    values: int
+
+
 class QuotaExceeded(StoreError):
     """The write would make the user's objects larger than the quota."""
 
-    def __init__(self, total: int, quota: int) -> None:
+    def __init__(self, what: str, total: int, limit: int) -> None:
         super().__init__(
-            f"this would bring your stored objects to {total} bytes of JSON, beyond the "
-            f"quota of {quota} bytes; delete objects you no longer need, or send smaller ones"
+            f"this would bring your stored objects to {total} {what}, beyond the quota of "
+            f"{limit}; delete objects you no longer need, or send smaller ones"
         )
         self.total = total
-        self.quota = quota
+        self.limit = limit
+
+
+#: A user's stored objects: bytes of JSON text and JSON values.
+Usage = tuple[int, int]
+
+
+def text_usage(text: str) -> Usage:
+    """The bytes and values one object's JSON text counts for (``json.dumps`` escapes every
+    non-ASCII character, so one character is one byte)."""
+    return len(text), text.count(",") + 1
 
 
 class StateFileError(Exception):
@@ -184,15 +208,19 @@ def object_name(obj: JsonObject) -> str:
 class Store(ABC):
     """Per-user objects, computation logs and gridfs file names.
 
-    ``quota_bytes`` bounds the JSON text of one user's objects (None: no bound).
+    ``quota`` bounds one user's objects (None: no bound).
     """
 
-    quota_bytes: int | None = None
+    quota: Quota | None = None
 
-    def _check_quota(self, before: int, after: int) -> None:
+    def _check_quota(self, before: Usage, after: Usage) -> None:
         """Refuse a write that grows a user's objects beyond the quota (shrinking is fine)."""
-        if self.quota_bytes is not None and after > before and after > self.quota_bytes:
-            raise QuotaExceeded(after, self.quota_bytes)
+        if self.quota is None:
+            return
+        limits = (("bytes of JSON", self.quota.bytes), ("JSON values", self.quota.values))
+        for (what, limit), old, new in zip(limits, before, after, strict=True):
+            if new > old and new > limit:
+                raise QuotaExceeded(what, new, limit)
 
     @abstractmethod
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
@@ -232,12 +260,12 @@ class MemoryStore(Store):
     objects take is about the bytes the quota counts.
     """
 
-    def __init__(self, *, quota_bytes: int | None = None) -> None:
-        self.quota_bytes = quota_bytes
+    def __init__(self, *, quota: Quota | None = None) -> None:
+        self.quota = quota
         self._lock = threading.Lock()
         # (user_id, segment) -> {obj_id: (name, JSON text)}; dicts keep creation order.
         self._collections: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
-        self._user_bytes: dict[str, int] = {}
+        self._usage: dict[str, Usage] = {}
         self._logs: dict[tuple[str, str], ComputationLog] = {}
         self._files: dict[tuple[str, str], str] = {}
 
@@ -296,14 +324,14 @@ class MemoryStore(Store):
                 else:
                     if objects.pop(change.obj_id, None) is None:
                         raise ObjectNotFound(change.segment, change.obj_id)
-            before = self._user_bytes.get(user_id, 0)
-            after = before + sum(
-                _text_bytes(objects) - _text_bytes(self._collections.get(key, {}))
-                for key, objects in staged.items()
-            )
+            before = self._usage.get(user_id, (0, 0))
+            after = before
+            for key, objects in staged.items():
+                grown, shrunk = _usage(objects), _usage(self._collections.get(key, {}))
+                after = (after[0] + grown[0] - shrunk[0], after[1] + grown[1] - shrunk[1])
             self._check_quota(before, after)
             self._collections.update(staged)
-            self._user_bytes[user_id] = after
+            self._usage[user_id] = after
             for log in logs:
                 self._logs[(user_id, log.id)] = log
                 for filename in log.files:
@@ -321,9 +349,9 @@ def _named_text(
     return name, json.dumps(obj)
 
 
-def _text_bytes(objects: dict[str, tuple[str, str]]) -> int:
-    # json.dumps escapes every non-ASCII character: one character, one byte.
-    return sum(len(text) for _, text in objects.values())
+def _usage(objects: dict[str, tuple[str, str]]) -> Usage:
+    used = [text_usage(text) for _, text in objects.values()]
+    return sum(size for size, _ in used), sum(values for _, values in used)
 
 
 _SCHEMA = """
@@ -360,9 +388,9 @@ class SQLiteStore(Store):
     with the last acknowledged write.
     """
 
-    def __init__(self, path: str | Path, *, quota_bytes: int | None = None) -> None:
+    def __init__(self, path: str | Path, *, quota: Quota | None = None) -> None:
         self.path = Path(path)
-        self.quota_bytes = quota_bytes
+        self.quota = quota
         self._lock = threading.Lock()
         try:
             _create_private(self.path)
@@ -444,17 +472,17 @@ class SQLiteStore(Store):
         return ComputationLog.from_record(json.loads(rows[0][0])) if rows else None
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
-        counted = self.quota_bytes is not None and any(
+        counted = self.quota is not None and any(
             isinstance(change, InsertObject | ReplaceObject | SetField) for change in changes
         )
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                before = self._user_bytes(user_id) if counted else 0
+                before = self._usage(user_id) if counted else (0, 0)
                 for change in changes:
                     self._apply_one(user_id, change)
                 if counted:
-                    self._check_quota(before, self._user_bytes(user_id))
+                    self._check_quota(before, self._usage(user_id))
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -515,12 +543,14 @@ class SQLiteStore(Store):
         if cursor.rowcount == 0:
             raise ObjectNotFound(change.segment, change.obj_id)
 
-    def _user_bytes(self, user_id: str) -> int:
-        # json.dumps escapes every non-ASCII character: one character, one byte.
+    def _usage(self, user_id: str) -> Usage:
+        # As text_usage counts, in SQL: bodies are ASCII, so length() counts bytes.
         row = self._db.execute(
-            "SELECT total(length(body)) FROM objects WHERE user_id = ?", (user_id,)
+            "SELECT total(length(body)), total(length(body) - length(replace(body, ',', '')) + 1)"
+            " FROM objects WHERE user_id = ?",
+            (user_id,),
         ).fetchone()
-        return int(row[0])
+        return int(row[0]), int(row[1])
 
     def _update(self, user_id: str, segment: str, obj_id: str, name: str, body: str) -> None:
         cursor = self._db.execute(
@@ -583,9 +613,9 @@ def _check_layout(db: sqlite3.Connection) -> None:
             raise sqlite3.DatabaseError(f"its table {name!r} has other columns than expected")
 
 
-def open_store(state_path: str | Path | None, *, quota_bytes: int | None = None) -> Store:
+def open_store(state_path: str | Path | None, *, quota: Quota | None = None) -> Store:
     """A SQLite store on ``state_path``, or a memory store when it is None; each user's
-    objects may take ``quota_bytes`` of JSON (None: no bound)."""
+    objects are held to ``quota`` (None: no bound)."""
     if state_path is None:
-        return MemoryStore(quota_bytes=quota_bytes)
-    return SQLiteStore(state_path, quota_bytes=quota_bytes)
+        return MemoryStore(quota=quota)
+    return SQLiteStore(state_path, quota=quota)
