@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -366,9 +372,11 @@ class FakeSpacestudioApp:
             )
         except QuotaExceeded as exc:
             return error_response(413, str(exc), path)
-        except TimeoutError as exc:  # reading the body
-            return error_response(
-                408, f"{exc}; send the whole body the Content-Length announces", path
+        except ClientDisconnected as exc:
+            if not isinstance(exc.__context__, TimeoutError):
+                return error_response(400, "the request body ended early", path)
+            return error_response(  # werkzeug's name for a body read that timed out
+                408, f"{exc.__context__}; send the whole body the Content-Length announces", path
             )
         except HTTPException as exc:
             status = exc.code or 400

@@ -147,6 +147,8 @@ class BoundedRequestHandler(WSGIRequestHandler):
                 error_body(code, f"{said}; {advice}" if advice else said, path.split("?")[0])
             ).encode()
             self.log_error("code %d, message %s", code, said)
+            if self.request_version == "HTTP/0.9":  # the request line was unreadable
+                self.request_version = "HTTP/1.0"  # so answer with a status line and headers
             self.send_response(code, status.phrase)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
