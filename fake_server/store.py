@@ -419,12 +419,13 @@ class SQLiteStore(Store):
         tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if tables:
             try:
-                problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+                problems = [row[0] for row in self._db.execute("PRAGMA integrity_check(5)")]
             except sqlite3.DatabaseError as exc:
                 raise _Damaged(str(exc)) from None
             if problems != ["ok"]:
                 raise _Damaged("; ".join(problems))
             _check_layout(self._db)
+            _check_bodies(self._db)
         if tables and version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
         mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -611,6 +612,18 @@ def _check_layout(db: sqlite3.Connection) -> None:
             raise sqlite3.DatabaseError(f"it holds a table {name!r} this server does not use")
         if columns != expected[name]:
             raise sqlite3.DatabaseError(f"its table {name!r} has other columns than expected")
+
+
+def _check_bodies(db: sqlite3.Connection) -> None:
+    """Refuse JSON columns whose text is not JSON: a page damaged inside its data keeps
+    the file's structure whole, and would fail every read of that collection."""
+    for name, columns in _layout(db).items():  # names _check_layout knows: safe to quote
+        if any(column[0] == "body" for column in columns):
+            row = db.execute(
+                f'SELECT count(*) FROM "{name}" WHERE NOT json_valid(body)'
+            ).fetchone()
+            if row[0]:
+                raise _Damaged(f"{row[0]} rows of {name} hold damaged JSON")
 
 
 def open_store(state_path: str | Path | None, *, quota: Quota | None = None) -> Store:
