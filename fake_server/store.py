@@ -619,9 +619,7 @@ def _check_bodies(db: sqlite3.Connection) -> None:
     the file's structure whole, and would fail every read of that collection."""
     for name, columns in _layout(db).items():  # names _check_layout knows: safe to quote
         if any(column[0] == "body" for column in columns):
-            row = db.execute(
-                f'SELECT count(*) FROM "{name}" WHERE NOT json_valid(body)'
-            ).fetchone()
+            row = db.execute(f'SELECT count(*) FROM "{name}" WHERE NOT json_valid(body)').fetchone()
             if row[0]:
                 raise _Damaged(f"{row[0]} rows of {name} hold damaged JSON")
 
