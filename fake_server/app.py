@@ -49,7 +49,7 @@ from fake_server.computations import (
     new_object,
     with_derived_fields,
 )
-from fake_server.config import MAX_PAUSE_SECONDS, ServerConfig
+from fake_server.config import MAX_PAUSE_SECONDS, Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule, FaultSpecError
 from fake_server.journal import RequestJournal
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
@@ -865,8 +865,9 @@ def _body_problem(value: Any, depth_limit: int, *, exact: bool) -> str | None:
 
 def make_http_server(app: FakeSpacestudioApp, host: str, port: int) -> BoundedWSGIServer:
     """A threaded HTTP server for ``app`` (port 0: a free one), with the timeouts and
-    connection cap of ``app.config.limits``; call ``serve_forever()``."""
-    limits = app.config.limits
+    connection cap of ``app.config.limits`` (the default limits for another WSGI
+    application, as the benchmarks serve); call ``serve_forever()``."""
+    limits = app.config.limits if isinstance(app, FakeSpacestudioApp) else Limits()
     return BoundedWSGIServer(
         host,
         port,
