@@ -300,11 +300,18 @@ class MemoryStore(Store):
                 return staged[key]
 
             logs: list[ComputationLog] = []
+            before = after = self._usage.get(user_id, (0, 0))
             for change in changes:
                 if isinstance(change, SaveLog):
                     logs.append(change.log)
                     continue
                 objects = collection(change.segment)
+                obj_id = (
+                    change.obj["id"]
+                    if isinstance(change, InsertObject | ReplaceObject)
+                    else change.obj_id
+                )
+                old = objects.get(obj_id)
                 if isinstance(change, InsertObject):
                     obj_id = change.obj["id"]
                     if obj_id in objects:
@@ -324,10 +331,9 @@ class MemoryStore(Store):
                 else:
                     if objects.pop(change.obj_id, None) is None:
                         raise ObjectNotFound(change.segment, change.obj_id)
-            before = self._usage.get(user_id, (0, 0))
-            after = before
-            for key, objects in staged.items():
-                grown, shrunk = _usage(objects), _usage(self._collections.get(key, {}))
+                new = objects.get(obj_id)
+                grown = text_usage(new[1]) if new is not None else (0, 0)
+                shrunk = text_usage(old[1]) if old is not None else (0, 0)
                 after = (after[0] + grown[0] - shrunk[0], after[1] + grown[1] - shrunk[1])
             self._check_quota(before, after)
             self._collections.update(staged)
@@ -347,11 +353,6 @@ def _named_text(
         if other_id != obj["id"] and other_name == name:
             raise NameTaken(segment, name)
     return name, json.dumps(obj)
-
-
-def _usage(objects: dict[str, tuple[str, str]]) -> Usage:
-    used = [text_usage(text) for _, text in objects.values()]
-    return sum(size for size, _ in used), sum(values for _, values in used)
 
 
 _SCHEMA = """
@@ -392,6 +393,8 @@ class SQLiteStore(Store):
         self.path = Path(path)
         self.quota = quota
         self._lock = threading.Lock()
+        self._usages: dict[str, Usage] = {}  # by user, valid while data_version holds
+        self._data_version: int | None = None
         try:
             _create_private(self.path)
             self._db = sqlite3.connect(
@@ -473,21 +476,31 @@ class SQLiteStore(Store):
         return ComputationLog.from_record(json.loads(rows[0][0])) if rows else None
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
-        counted = self.quota is not None and any(
-            isinstance(change, InsertObject | ReplaceObject | SetField) for change in changes
-        )
+        counted = self.quota is not None
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                before = self._usage(user_id) if counted else (0, 0)
+                before = after = self._usage(user_id) if counted else (0, 0)
                 for change in changes:
+                    if not counted or isinstance(change, SaveLog):
+                        self._apply_one(user_id, change)
+                        continue
+                    obj_id = (
+                        change.obj["id"]
+                        if isinstance(change, InsertObject | ReplaceObject)
+                        else change.obj_id
+                    )
+                    old = self._object_usage(user_id, change.segment, obj_id)
                     self._apply_one(user_id, change)
-                if counted:
-                    self._check_quota(before, self._usage(user_id))
+                    new = self._object_usage(user_id, change.segment, obj_id)
+                    after = (after[0] + new[0] - old[0], after[1] + new[1] - old[1])
+                self._check_quota(before, after)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            if counted:
+                self._usages[user_id] = after
 
     def _apply_one(self, user_id: str, change: Change) -> None:
         db = self._db
@@ -545,13 +558,27 @@ class SQLiteStore(Store):
             raise ObjectNotFound(change.segment, change.obj_id)
 
     def _usage(self, user_id: str) -> Usage:
-        # As text_usage counts, in SQL: bodies are ASCII, so length() counts bytes.
+        """What the user's objects count for: remembered from the last write, unless another
+        connection (another server process on the same file) has written since."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._usages.clear()
+            self._data_version = version
+        usage = self._usages.get(user_id)
+        if usage is None:
+            row = self._db.execute(
+                f"SELECT total({_BYTES}), total({_VALUES}) FROM objects WHERE user_id = ?",
+                (user_id,),
+            ).fetchone()
+            usage = int(row[0]), int(row[1])
+        return usage
+
+    def _object_usage(self, user_id: str, segment: str, obj_id: str) -> Usage:
         row = self._db.execute(
-            "SELECT total(length(body)), total(length(body) - length(replace(body, ',', '')) + 1)"
-            " FROM objects WHERE user_id = ?",
-            (user_id,),
+            f"SELECT {_BYTES}, {_VALUES} FROM objects WHERE user_id = ? AND segment = ? AND id = ?",
+            (user_id, segment, obj_id),
         ).fetchone()
-        return int(row[0]), int(row[1])
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     def _update(self, user_id: str, segment: str, obj_id: str, name: str, body: str) -> None:
         cursor = self._db.execute(
@@ -560,6 +587,11 @@ class SQLiteStore(Store):
         )
         if cursor.rowcount == 0:
             raise ObjectNotFound(segment, obj_id)
+
+
+# What text_usage counts, in SQL (bodies are ASCII: length() counts bytes).
+_BYTES = "length(body)"
+_VALUES = "length(body) - length(replace(body, ',', '')) + 1"
 
 
 class _Damaged(sqlite3.DatabaseError):
