@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -101,3 +102,20 @@ def test_every_operation_answers_as_its_document_says(server: FakeServer, figure
     assert not failures, "\n\n".join(failures)
     assert operations > 150, "the document lost its routes"
     assert not failures, "\n\n".join(failures)
+
+
+def test_id_fields_hold_what_the_document_declares(server: FakeServer) -> None:
+    tokens = token_answer(server.url, server.realm, server.client_id, server.account)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    url = f"{server.url}/exoops/users/{server.account.user_id}/orbitdefinitions"
+    for field in ("pausedParentMissionId", "computationLogId"):
+        for value in (5, {"nested": True}, ["a"], None):
+            answer = requests.post(
+                url, json={"name": f"{field} {value!r}", field: value}, headers=headers, timeout=10
+            )
+            assert answer.status_code == 400, answer.text
+            assert field in answer.json()["message"]
+    kept = requests.post(
+        url, json={"name": "resumed", "pausedParentMissionId": "abc"}, headers=headers, timeout=10
+    )
+    assert kept.status_code == 200 and kept.json()["pausedParentMissionId"] == "abc"
