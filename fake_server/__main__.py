@@ -1,10 +1,11 @@
 """``spacestudio-fake-server`` / ``python -m fake_server``: run the fake backend over HTTP.
 
-It prints its URL and the ``.env`` lines that point a script at it, serves until
-SIGINT or SIGTERM, then shuts down cleanly.  Bad flags exit with status 2 and a
-message saying what to change.  Every flag has an environment variable twin, read by the
-WSGI entry point :mod:`fake_server.wsgi`: ``--realm-file`` is ``SPACESTUDIO_FAKE_REALM_FILE``
-(see :func:`argv_from_environment`).
+It prints its URL and the ``.env`` lines that point a script at it (passwords given
+with ``--user`` are not echoed: a banner ends up in CI logs), serves until SIGINT or
+SIGTERM, then shuts down cleanly.  Bad flags, and a state file that is damaged or not
+the server's, exit with status 2 and a message saying what to change.  Every flag has an
+environment variable twin, read by the WSGI entry point :mod:`fake_server.wsgi`:
+``--realm-file`` is ``SPACESTUDIO_FAKE_REALM_FILE`` (see :func:`argv_from_environment`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import dataclasses
 import ipaddress
 import logging
+import os
 import signal
 import sys
 import threading
@@ -26,6 +28,7 @@ from fake_server.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REALM,
+    Limits,
     ServerConfig,
     demo_account,
 )
@@ -39,6 +42,8 @@ logger = logging.getLogger("fake_server")
 
 #: Prefix of the environment variables that mirror the flags, as Keycloak's ``KC_``.
 ENV_PREFIX = "SPACESTUDIO_FAKE_"
+#: Where the admin token may come from instead of the command line (seen by ``ps``).
+ADMIN_TOKEN_VARIABLE = "SPACESTUDIO_ADMIN_TOKEN"
 
 _USER_RESTRICTIONS = ("no-scripting", "disabled")
 
@@ -94,6 +99,23 @@ def _lifetime(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 second")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _timeout(text: str) -> float:
+    value = _positive_seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("a timeout must be more than 0 seconds")
     return value
 
 
@@ -203,6 +225,50 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable; see docs/fake-server.md)",
     )
     parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        default=os.environ.get(ADMIN_TOKEN_VARIABLE) or None,
+        help="require 'Authorization: Bearer TOKEN' on the /__admin/ routes (default: "
+        f"${ADMIN_TOKEN_VARIABLE}; without it they answer only requests whose Host is "
+        "this machine)",
+    )
+    parser.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name the /__admin/ routes answer to (repeatable)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_timeout,
+        default=Limits.idle_timeout,
+        metavar="SECONDS",
+        help="longest wait for a client's next bytes (default %(default)s)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=_timeout,
+        default=Limits.request_timeout,
+        metavar="SECONDS",
+        help="longest total wait for one request's line, headers and body (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_count,
+        default=Limits.max_connections,
+        metavar="N",
+        help="most connections held at once; lowered to fit the open-file limit "
+        "(default %(default)s)",
+    )
+    parser.add_argument(
+        "--quota-mib",
+        type=_count,
+        default=Limits.max_user_bytes // 2**20,
+        metavar="MIB",
+        help="most object JSON one user may store, in MiB (default %(default)s)",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         type=str.upper,
@@ -260,6 +326,15 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         clients=clients,
         realm_settings=settings,
         scripting_role_required=imported.scripting_role_required,
+        limits=dataclasses.replace(
+            Limits(),
+            idle_timeout=args.idle_timeout,
+            request_timeout=args.request_timeout,
+            max_connections=args.max_connections,
+            max_user_bytes=args.quota_mib * 2**20,
+        ),
+        admin_token=args.admin_token,
+        admin_hosts=tuple(args.admin_host),
     )
 
 
@@ -301,7 +376,8 @@ def argv_from_environment(parser: argparse.ArgumentParser, environ: Mapping[str,
 
 
 def env_lines(base_url: str, config: ServerConfig) -> dict[str, str]:
-    """The ``.env`` settings that point a script at a server, for its first account."""
+    """The ``.env`` settings that point a script at a server, for its first account
+    (its password too: callers print it only for the built-in demo account)."""
     account = config.accounts[0]
     return {
         "LOG_BASE_URL": base_url,
@@ -331,6 +407,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
+    """The URL, the accounts and the ``.env`` lines.  Only the built-in demo account's
+    password is shown: one given with ``--user`` is the user's to keep out of logs."""
+    demo = demo_account()
     out.write(f"spacestudio fake server listening on {base_url}\n")
     out.write(f"OpenAPI document: {base_url}/openapi.json\n")
     for account in config.accounts:
@@ -338,10 +417,16 @@ def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
         if not account.enabled:
             notes.append("disabled")
         suffix = f" ({', '.join(notes)})" if notes else ""
-        password = account.password or "(hashed in the realm file)"
-        out.write(f"account: {account.email or account.login} password: {password}{suffix}\n")
+        if account == demo:
+            shown = account.password
+        else:
+            shown = "(as given)" if account.password else "(hashed in the realm file)"
+        out.write(f"account: {account.email or account.login} password: {shown}{suffix}\n")
     out.write("# .env lines for a script:\n")
     for key, value in env_lines(base_url, config).items():
+        if key == "LOG_PASSWORD" and config.accounts[0] != demo:
+            out.write(f"# {key}=<the password given with --user for {config.accounts[0].email}>\n")
+            continue
         out.write(f"{key}={value}\n")
     out.flush()
 
@@ -368,10 +453,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"spacestudio-fake-server: cannot listen on {config.host}:{config.port}: {exc}\n"
         )
         return 1
-    if not _is_loopback(config.host):
+    if not _is_loopback(config.host) and config.admin_token is None:
         logger.warning(
-            "listening on %s: the /__admin/ routes need no token, so anyone who reaches "
-            "this address can change faults and read the journal",
+            "listening on %s without --admin-token: anyone who reaches this address by "
+            "a name the /__admin/ routes accept can change faults and read the journal",
             config.host,
         )
 

@@ -14,6 +14,7 @@ gets a 4xx; a bug gets a logged 500 and the server carries on.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import logging
 import math
@@ -23,13 +24,17 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from werkzeug.routing import Map, RequestRedirect, Rule
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from fake_server import openapi
@@ -45,7 +50,7 @@ from fake_server.computations import (
     new_object,
     with_derived_fields,
 )
-from fake_server.config import ServerConfig
+from fake_server.config import MAX_PAUSE_SECONDS, Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule, FaultSpecError
 from fake_server.journal import RequestJournal
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
@@ -58,12 +63,15 @@ from fake_server.oidc.realm_file import (
     user_representation,
 )
 from fake_server.relations import current, current_list
+from fake_server.serving import BoundedWSGIServer, error_body
 from fake_server.store import (
     DeleteObject,
     InsertObject,
     JsonObject,
     NameTaken,
     ObjectNotFound,
+    Quota,
+    QuotaExceeded,
     ReplaceObject,
     Store,
     open_store,
@@ -74,7 +82,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
-http_logger = logging.getLogger("fake_server.http")
 
 API_PREFIX = "/exoops/"
 ADMIN_PREFIX = "/__admin/"
@@ -83,11 +90,13 @@ USER_PREFIX = "/exoops/users/<user_id>"
 REALM_PREFIX = "/realms/<realm>"
 OIDC_PREFIX = f"{REALM_PREFIX}/protocol/openid-connect"
 
+#: Fields of a stored object that name other objects: ids are strings.
+_ID_FIELDS = ("computationLogId", "pausedParentMissionId")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 ALL_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS)
 MISSION_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.mission)
 PAUSABLE_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.pausable)
-#: Longest duration ``compute_until_duration`` accepts: a century, in seconds.
-MAX_PAUSE_SECONDS = 100 * 365.25 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -142,8 +151,11 @@ ROUTES: tuple[Route, ...] = (
           "auth", response="oidc"),
     Route(f"{OIDC_PREFIX}/userinfo", ("GET", "POST"), "oidc_userinfo",
           "Claims of the bearer token's user", "auth", response="oidc"),
-    Route(f"{OIDC_PREFIX}/logout", ("GET", "POST"), "oidc_logout",
-          "End the session of a refresh token", "auth", request="form", response="empty"),
+    Route(f"{OIDC_PREFIX}/logout", ("POST",), "oidc_logout",
+          "End the session of a refresh token", "auth", request="form", status=204),
+    Route(f"{OIDC_PREFIX}/logout", ("GET",), "oidc_logout",
+          "The browser's logout: end the id_token_hint's session, then redirect or say so",
+          "auth", response="html"),
     Route(f"{OIDC_PREFIX}/token/introspect", ("POST",), "oidc_introspect",
           "Token introspection (RFC 7662)", "auth", request="form", response="oidc"),
     Route(f"{OIDC_PREFIX}/auth", ("GET", "POST"), "oidc_authorize",
@@ -248,14 +260,7 @@ def error_response(
     status: int, message: str, path: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The JSON error body every failing route answers with."""
-    body = {
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "status": status,
-        "error": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-        "message": message,
-        "path": path,
-    }
-    return json_response(body, status, headers)
+    return json_response(error_body(status, message, path), status, headers)
 
 
 @dataclass
@@ -314,8 +319,9 @@ class FakeSpacestudioApp:
     ) -> FakeSpacestudioApp:
         """An application with the store, keys and identity provider ``config`` asks for
         (``store`` and ``keys``, when given, replace the ones ``config`` names)."""
-        if store is None:
-            store = open_store(config.state_path)  # first: a bad state file leaves no key file
+        if store is None:  # first: a bad state file leaves no key file
+            quota = Quota(config.limits.max_user_bytes, config.limits.max_user_values)
+            store = open_store(config.state_path, quota=quota)
         try:
             if keys is None and config.keys_path:
                 keys = KeyRing.load_or_create(config.keys_path)
@@ -346,7 +352,10 @@ class FakeSpacestudioApp:
         started = time.perf_counter()
         at = time.time()
         request = Request(environ)
-        request.max_content_length = self.config.limits.max_body_bytes
+        limits = self.config.limits
+        request.max_content_length = (
+            limits.max_form_bytes if request.mimetype in _FORM_TYPES else limits.max_body_bytes
+        )
         method, path = request.method, request.path
         journaled = not path.startswith((ADMIN_PREFIX, HEALTH_PREFIX))
         plan = self.faults.plan(method, path) if journaled else None
@@ -369,6 +378,8 @@ class FakeSpacestudioApp:
     def _respond(self, request: Request) -> Response:
         path = request.path
         try:
+            if path.startswith(ADMIN_PREFIX):
+                self._guard_admin(request)
             call = self._authenticate(request) if path.startswith(API_PREFIX) else None
             adapter = self.url_map.bind_to_environ(request.environ)
             try:
@@ -401,9 +412,17 @@ class FakeSpacestudioApp:
         except ApiError as exc:
             return error_response(exc.status, exc.message, path, exc.headers)
         except RequestEntityTooLarge:
-            limit = self.config.limits.max_body_bytes
+            limit = request.max_content_length
             return error_response(
                 413, f"the request body is larger than {limit} bytes; send less", path
+            )
+        except QuotaExceeded as exc:
+            return error_response(413, str(exc), path)
+        except ClientDisconnected as exc:
+            if not isinstance(exc.__context__, TimeoutError):
+                return error_response(400, "the request body ended early", path)
+            return error_response(  # werkzeug's name for a body read that timed out
+                408, f"{exc.__context__}; send the whole body the Content-Length announces", path
             )
         except HTTPException as exc:
             status = exc.code or 400
@@ -429,6 +448,49 @@ class FakeSpacestudioApp:
             )
         return Call(request, account)
 
+    def _guard_admin(self, request: Request) -> None:
+        """Keep web pages away from the ``/__admin/`` routes.
+
+        With an admin token, only requests that carry it pass.  Without one, the
+        ``Host`` must name this machine (a DNS-rebinding page sends its own name).
+        Either way a body must be labelled JSON, which a cross-origin form or a
+        preflight-free ``fetch`` cannot do.
+        """
+        token = self.config.admin_token
+        if token is not None:
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), token.encode()
+            ):
+                raise ApiError(
+                    401,
+                    "the /__admin/ routes need the server's admin token: send "
+                    "'Authorization: Bearer <token>' with the token given to --admin-token",
+                    {"WWW-Authenticate": 'Bearer realm="__admin"'},
+                )
+        else:
+            host = _host_name(request.host)
+            if host not in self._admin_hosts:
+                raise ApiError(
+                    403,
+                    f"the /__admin/ routes answer only requests addressed to this machine "
+                    f"(Host {', '.join(sorted(self._admin_hosts))}), not {host!r}; "
+                    "start the server with --admin-host NAME or --admin-token",
+                )
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json":
+            raise ApiError(
+                415,
+                f"the body must be sent as application/json, not "
+                f"{request.mimetype or 'without a Content-Type'}",
+            )
+
+    @property
+    def _admin_hosts(self) -> frozenset[str]:
+        hosts = {"localhost", "127.0.0.1", "::1", *self.config.admin_hosts}
+        if self.config.host not in ("", "0.0.0.0", "::"):
+            hosts.add(self.config.host)
+        return frozenset(_host_name(host) for host in hosts)
+
     def _fault_response(self, rule: FaultRule, path: str) -> Response:
         headers = {"Retry-After": rule.retry_after} if rule.retry_after is not None else None
         if rule.body is not None:
@@ -437,14 +499,22 @@ class FakeSpacestudioApp:
 
     # -- request bodies -------------------------------------------------------------
 
-    def _json_body(self, request: Request) -> Any:
-        """The parsed JSON body, within the size and nesting limits."""
+    def _json_body(self, request: Request, max_values: int | None = None) -> Any:
+        """The parsed JSON body, within the size and nesting limits and, when given,
+        holding at most ``max_values`` values (counted by their separators, before
+        parsing: a body that cannot be kept costs no parse)."""
         data = request.get_data(cache=True)
         if not data.strip():
             raise ApiError(400, "the request needs a JSON body")
+        if max_values is not None and data.count(b",") + 1 > max_values:
+            raise ApiError(
+                413,
+                f"the body holds more than {max_values} JSON values, more than one user's "
+                "objects may hold (the quota); send a smaller object",
+            )
         depth_limit = self.config.limits.max_json_depth
         try:
-            value = json.loads(data, parse_constant=_refuse_constant)
+            value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
         except RecursionError:
             problem: str | None = _too_deep(depth_limit)
         except _NotJson as exc:
@@ -454,19 +524,27 @@ class FakeSpacestudioApp:
                 400, f"the body is not valid JSON ({exc}); send a JSON document"
             ) from None
         else:
-            problem = _body_problem(value, depth_limit, exact=bool(_SUSPICIOUS.search(data)))
+            surrogates = _SURROGATE_ESCAPE.search(data) is not None
+            problem = _body_problem(value, depth_limit, exact=surrogates)
         if problem is not None:
             raise ApiError(400, problem)
         return value
 
     def _object_body(self, request: Request) -> JsonObject:
         """A JSON object body with a usable ``name``."""
-        body = self._json_body(request)
+        body = self._json_body(request, max_values=self.config.limits.max_user_values)
         if not isinstance(body, dict):
             raise ApiError(
                 400, f"the body must be a JSON object, not {_json_type(body)}; send {{...}}"
             )
         body["name"] = self._valid_name(body.get("name"), "the body's name")
+        for key in _ID_FIELDS:
+            if key in body and not isinstance(body[key], str):
+                raise ApiError(
+                    400,
+                    f"the body's {key} must be a string (an id this server gave), not "
+                    f"{_json_type(body[key])}; leave it out or send the id unchanged",
+                )
         return body
 
     def _valid_name(self, name: Any, what: str) -> str:
@@ -849,7 +927,9 @@ class FakeSpacestudioApp:
         return Response(status=204)
 
     def openapi_document(self, request: Request) -> Response:
-        return json_response(openapi.document(ROUTES, request.host_url.rstrip("/")))
+        return json_response(
+            openapi.document(ROUTES, request.host_url.rstrip("/"), self.config.limits)
+        )
 
 
 def _drop_connection(environ: WSGIEnvironment) -> None:
@@ -859,6 +939,16 @@ def _drop_connection(environ: WSGIEnvironment) -> None:
         with contextlib.suppress(OSError):  # already gone: nothing left to drop
             sock.shutdown(socket.SHUT_RDWR)
     raise ConnectionDropped("connection dropped by a fault rule")
+
+
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header, without port or IPv6 brackets, in lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        return host.partition(":")[0]
+    return host
 
 
 def _json_type(value: Any) -> str:
@@ -897,18 +987,26 @@ def _refuse_constant(name: str) -> Any:
     raise _NotJson(f"{_NOT_FINITE} (found {name})")
 
 
-#: What raw bytes hold when a body may parse into something JSON cannot answer: a
-#: surrogate escape (maybe unpaired) or a number that may overflow a double.
-_SUSPICIOUS = re.compile(rb"\\u[dD][89a-fA-F]|[eE]\+?0*[1-9][0-9]{2}|[0-9]{300}")
+def _finite_float(text: str) -> float:
+    """A JSON number with a fraction or exponent, refused when beyond the double range
+    (parsed as infinity, it would be answered as the non-JSON ``Infinity``)."""
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJson(f"{_NOT_FINITE} (found {text[:40]})")
+    return value
+
+
+#: The one thing raw bytes must hold for a parsed body to carry an unpaired surrogate:
+#: a ``\\uD800``-``\\uDFFF`` escape.  A fixed-length pattern, so the search is linear.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _body_problem(value: Any, depth_limit: int, *, exact: bool) -> str | None:
     """What makes a parsed body unstorable, or None.
 
-    Arrays and objects nesting deeper than ``depth_limit``; with ``exact`` also a float
-    beyond the double range (parsed as infinity, it would be answered as the non-JSON
-    ``Infinity``) and an unpaired surrogate, which no UTF-8 text, and so neither the
-    answer nor the SQLite store, can hold.
+    Arrays and objects nesting deeper than ``depth_limit``; with ``exact`` also an
+    unpaired surrogate, which no UTF-8 text, and so neither the answer nor the SQLite
+    store, can hold.
     """
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:  # iteratively: a deep body must not exhaust the stack
@@ -932,17 +1030,19 @@ def _body_problem(value: Any, depth_limit: int, *, exact: bool) -> str | None:
     return None
 
 
-class _LoggingRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler, logging through ``fake_server.http`` instead of stderr."""
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        level = logging.INFO if type == "info" else logging.ERROR
-        http_logger.log(level, "%s %s", self.address_string(), message % args)
-
-
-def make_http_server(app: FakeSpacestudioApp, host: str, port: int) -> BaseWSGIServer:
-    """A threaded HTTP server for ``app`` (port 0: a free one); call ``serve_forever()``."""
-    return make_server(host, port, app, threaded=True, request_handler=_LoggingRequestHandler)
+def make_http_server(app: FakeSpacestudioApp, host: str, port: int) -> BoundedWSGIServer:
+    """A threaded HTTP server for ``app`` (port 0: a free one), with the timeouts and
+    connection cap of ``app.config.limits`` (the default limits for another WSGI
+    application, as the benchmarks serve); call ``serve_forever()``."""
+    limits = app.config.limits if isinstance(app, FakeSpacestudioApp) else Limits()
+    return BoundedWSGIServer(
+        host,
+        port,
+        app,
+        idle_timeout=limits.idle_timeout,
+        request_timeout=limits.request_timeout,
+        max_connections=limits.max_connections,
+    )
 
 
 def create_app(config: ServerConfig | None = None) -> FakeSpacestudioApp:

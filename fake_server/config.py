@@ -21,6 +21,9 @@ def demo_account() -> Account:
     return Account(DEMO_EMAIL, DEMO_PASSWORD)
 
 
+#: Longest duration ``compute_until_duration`` accepts: a century, in seconds.
+MAX_PAUSE_SECONDS = 100 * 365.25 * 86400.0
+
 #: Long enough for a script to see a computation run (and its progress), as it would
 #: live; short enough not to slow a development loop.
 DEFAULT_COMPUTE_SECONDS = 1.5
@@ -36,6 +39,20 @@ class Limits:
     max_json_depth: int = 64
     #: Longest object name accepted, in characters (400 beyond).
     max_name_length: int = 256
+    #: Largest form body (token, logout, introspection) accepted (413 beyond): a form
+    #: is parsed all at once, and a few fields are all these routes take.
+    max_form_bytes: int = 64 * 1024
+    #: Most bytes of object JSON one user may keep stored (413 beyond).
+    max_user_bytes: int = 32 * 1024 * 1024
+    #: Most JSON values (counted by their separators) one user's objects may hold: what
+    #: listing them costs grows with it, about a microsecond a value (413 beyond).
+    max_user_values: int = 500_000
+    #: Longest wait for any one read or write on a connection, in seconds.
+    idle_timeout: float = 15.0
+    #: Longest total wait for one request's bytes (line, headers and body), in seconds.
+    request_timeout: float = 60.0
+    #: Most connections held at once (lowered to fit the open-file limit).
+    max_connections: int = 256
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,10 @@ class ServerConfig:
     #: Whether users need the realm role ``scripting`` to use the API (a realm file that
     #: defines the role asks for it); otherwise every user may.
     scripting_role_required: bool = False
+    #: When set, the ``/__admin/`` routes need ``Authorization: Bearer <admin_token>``.
+    admin_token: str | None = None
+    #: Host names the ``/__admin/`` routes answer besides loopback ones and ``host``.
+    admin_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.accounts:

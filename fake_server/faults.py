@@ -2,7 +2,9 @@
 
 A :class:`FaultRule` names the requests it applies to (a glob or regular expression on
 the path, optionally some methods), how often it fires (``share`` of the matching
-calls, deterministic) and what it does (``latency``, ``status`` or ``drop``).  Rules
+calls, deterministic) and what it does (``latency``, ``status`` or ``drop``).  Regular
+expressions run on RE2, in time linear in the path: no pattern can stall the server by
+backtracking.  Rules
 come from ``--fault`` flags (:func:`parse_fault_spec`) or from ``/__admin/faults``
 (:meth:`FaultRule.from_json`); :class:`FaultInjector` holds them and decides, per
 request, which ones fire.
@@ -28,13 +30,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import re2
+
 from fake_server.store import MemoryStore, Store
 
 FaultKind = Literal["latency", "status", "drop"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
-_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 #: Longest latency a rule may ask for; longer ones are surely typing mistakes.
 MAX_LATENCY_SECONDS = 600.0
+#: The prefix that marks a pattern as a regular expression, in a flag or a JSON rule.
+REGEX_PREFIX = "re:"
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a refused pattern is reported to the client, not stderr
 
 
 class FaultSpecError(ValueError):
@@ -66,7 +75,7 @@ class FaultRule:
     body: dict[str, Any] | None = None
     id: int = 0
     fired: int = 0
-    _compiled: re.Pattern[str] = field(init=False, repr=False)
+    _compiled: Any = field(init=False, repr=False)  # re2 for regexes, re for globs
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -75,11 +84,20 @@ class FaultRule:
             )
         if not self.pattern:
             raise FaultSpecError("a fault needs a path pattern, e.g. '/exoops/*'")
-        try:
-            source = self.pattern if self.regex else fnmatch.translate(self.pattern)
-            self._compiled = re.compile(source)
-        except re.error as exc:
-            raise FaultSpecError(f"bad regular expression {self.pattern!r}: {exc}") from None
+        if self.regex:
+            try:
+                self._compiled = re2.compile(self.pattern, _RE2_OPTIONS)
+            except re2.error as exc:
+                reason = (
+                    exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+                )
+                raise FaultSpecError(
+                    f"bad regular expression {self.pattern!r}: {reason} (patterns use RE2 "
+                    "syntax: no backreferences or lookarounds)"
+                ) from None
+        else:
+            # fnmatch's translation emulates atomic groups: no backtracking blow-up either.
+            self._compiled = re.compile(fnmatch.translate(self.pattern))
         if not 0.0 <= self.share <= 1.0:
             raise FaultSpecError(f"share must be between 0 and 1, got {self.share}")
         if self.times is not None and self.times < 1:
@@ -90,7 +108,7 @@ class FaultRule:
             )
         if self.kind == "status" and not 400 <= self.status <= 599:
             raise FaultSpecError(f"a status fault needs a 4xx or 5xx code, got {self.status}")
-        unknown = self.methods - _HTTP_METHODS
+        unknown = self.methods - HTTP_METHODS
         if unknown:
             raise FaultSpecError(f"unknown HTTP method(s): {', '.join(sorted(unknown))}")
 
@@ -165,12 +183,26 @@ class FaultRule:
                 f"allowed: {', '.join(sorted(allowed))}"
             )
         pattern = _typed(data, "pattern", str, required=True)
-        pattern_type = _typed(data, "patternType", str) or "glob"
+        pattern_type = _typed(data, "patternType", str)
+        if pattern.startswith(REGEX_PREFIX):  # as in a --fault flag
+            if pattern_type == "glob":
+                raise FaultSpecError(
+                    f"pattern {pattern!r} starts with {REGEX_PREFIX!r}, which marks a regular "
+                    "expression, but patternType is 'glob'; drop one of them"
+                )
+            pattern, pattern_type = pattern[len(REGEX_PREFIX) :], "regex"
+        pattern_type = pattern_type or "glob"
         if pattern_type not in ("glob", "regex"):
             raise FaultSpecError("patternType must be 'glob' or 'regex'")
         methods = data.get("methods") or []
         if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
             raise FaultSpecError('methods must be a list of strings, e.g. ["GET", "POST"]')
+        strangers = sorted(set(methods) - HTTP_METHODS)
+        if strangers:
+            raise FaultSpecError(
+                f"unknown HTTP method(s) {', '.join(map(repr, strangers))}; use upper-case "
+                f"names among {', '.join(sorted(HTTP_METHODS))}"
+            )
         kind = _typed(data, "kind", str, required=True)
         body = data.get("body")
         if body is not None and not isinstance(body, dict):
@@ -181,11 +213,13 @@ class FaultRule:
         share = _typed(data, "share", (int, float))
         seconds = _typed(data, "seconds", (int, float))
         status = _typed(data, "status", int)
+        if status is not None and not 400 <= status <= 599:
+            raise FaultSpecError(f"status must be a 4xx or 5xx code, got {status}")
         return cls(
             pattern=pattern,
             kind=kind,  # checked in __post_init__
             regex=pattern_type == "regex",
-            methods=frozenset(m.upper() for m in methods),
+            methods=frozenset(methods),
             share=1.0 if share is None else float(share),
             times=_typed(data, "times", int),
             seconds=0.0 if seconds is None else float(seconds),
@@ -207,6 +241,8 @@ def _typed(data: Mapping[str, Any], key: str, kind: Any, *, required: bool = Fal
         if required:
             raise FaultSpecError(f"a fault rule needs {key!r}")
         return None
+    if kind is int and isinstance(value, float) and value.is_integer():
+        return int(value)  # JSON does not tell 427 from 427.0
     if isinstance(value, bool) or not isinstance(value, kind):
         raise FaultSpecError(f"{key!r} has the wrong type: {value!r}")
     return value
@@ -229,9 +265,9 @@ def parse_fault_spec(spec: str) -> FaultRule:
     while len(parts) > 1 and _looks_like_option(parts[-1]):
         options.insert(0, parts.pop())
     pattern = ":".join(parts)
-    regex = pattern.startswith("re:")
+    regex = pattern.startswith(REGEX_PREFIX)
     if regex:
-        pattern = pattern[3:]
+        pattern = pattern[len(REGEX_PREFIX) :]
     if not options:
         raise FaultSpecError(
             f"fault {spec!r} says nothing to do; add status=CODE, latency=SECONDS or drop"

@@ -2,7 +2,11 @@
 
 Routes whose path holds a ``<segment>`` placeholder are expanded into one path per
 collection of :mod:`spacestudio.catalog`, tagged with the collection's module, so the
-document lists exactly the URLs the server answers.
+document lists exactly the URLs the server answers.  It states the limits the server
+enforces (name length and characters, duration range, fault-rule fields) and every
+status a route can answer, so a request the document calls valid is not refused for
+its form, and every answer matches its schema (``tests/reliability`` checks both with
+schemathesis).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from fake_server import __doc__ as package_doc
+from fake_server.config import MAX_PAUSE_SECONDS, Limits
+from fake_server.faults import FAULT_KINDS, HTTP_METHODS, MAX_LATENCY_SECONDS
 from spacestudio.catalog import BY_SEGMENT
 
 if TYPE_CHECKING:
@@ -19,6 +25,9 @@ if TYPE_CHECKING:
 
 _PLACEHOLDER = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>[a-z_]+)>")
 _ERROR = {"$ref": "#/components/schemas/Error"}
+# The realm's routes answer Keycloak's OAuth errors, or the server's own for what the
+# HTTP layer refuses before them (a body too large or too slow).
+_REALM_ERROR = {"anyOf": [{"$ref": "#/components/schemas/OAuthError"}, _ERROR]}
 _ANY_OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
 
 SCHEMAS: dict[str, Any] = {
@@ -33,6 +42,14 @@ SCHEMAS: dict[str, Any] = {
             "path": {"type": "string"},
         },
     },
+    "OAuthError": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {"type": "string", "description": "the OAuth 2.0 error code"},
+            "error_description": {"type": "string", "description": "what was wrong"},
+        },
+    },
     "Object": {
         "type": "object",
         "required": ["name"],
@@ -40,7 +57,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "Any object of a collection; names are unique within a collection.",
         "properties": {
             "id": {"type": "string", "format": "uuid", "readOnly": True},
-            "name": {"type": "string", "minLength": 1},
+            "name": {"$ref": "#/components/schemas/Name"},
             "displayedName": {"type": "string", "readOnly": True},
             "computationLogId": {
                 "type": "string",
@@ -106,6 +123,12 @@ SCHEMAS: dict[str, Any] = {
             "status": {"type": "string"},
         },
     },
+    "Duration": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": MAX_PAUSE_SECONDS,
+        "description": "seconds of the mission to compute before it pauses (up to a century)",
+    },
     "Status": {
         "type": "number",
         "description": "0 pending, a percentage in (0, 100) while running, -1 finished",
@@ -113,20 +136,54 @@ SCHEMAS: dict[str, Any] = {
     "FaultRule": {
         "type": "object",
         "required": ["pattern", "kind"],
+        "additionalProperties": False,
         "properties": {
-            "pattern": {"type": "string", "description": "glob (default) or regex on the path"},
+            "pattern": {
+                "type": "string",
+                "minLength": 1,
+                "description": "a glob on the path, or with patternType 'regex' (or a 're:' "
+                "prefix) an RE2 regular expression searched in it",
+            },
             "patternType": {"enum": ["glob", "regex"]},
-            "methods": {"type": "array", "items": {"type": "string"}},
-            "kind": {"enum": ["latency", "status", "drop"]},
+            "methods": {"type": "array", "items": {"enum": sorted(HTTP_METHODS)}},
+            "kind": {"enum": list(FAULT_KINDS)},
             "share": {"type": "number", "minimum": 0, "maximum": 1},
             "times": {"type": ["integer", "null"], "minimum": 1},
-            "seconds": {"type": "number"},
-            "status": {"type": "integer"},
+            "seconds": {"type": "number", "minimum": 0, "maximum": MAX_LATENCY_SECONDS},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "retryAfter": {"type": ["string", "number", "null"]},
             "body": {"type": ["object", "null"]},
         },
+        # An RE2 expression must compile: a regex rule's pattern is one.
+        "if": {"required": ["patternType"], "properties": {"patternType": {"const": "regex"}}},
+        "then": {"properties": {"pattern": {"format": "regex"}}},
+    },
+    "FaultRuleAdded": {
+        "type": "object",
+        "required": ["id", "pattern", "patternType", "kind"],
+        "properties": {
+            "id": {"type": "integer"},
+            "pattern": {"type": "string"},
+            "patternType": {"enum": ["glob", "regex"]},
+            "kind": {"enum": list(FAULT_KINDS)},
+        },
     },
 }
+
+
+def _schemas(limits: Limits) -> dict[str, Any]:
+    """The component schemas, with the limits this server enforces."""
+    return {
+        **SCHEMAS,
+        "Name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": limits.max_name_length,
+            # Not blank, and no NUL character anywhere.
+            "pattern": "^[^\\u0000]*\\S[^\\u0000]*$",
+        },
+    }
+
 
 # What each response kind of a route answers: media type and schema.
 _RESPONSES: dict[str, tuple[str, Any] | None] = {
@@ -147,7 +204,7 @@ _RESPONSES: dict[str, tuple[str, Any] | None] = {
     "oidc": ("application/json", _ANY_OBJECT),
     "health": ("application/json", _ANY_OBJECT),
     "faults": ("application/json", _ANY_OBJECT),
-    "fault": ("application/json", {"$ref": "#/components/schemas/FaultRule"}),
+    "fault": ("application/json", {"$ref": "#/components/schemas/FaultRuleAdded"}),
     "journal": ("application/json", _ANY_OBJECT),
     "admin-object": ("application/json", _ANY_OBJECT),
     "html": ("text/html", {"type": "string"}),
@@ -156,11 +213,40 @@ _RESPONSES: dict[str, tuple[str, Any] | None] = {
 
 _REQUESTS: dict[str, tuple[str, Any]] = {
     "object": ("application/json", {"$ref": "#/components/schemas/Object"}),
-    "duration": ("application/json", {"type": "number", "exclusiveMinimum": 0}),
+    "duration": ("application/json", {"$ref": "#/components/schemas/Duration"}),
     "results": ("application/json", {"$ref": "#/components/schemas/Results"}),
     "form": ("application/x-www-form-urlencoded", _ANY_OBJECT),
     "fault": ("application/json", {"$ref": "#/components/schemas/FaultRule"}),
     "admin-object": ("application/json", _ANY_OBJECT),
+}
+
+
+_TEXT = {"type": "string"}
+# The fields of each realm form (Keycloak's names); a field may come once only.
+_FORMS: dict[str, dict[str, Any]] = {
+    "oidc_token": {
+        "type": "object",
+        "required": ["grant_type"],
+        "properties": {
+            "grant_type": {"enum": ["password", "refresh_token", "client_credentials"]},
+            **dict.fromkeys(
+                ("client_id", "client_secret", "username", "password", "refresh_token", "scope"),
+                _TEXT,
+            ),
+        },
+    },
+    "oidc_logout": {
+        "type": "object",
+        "required": ["refresh_token"],
+        "properties": dict.fromkeys(("client_id", "client_secret", "refresh_token"), _TEXT),
+    },
+    "oidc_introspect": {
+        "type": "object",
+        "required": ["token"],
+        "properties": dict.fromkeys(
+            ("token", "token_type_hint", "client_id", "client_secret"), _TEXT
+        ),
+    },
 }
 
 
@@ -181,6 +267,37 @@ def _path_and_parameters(path: str) -> tuple[str, list[dict[str, Any]]]:
     return _PLACEHOLDER.sub(replace, path), parameters
 
 
+# Statuses beyond the ones every route of a kind answers, by endpoint.
+_MORE_ERRORS: dict[str, tuple[str, ...]] = {
+    "create_object": ("409",),
+    "replace_object": ("409",),
+    "create_from_results": ("409",),
+    "create_merged_results": ("409", "413"),
+    "compute": ("413",),  # the mission's computationLogId counts against the quota
+    "compute_until_duration": ("413",),
+    "oidc_token": ("401",),
+    "oidc_logout": ("401",),
+    "oidc_introspect": ("401", "403"),
+    "oidc_userinfo": ("400", "401", "403"),
+}
+
+
+def _error_codes(route: Route) -> set[str]:
+    """Every error status ``route`` can answer."""
+    codes = set(_MORE_ERRORS.get(route.endpoint, ()))
+    if route.request is not None:
+        codes |= {"400", "408", "413"}
+    if route.request == "form" or (route.tag == "admin" and route.request is not None):
+        codes.add("415")  # a body of another type
+    if route.authenticated:
+        codes |= {"400", "401", "403", "404"}
+    if "<" in route.path:
+        codes.add("404")  # no such realm, object or rule
+    if route.tag == "admin" and route.endpoint != "openapi_document":
+        codes |= {"401", "403"}  # no admin token, or not addressed to this machine
+    return codes
+
+
 def _operation(route: Route, segment: str | None, method: str) -> dict[str, Any]:
     spec = BY_SEGMENT.get(segment) if segment else None
     summary = route.summary
@@ -197,26 +314,20 @@ def _operation(route: Route, segment: str | None, method: str) -> dict[str, Any]
     }
     if route.request is not None:
         media, schema = _REQUESTS[route.request]
+        schema = _FORMS.get(route.endpoint, schema)
         operation["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
     answer = _RESPONSES[route.response]
     success: dict[str, Any] = {"description": HTTP_PHRASES.get(route.status, "Success")}
     if answer is not None:
         success["content"] = {answer[0]: {"schema": answer[1]}}
     responses: dict[str, Any] = {str(route.status): success}
-    errors = []
-    if route.request is not None:
-        errors += ["400", "413"]
-    if route.authenticated:
-        errors += ["401", "403", "404"]
+    if route.authenticated or route.endpoint == "oidc_userinfo":
         operation["security"] = [{"bearer": []}]
-    if route.endpoint in ("create_object", "replace_object", "create_from_results"):
-        errors.append("409")
-    if route.endpoint == "create_merged_results":
-        errors.append("409")
-    for code in sorted(set(errors)):
+    error = _REALM_ERROR if route.tag == "auth" else _ERROR
+    for code in sorted(_error_codes(route)):
         responses[code] = {
             "description": HTTP_PHRASES[int(code)],
-            "content": {"application/json": {"schema": _ERROR}},
+            "content": {"application/json": {"schema": error}},
         }
     operation["responses"] = responses
     return operation
@@ -230,13 +341,18 @@ HTTP_PHRASES = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
+    408: "Request Timeout",
     409: "Conflict",
+    415: "Unsupported Media Type",
     413: "Content Too Large",
 }
 
 
-def document(routes: Sequence[Route], server_url: str) -> dict[str, Any]:
-    """The OpenAPI 3.1 document describing ``routes`` served at ``server_url``."""
+def document(
+    routes: Sequence[Route], server_url: str, limits: Limits | None = None
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document describing ``routes`` served at ``server_url`` with
+    ``limits`` (default: the default limits)."""
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         for segment in route.segments or (None,):
@@ -257,7 +373,7 @@ def document(routes: Sequence[Route], server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": _schemas(limits or Limits()),
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

@@ -7,10 +7,15 @@ process that opens it sees the same realm, faults and journal; in memory, one pr
 
 Both backends implement :class:`Store`.  Reads return fresh copies; every write goes
 through :meth:`Store.apply`, which takes a list of changes and applies all of them or
-none (a name already taken or an unknown id raises before anything is written).  The
-SQLite backend commits each :meth:`~Store.apply` in one transaction with
+none (a name already taken, an unknown id or a full quota raises before anything is
+written).  The SQLite backend commits each :meth:`~Store.apply` in one transaction with
 ``synchronous=FULL`` on a write-ahead log, so a write the server has acknowledged
-survives the process being killed.
+survives the process being killed.  It refuses, at open, a file that is damaged or that
+holds tables of another layout, and creates new files readable by their owner only.
+
+Both keep each object as its JSON text and count, per user, the bytes of that text and
+the JSON values in it against a :class:`Quota`: what a user can make the server hold,
+and what listing it costs, is bounded.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import copy
 import dataclasses
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -70,6 +76,41 @@ class ObjectNotFound(StoreError):
         super().__init__(f"no object with id {obj_id!r} in {segment}")
         self.segment = segment
         self.obj_id = obj_id
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What one user's stored objects may hold.
+
+    ``bytes`` of JSON text, and ``values``: JSON values, counted by their separators (a
+    comma inside a text counts too).  Reading and writing an object costs about a
+    microsecond per value, so the values bound what listing a collection costs.
+    """
+
+    bytes: int
+    values: int
+
+
+class QuotaExceeded(StoreError):
+    """The write would make the user's objects larger than the quota."""
+
+    def __init__(self, what: str, total: int, limit: int) -> None:
+        super().__init__(
+            f"this would bring your stored objects to {total} {what}, beyond the quota of "
+            f"{limit}; delete objects you no longer need, or send smaller ones"
+        )
+        self.total = total
+        self.limit = limit
+
+
+#: A user's stored objects: bytes of JSON text and JSON values.
+Usage = tuple[int, int]
+
+
+def text_usage(text: str) -> Usage:
+    """The bytes and values one object's JSON text counts for (``json.dumps`` escapes every
+    non-ASCII character, so one character is one byte)."""
+    return len(text), text.count(",") + 1
 
 
 class StateFileError(Exception):
@@ -204,7 +245,21 @@ FaultStep = Callable[[int, int, float], tuple[int, float, bool]]
 
 class Store(RealmState):
     """Per-user objects, computation logs and gridfs file names; the realm's users,
-    clients, sessions and revoked tokens; fault rules and the request journal."""
+    clients, sessions and revoked tokens; fault rules and the request journal.
+
+    ``quota`` bounds one user's objects (None: no bound).
+    """
+
+    quota: Quota | None = None
+
+    def _check_quota(self, before: Usage, after: Usage) -> None:
+        """Refuse a write that grows a user's objects beyond the quota (shrinking is fine)."""
+        if self.quota is None:
+            return
+        limits = (("bytes of JSON", self.quota.bytes), ("JSON values", self.quota.values))
+        for (what, limit), old, new in zip(limits, before, after, strict=True):
+            if new > old and new > limit:
+                raise QuotaExceeded(what, new, limit)
 
     @abstractmethod
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
@@ -280,13 +335,19 @@ class Store(RealmState):
 
 
 class MemoryStore(MemoryRealmState, Store):
-    """Everything in dictionaries; gone when the process ends."""
+    """Everything in dictionaries; gone when the process ends.
 
-    def __init__(self) -> None:
+    Objects are kept as JSON text: a read parses a fresh copy, and the memory a user's
+    objects take is about the bytes the quota counts.
+    """
+
+    def __init__(self, *, quota: Quota | None = None) -> None:
         MemoryRealmState.__init__(self)
+        self.quota = quota
         self._lock = threading.Lock()
-        # (user_id, segment) -> {obj_id: obj}; dicts keep creation order.
-        self._collections: dict[tuple[str, str], dict[str, JsonObject]] = {}
+        # (user_id, segment) -> {obj_id: (name, JSON text)}; dicts keep creation order.
+        self._collections: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+        self._usage: dict[str, Usage] = {}
         self._logs: dict[tuple[str, str], ComputationLog] = {}
         self._files: dict[tuple[str, str], str] = {}
         self._fault_rules: dict[int, StoredFaultRule] = {}
@@ -296,13 +357,13 @@ class MemoryStore(MemoryRealmState, Store):
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
         with self._lock:
-            objects = list(self._collections.get((user_id, segment), {}).values())
-        return copy.deepcopy(objects)
+            texts = [text for _, text in self._collections.get((user_id, segment), {}).values()]
+        return [json.loads(text) for text in texts]
 
     def get_object(self, user_id: str, segment: str, obj_id: str) -> JsonObject | None:
         with self._lock:
-            obj = self._collections.get((user_id, segment), {}).get(obj_id)
-        return copy.deepcopy(obj)
+            stored = self._collections.get((user_id, segment), {}).get(obj_id)
+        return None if stored is None else json.loads(stored[1])
 
     def get_log(self, user_id: str, log_id: str) -> ComputationLog | None:
         with self._lock:
@@ -316,42 +377,53 @@ class MemoryStore(MemoryRealmState, Store):
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         with self._lock:
             # Stage on copies of the touched collections; publish only if all succeed.
-            staged: dict[tuple[str, str], dict[str, JsonObject]] = {}
+            staged: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
 
-            def collection(segment: str) -> dict[str, JsonObject]:
+            def collection(segment: str) -> dict[str, tuple[str, str]]:
                 key = (user_id, segment)
                 if key not in staged:
                     staged[key] = dict(self._collections.get(key, {}))
                 return staged[key]
 
             logs: list[ComputationLog] = []
+            before = after = self._usage.get(user_id, (0, 0))
             for change in changes:
                 if isinstance(change, SaveLog):
                     logs.append(change.log)
                     continue
                 objects = collection(change.segment)
+                obj_id = (
+                    change.obj["id"]
+                    if isinstance(change, InsertObject | ReplaceObject)
+                    else change.obj_id
+                )
+                old = objects.get(obj_id)
                 if isinstance(change, InsertObject):
                     obj_id = change.obj["id"]
                     if obj_id in objects:
                         raise StoreError(f"id {obj_id!r} is already used in {change.segment}")
-                    _check_name_free(objects, change.segment, change.obj)
-                    objects[obj_id] = copy.deepcopy(change.obj)
+                    objects[obj_id] = _named_text(objects, change.segment, change.obj)
                 elif isinstance(change, ReplaceObject):
                     obj_id = change.obj["id"]
                     if obj_id not in objects:
                         raise ObjectNotFound(change.segment, obj_id)
-                    _check_name_free(objects, change.segment, change.obj)
-                    objects[obj_id] = copy.deepcopy(change.obj)
+                    objects[obj_id] = _named_text(objects, change.segment, change.obj)
                 elif isinstance(change, SetField):
                     if change.obj_id not in objects:
                         raise ObjectNotFound(change.segment, change.obj_id)
-                    updated = dict(objects[change.obj_id])
-                    updated[change.name] = copy.deepcopy(change.value)
-                    objects[change.obj_id] = updated
+                    updated = json.loads(objects[change.obj_id][1])
+                    updated[change.name] = change.value
+                    objects[change.obj_id] = (object_name(updated), json.dumps(updated))
                 else:
                     if objects.pop(change.obj_id, None) is None:
                         raise ObjectNotFound(change.segment, change.obj_id)
+                new = objects.get(obj_id)
+                grown = text_usage(new[1]) if new is not None else (0, 0)
+                shrunk = text_usage(old[1]) if old is not None else (0, 0)
+                after = (after[0] + grown[0] - shrunk[0], after[1] + grown[1] - shrunk[1])
+            self._check_quota(before, after)
             self._collections.update(staged)
+            self._usage[user_id] = after
             for log in logs:
                 self._logs[(user_id, log.id)] = log
                 for filename in log.files:
@@ -360,6 +432,7 @@ class MemoryStore(MemoryRealmState, Store):
     def clear_objects(self) -> None:
         with self._lock:
             self._collections.clear()
+            self._usage.clear()
             self._logs.clear()
             self._files.clear()
 
@@ -441,11 +514,15 @@ class MemoryStore(MemoryRealmState, Store):
             self._journal.clear()
 
 
-def _check_name_free(objects: dict[str, JsonObject], segment: str, obj: JsonObject) -> None:
+def _named_text(
+    objects: dict[str, tuple[str, str]], segment: str, obj: JsonObject
+) -> tuple[str, str]:
+    """``obj``'s name and JSON text, once no other object of the collection has the name."""
     name = object_name(obj)
-    for other_id, other in objects.items():
-        if other_id != obj["id"] and object_name(other) == name:
+    for other_id, (other_name, _) in objects.items():
+        if other_id != obj["id"] and other_name == name:
             raise NameTaken(segment, name)
+    return name, json.dumps(obj)
 
 
 _SCHEMA = """
@@ -522,12 +599,16 @@ class SQLiteStore(Store):
     with the last acknowledged write.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, quota: Quota | None = None) -> None:
         self.path = Path(path)
+        self.quota = quota
         self._lock = threading.Lock()
         self._journal_lock = threading.Lock()
         self._last_prune = 0.0
+        self._usages: dict[str, Usage] = {}  # by user, valid while data_version holds
+        self._data_version: int | None = None
         try:
+            _create_private(self.path)
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30.0
             )
@@ -538,10 +619,17 @@ class SQLiteStore(Store):
             self._journal_db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=0.0
             )
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
         try:
             self._prepare()
+        except _Damaged as exc:
+            self._db.close()
+            self._journal_db.close()
+            raise StateFileError(
+                f"{self.path} is damaged ({exc}); restore it from a backup, or pass a new "
+                "file name to start afresh"
+            ) from None
         except sqlite3.DatabaseError as exc:
             self._db.close()
             self._journal_db.close()
@@ -557,11 +645,21 @@ class SQLiteStore(Store):
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                try:
+                    problems = [row[0] for row in self._db.execute("PRAGMA integrity_check(5)")]
+                except sqlite3.DatabaseError as exc:
+                    raise _Damaged(str(exc)) from None
+                if problems != ["ok"]:
+                    raise _Damaged("; ".join(problems))
             if tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
                 raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
+            if tables:  # an older layout has just gained the tables it lacked
+                _check_layout(self._db)
+                _check_bodies(self._db)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -615,15 +713,31 @@ class SQLiteStore(Store):
         return ComputationLog.from_record(json.loads(rows[0][0])) if rows else None
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
+        counted = self.quota is not None
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                before = after = self._usage(user_id) if counted else (0, 0)
                 for change in changes:
+                    if not counted or isinstance(change, SaveLog):
+                        self._apply_one(user_id, change)
+                        continue
+                    obj_id = (
+                        change.obj["id"]
+                        if isinstance(change, InsertObject | ReplaceObject)
+                        else change.obj_id
+                    )
+                    old = self._object_usage(user_id, change.segment, obj_id)
                     self._apply_one(user_id, change)
+                    new = self._object_usage(user_id, change.segment, obj_id)
+                    after = (after[0] + new[0] - old[0], after[1] + new[1] - old[1])
+                self._check_quota(before, after)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            if counted:
+                self._usages[user_id] = after
 
     def _apply_one(self, user_id: str, change: Change) -> None:
         db = self._db
@@ -680,6 +794,29 @@ class SQLiteStore(Store):
         if cursor.rowcount == 0:
             raise ObjectNotFound(change.segment, change.obj_id)
 
+    def _usage(self, user_id: str) -> Usage:
+        """What the user's objects count for: remembered from the last write, unless another
+        connection (another server process on the same file) has written since."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._usages.clear()
+            self._data_version = version
+        usage = self._usages.get(user_id)
+        if usage is None:
+            row = self._db.execute(
+                f"SELECT total({_BYTES}), total({_VALUES}) FROM objects WHERE user_id = ?",
+                (user_id,),
+            ).fetchone()
+            usage = int(row[0]), int(row[1])
+        return usage
+
+    def _object_usage(self, user_id: str, segment: str, obj_id: str) -> Usage:
+        row = self._db.execute(
+            f"SELECT {_BYTES}, {_VALUES} FROM objects WHERE user_id = ? AND segment = ? AND id = ?",
+            (user_id, segment, obj_id),
+        ).fetchone()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
     def _update(self, user_id: str, segment: str, obj_id: str, name: str, body: str) -> None:
         cursor = self._db.execute(
             "UPDATE objects SET name = ?, body = ? WHERE user_id = ? AND segment = ? AND id = ?",
@@ -713,6 +850,8 @@ class SQLiteStore(Store):
                 db.execute(f"DELETE FROM {table}")  # fixed names
 
         self._write(clear)
+        with self._lock:
+            self._usages.clear()  # this connection's writes leave data_version as it was
 
     # -- realm users and clients
 
@@ -995,8 +1134,76 @@ def _client_from_json(body: str) -> Client:
     return Client(**data)
 
 
-def open_store(state_path: str | Path | None) -> Store:
-    """A SQLite store on ``state_path``, or a memory store when it is None."""
+# What text_usage counts, in SQL (bodies are ASCII: length() counts bytes).
+_BYTES = "length(body)"
+_VALUES = "length(body) - length(replace(body, ',', '')) + 1"
+
+
+class _Damaged(sqlite3.DatabaseError):
+    """The state file opens, but SQLite finds its pages inconsistent."""
+
+
+def _create_private(path: Path) -> None:
+    """Create a missing state file readable by its owner only (SQLite gives its
+    write-ahead log and shared-memory files the same mode)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
+def _layout(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table of ``db`` (SQLite's own left out) with its columns: name, type,
+    NOT NULL and primary-key position."""
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: db.execute(
+            'SELECT name, upper(type), "notnull", pk FROM pragma_table_info(?) ORDER BY cid',
+            (name,),
+        ).fetchall()
+        for name in names
+    }
+
+
+def _expected_layout() -> dict[str, list[tuple[Any, ...]]]:
+    reference = sqlite3.connect(":memory:")
+    try:
+        reference.executescript(_SCHEMA)
+        return _layout(reference)
+    finally:
+        reference.close()
+
+
+def _check_layout(db: sqlite3.Connection) -> None:
+    """Refuse tables this server does not make, or made with other columns (a table
+    it makes that is missing is created, as in a new file)."""
+    expected = _expected_layout()
+    for name, columns in _layout(db).items():
+        if name not in expected:
+            raise sqlite3.DatabaseError(f"it holds a table {name!r} this server does not use")
+        if columns != expected[name]:
+            raise sqlite3.DatabaseError(f"its table {name!r} has other columns than expected")
+
+
+def _check_bodies(db: sqlite3.Connection) -> None:
+    """Refuse JSON columns whose text is not JSON: a page damaged inside its data keeps
+    the file's structure whole, and would fail every read of that collection."""
+    for name, columns in _layout(db).items():  # names _check_layout knows: safe to quote
+        if any(column[0] == "body" for column in columns):
+            row = db.execute(f'SELECT count(*) FROM "{name}" WHERE NOT json_valid(body)').fetchone()
+            if row[0]:
+                raise _Damaged(f"{row[0]} rows of {name} hold damaged JSON")
+
+
+def open_store(state_path: str | Path | None, *, quota: Quota | None = None) -> Store:
+    """A SQLite store on ``state_path``, or a memory store when it is None; each user's
+    objects are held to ``quota`` (None: no bound)."""
     if state_path is None:
-        return MemoryStore()
-    return SQLiteStore(state_path)
+        return MemoryStore(quota=quota)
+    return SQLiteStore(state_path, quota=quota)

@@ -34,19 +34,14 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 def _segment_bytes(segment: str) -> bytes:
     """The bytes of one base64url segment, refused unless canonical.
 
-    As strict as PyJWT: up to two ``=`` of padding (only on a whole number of quads),
-    nothing outside the base64url alphabet, and no unused bits set, so that exactly one
-    string encodes a given token (a cache keyed on the string cannot be dodged).
+    No ``=`` padding (a compact JWS has none, RFC 7515 §2), nothing outside the base64url
+    alphabet, and no unused bits set, so that exactly one string encodes a given token:
+    the realm issues one spelling, and only that spelling is accepted (a cache keyed on
+    the string cannot be dodged either).
     """
-    data = segment.rstrip("=")
-    padding = len(segment) - len(data)
-    if (
-        padding > 2
-        or (padding and len(segment) % 4)
-        or len(data) % 4 == 1
-        or not _BASE64URL.fullmatch(data)
-    ):
+    if len(segment) % 4 == 1 or not _BASE64URL.fullmatch(segment):
         raise TokenRejected(MALFORMED_TOKEN)
+    data = segment
     try:
         decoded = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
     except (binascii.Error, ValueError):

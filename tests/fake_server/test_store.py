@@ -10,8 +10,11 @@ from fake_server.store import (
     ComputationLog,
     DeleteObject,
     InsertObject,
+    MemoryStore,
     NameTaken,
     ObjectNotFound,
+    Quota,
+    QuotaExceeded,
     ReplaceObject,
     SaveLog,
     SetField,
@@ -151,3 +154,34 @@ def test_a_file_that_is_not_a_state_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StateFileError, match="not a fake server state file"):
         SQLiteStore(path)
     assert path.read_text().startswith("these are my notes")
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_each_users_objects_are_held_to_the_quota(backend: str, tmp_path: Path) -> None:
+    path = tmp_path / "quota.db"
+    quota = Quota(bytes=2000, values=50)
+
+    def open_it() -> Store:
+        return MemoryStore(quota=quota) if backend == "memory" else SQLiteStore(path, quota=quota)
+
+    store = open_it()
+    store.apply(USER, [InsertObject("orbits", obj("a", "A", text="x" * 900))])
+    with pytest.raises(QuotaExceeded, match="bytes of JSON"):
+        store.apply(USER, [InsertObject("orbits", obj("b", "B", text="x" * 1200))])
+    with pytest.raises(QuotaExceeded, match="JSON values"):
+        store.apply(USER, [InsertObject("orbits", obj("c", "C", items=list(range(60))))])
+    assert [o["id"] for o in store.list_objects(USER, "orbits")] == ["a"]  # nothing written
+    store.apply("user-2", [InsertObject("orbits", obj("b", "B", text="x" * 1200))])  # own quota
+    # Growing in place counts; shrinking and deleting make room.
+    with pytest.raises(QuotaExceeded):
+        store.apply(USER, [SetField("orbits", "a", "text", "x" * 2500)])
+    store.apply(USER, [ReplaceObject("orbits", obj("a", "A", text="x" * 100))])
+    store.apply(USER, [InsertObject("orbits", obj("b", "B", text="x" * 1200))])
+    store.apply(USER, [DeleteObject("orbits", "b")])
+    store.apply(USER, [InsertObject("orbits", obj("c", "C", text="x" * 1200))])
+    if backend == "sqlite":  # counted anew from the file after a restart
+        store.close()
+        store = open_it()
+        with pytest.raises(QuotaExceeded):
+            store.apply(USER, [InsertObject("orbits", obj("d", "D", text="x" * 900))])
+    store.close()

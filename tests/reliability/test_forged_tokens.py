@@ -195,7 +195,22 @@ def id_token_as_bearer(server: FakeServer, stranger: rsa.RSAPrivateKey) -> str:
     return token
 
 
+def padded_signature(server: FakeServer, stranger: rsa.RSAPrivateKey) -> str:
+    # The issued token, its signature spelt with base64 padding: the same bytes, so a
+    # lenient decoder verifies it, yet not the token the realm issued.
+    token: str = alice_tokens(server)["access_token"]
+    return token + "=="
+
+
+def padded_payload(server: FakeServer, stranger: rsa.RSAPrivateKey) -> str:
+    header, payload, signature = alice_tokens(server)["access_token"].split(".")
+    payload += "=" * (-len(payload) % 4) or "===="
+    return f"{header}.{payload}.{signature}"
+
+
 FORGERIES: list[tuple[Forgery, str]] = [
+    (padded_signature, "malformed token"),
+    (padded_payload, "malformed token"),
     (alg_none, "algorithm 'none' refused"),
     (hs256_with_the_public_key, "algorithm 'HS256' refused"),
     (tampered_payload, "signature invalid"),

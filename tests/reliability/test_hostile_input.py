@@ -563,7 +563,9 @@ def test_raw_protocol_garbage_leaves_the_server_up(target: HostileTarget) -> Non
                 reply = b""
         status_line = reply.split(b"\r\n", 1)[0]
         if status_line.startswith(b"HTTP/"):
-            assert int(status_line.split()[1]) < 500, f"{raw[:40]!r}: {status_line!r}"
+            status = int(status_line.split()[1])
+            # 505 is the protocol's answer to HTTP/9.9, not a failure of the server.
+            assert status < 500 or status == 505, f"{raw[:40]!r}: {status_line!r}"
     target.requests_sent += len(garbage)
     assert target.server.alive()
 
