@@ -218,6 +218,14 @@ _REQUESTS: dict[str, tuple[str, Any]] = {
     "form": ("application/x-www-form-urlencoded", _ANY_OBJECT),
     "fault": ("application/json", {"$ref": "#/components/schemas/FaultRule"}),
     "admin-object": ("application/json", _ANY_OBJECT),
+    "admin-reset": (
+        "application/json",
+        {
+            "type": "object",
+            "properties": {"users": {"type": "boolean"}},
+            "additionalProperties": False,
+        },
+    ),
 }
 
 
@@ -324,11 +332,11 @@ def _operation(route: Route, segment: str | None, method: str) -> dict[str, Any]
     if route.authenticated or route.endpoint == "oidc_userinfo":
         operation["security"] = [{"bearer": []}]
     error = _REALM_ERROR if route.tag == "auth" else _ERROR
+    error_content: dict[str, Any] = {"application/json": {"schema": error}}
+    if route.response == "html":  # a browser's page: errors too are pages, unless JSON asked
+        error_content["text/html"] = {"schema": {"type": "string"}}
     for code in sorted(_error_codes(route)):
-        responses[code] = {
-            "description": HTTP_PHRASES[int(code)],
-            "content": {"application/json": {"schema": error}},
-        }
+        responses[code] = {"description": HTTP_PHRASES[int(code)], "content": error_content}
     operation["responses"] = responses
     return operation
 

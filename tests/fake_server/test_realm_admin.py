@@ -227,7 +227,9 @@ def test_reset_forgets_objects_journal_and_run_time_faults(app: Any) -> None:
     extra = {"username": "temp", "enabled": True, "credentials": [{"value": "pw"}]}
     assert http.post("/__admin/users", json=extra).status_code == 201
 
-    assert http.post("/__admin/reset").status_code == 204
+    # Even an empty POST must say JSON: a web page's plain POST must not wipe the server.
+    assert http.post("/__admin/reset").status_code == 415
+    assert http.post("/__admin/reset", json={}).status_code == 204
 
     assert http.get("/__admin/journal").get_json()["requests"] == []
     assert http.get(orbits, headers=session).get_json() == []  # the session lives on

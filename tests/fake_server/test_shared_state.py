@@ -115,9 +115,12 @@ def test_the_journal_keeps_its_capacity(store: Store) -> None:
 def test_a_state_file_of_the_previous_layout_gains_the_shared_tables(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as db:
+        # The objects table exactly as layout 1 made it.
         db.execute(
-            "CREATE TABLE objects (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT, "
-            "segment TEXT, id TEXT, name TEXT, body TEXT)"
+            "CREATE TABLE objects (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "user_id TEXT NOT NULL, segment TEXT NOT NULL, id TEXT NOT NULL, "
+            "name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (user_id, segment, id), "
+            "UNIQUE (user_id, segment, name))"
         )
         db.execute(
             "INSERT INTO objects (user_id, segment, id, name, body) VALUES "
