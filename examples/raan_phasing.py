@@ -99,7 +99,7 @@ def build_objects() -> None:
             "name": SPACECRAFT,
             "platformMass": 150.0,
             "platformPower": 120.0,
-            "onBoardAveragePower": 80.0,
+            "onBoardAveragePower": 125.0,  # W left for the thruster: half of its 250 W
             "dutyCycle": 0.5,
             "powerSystemDefined": True,
             "dragModelDefined": True,
@@ -193,6 +193,10 @@ def main() -> None:
     print_leg("leg 1 (until the pause)", first_leg)
 
     simulation.create_mission_from_paused_results(MISSION, RESUMED)
+    # The resumed mission keeps durationUntilPause (it would pause again 20 days on):
+    # clear it so the second leg runs to the end.
+    resumed = simulation.get_mission(RESUMED)
+    simulation.modify_mission(resumed, {**resumed, "durationUntilPause": None})
     simulation.compute_mission(RESUMED)
     second_leg = results_of(simulation.wait_and_get_mission_results(RESUMED), RESUMED)
     print_leg("leg 2 (resumed)", second_leg)

@@ -95,7 +95,7 @@ def build_objects() -> None:
             "name": SPACECRAFT,
             "platformMass": 150.0,
             "platformPower": 120.0,
-            "onBoardAveragePower": 80.0,
+            "onBoardAveragePower": 125.0,  # W left for the thruster: half of its 250 W
             "dutyCycle": 0.5,
             "powerSystemDefined": True,
             "dragModelDefined": True,
