@@ -29,7 +29,7 @@ from fake_server.config import DEFAULT_CLIENT_ID, DEFAULT_REALM, DEMO_EMAIL, DEM
 from fake_server.samples import SSO_600 as ORBIT
 from fake_server.served import GunicornServer
 
-TITLE = "6. Fake server under gunicorn with 1, 2, 4 workers vs a hello-world on the same stack"
+TITLE = "7. Fake server under gunicorn with 1, 2, 4 workers vs a hello-world on the same stack"
 HELLO_WORLD_APP = "bench.server_throughput:hello_world"
 
 
