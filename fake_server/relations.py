@@ -51,7 +51,7 @@ class References:
     def __init__(self, store: Store, user_id: str) -> None:
         self.store = store
         self.user_id = user_id
-        self._found: dict[str, JsonObject | None] = {}
+        self._by_segment: dict[str, dict[str, JsonObject]] = {}
 
     def current(self, segment: str, obj: JsonObject) -> JsonObject:
         """``obj`` of ``segment`` with every nested stored object as it is now."""
@@ -79,18 +79,20 @@ class References:
         }
 
     def _lookup(self, module: str, key: str, obj_id: str) -> JsonObject | None:
-        if obj_id in self._found:
-            return self._found[obj_id]
-        specs = collections_of(module)
         stem = FIELD_STEMS.get(key)
-        ordered = sorted(specs, key=lambda spec: spec.stem != stem)
-        found: JsonObject | None = None
-        for spec in ordered:
-            found = self.store.get_object(self.user_id, spec.segment, obj_id)
+        # The field's usual collection first, then the module's others; each collection is
+        # read once per request, so a listing of N missions costs a few queries, not 4 N.
+        for spec in sorted(collections_of(module), key=lambda spec: spec.stem != stem):
+            found = self._collection(spec.segment).get(obj_id)
             if found is not None:
-                break
-        self._found[obj_id] = found
-        return found
+                return found
+        return None
+
+    def _collection(self, segment: str) -> dict[str, JsonObject]:
+        if segment not in self._by_segment:
+            objects = self.store.list_objects(self.user_id, segment)
+            self._by_segment[segment] = {str(obj.get("id")): obj for obj in objects}
+        return self._by_segment[segment]
 
 
 def current(store: Store, user_id: str, segment: str, obj: JsonObject) -> JsonObject:
