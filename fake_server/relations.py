@@ -58,8 +58,7 @@ class References:
         module = BY_SEGMENT[segment].module
         own_id = obj.get("id")
         seen = frozenset({own_id}) if isinstance(own_id, str) else frozenset()
-        resolved = {key: self._value(module, key, value, seen, 1) for key, value in obj.items()}
-        return resolved
+        return {key: self._value(module, key, value, seen, 1) for key, value in obj.items()}
 
     def _value(self, module: str, key: str, value: Any, seen: frozenset[str], depth: int) -> Any:
         if depth > MAX_DEPTH:

@@ -1235,22 +1235,14 @@ class IdentityProvider:
             raise OAuthError(400, "invalid_request", "Token not provided")
         revoked = Response(status=200)
         revoked.headers["Cache-Control"] = "no-store"
-        try:
-            algorithm = read_header(token).get("alg")
-        except TokenRejected:
+        presented = self._presented_token(request, token)
+        if presented is None:
             return revoked
-        if algorithm == "HS512":
-            try:
-                claims = self._decode_refresh_token(request, token)
-            except OAuthError:
-                return revoked
+        is_refresh, claims = presented
+        if is_refresh:
             if claims["azp"] != client.client_id:
                 raise OAuthError(400, "invalid_token", "Unmatching clients")
             self._end_session(claims)
-            return revoked
-        try:
-            claims = self._verify_access_token(request, token)
-        except TokenRejected:
             return revoked
         if claims.get("azp") != client.client_id:
             raise OAuthError(400, "invalid_token", "Unmatching clients")
@@ -1258,6 +1250,17 @@ class IdentityProvider:
         self.state.revoke_token(str(claims["jti"]), expires, self._clock())
         logger.info("access token %s of %s revoked", claims["jti"], claims["sub"])
         return revoked
+
+    def _presented_token(self, request: Request, token: str) -> tuple[bool, dict[str, Any]] | None:
+        """A token sent to be revoked or introspected: whether it is a refresh (or offline)
+        token, and its claims once verified; None when it is no valid token of this realm
+        (both endpoints then answer as for a dead token, without saying why)."""
+        try:
+            if read_header(token).get("alg") == "HS512":
+                return True, self._decode_refresh_token(request, token)
+            return False, self._verify_access_token(request, token)
+        except (TokenRejected, OAuthError):
+            return None
 
     def _introspect(self, request: Request) -> Response:
         form = self._form(request)
@@ -1268,15 +1271,11 @@ class IdentityProvider:
         if not token:
             raise OAuthError(400, "invalid_request", "Token not provided.")
         inactive = json_response({"active": False})
-        try:
-            algorithm = read_header(token).get("alg")
-        except TokenRejected:
+        presented = self._presented_token(request, token)
+        if presented is None:
             return inactive
-        if algorithm == "HS512":
-            try:
-                claims = self._decode_refresh_token(request, token)
-            except OAuthError:
-                return inactive
+        is_refresh, claims = presented
+        if is_refresh:
             session = self._session_of(claims)
             live = session is not None and self._session_active(session, self._clock())
             if not live or ("exp" in claims and claims["exp"] <= self._clock()):
@@ -1284,7 +1283,6 @@ class IdentityProvider:
             token_type = str(claims["typ"])
         else:
             try:
-                claims = self._verify_access_token(request, token)
                 subject = self._check_live_subject(claims)
             except TokenRejected:
                 return inactive
