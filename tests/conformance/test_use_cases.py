@@ -105,7 +105,6 @@ def check_full_mission(session: Session) -> None:
     """LEOP transfer -100 km, 50 days of station keeping at 500 km, deorbit -100 km."""
     mass0 = 80 + THRUSTER_MASS + PROPELLANT
     a0 = hand.RE + 600e3
-    inclination = hand.sso_inclination(a0)
     for run in session.runs:
         mass, sma = line(run, 0), line(run, 1)
         days, masses, smas = mass["x"], mass["y"], sma["y"]
@@ -136,7 +135,6 @@ def check_full_mission(session: Session) -> None:
         )
         close(masses[starts[1]] - masses[-1], deorbit, "deorbit propellant (kg)")
         close(smas[-1], (a0 - 200e3) / 1e3, "SMA after deorbiting (km)", 1e-4)
-    assert inclination > 0
 
 
 def check_maximum_altitude(session: Session) -> None:
@@ -197,7 +195,7 @@ def check_revisit(session: Session) -> None:
             averages.append(sum(minutes) / len(minutes))
         # A wider field of view sees each point longer and more often: shorter gaps.
         assert averages == sorted(averages, reverse=True), averages
-        # Bounds: no gap exceeds the 7-day run, and with 24 satellites none is below one pass.
+        # Bounds: a positive average gap, shorter than the 7-day run.
         assert all(0 < value < 7 * 24 * 60 for value in averages)
 
 
