@@ -25,9 +25,15 @@ from urllib.parse import urlencode
 
 from bench.server_throughput import CLIENTS, Load, drive
 from bench.timing import Profile, Ratio, Report, at_least, measure_rates
-from fake_server.config import DEFAULT_CLIENT_ID, DEFAULT_REALM, DEMO_EMAIL, DEMO_PASSWORD
+from fake_server.config import DEMO_EMAIL, DEMO_PASSWORD
 from fake_server.samples import SSO_600 as ORBIT
 from fake_server.served import GunicornServer
+from spacestudio_contract.endpoints import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_REALM,
+    USER_INFOS_PATH,
+    token_url,
+)
 
 TITLE = "7. Fake server under gunicorn with 1, 2, 4 workers vs a hello-world on the same stack"
 HELLO_WORLD_APP = "bench.server_throughput:hello_world"
@@ -50,12 +56,11 @@ def prepare(server: GunicornServer) -> tuple[str, tuple[tuple[str, str], ...]]:
             "password": DEMO_PASSWORD,
         }
     ).encode()
-    token_url = f"{server.url}/realms/{DEFAULT_REALM}/protocol/openid-connect/token"
     form_type = {"Content-Type": "application/x-www-form-urlencoded"}
-    token = str(_post_json(token_url, form, form_type)["access_token"])
+    token = str(_post_json(token_url(server.url, DEFAULT_REALM), form, form_type)["access_token"])
     bearer = {"Authorization": f"Bearer {token}"}
     with urllib.request.urlopen(
-        urllib.request.Request(f"{server.url}/exoops/users/infos", headers=bearer), timeout=30
+        urllib.request.Request(server.url + USER_INFOS_PATH, headers=bearer), timeout=30
     ) as answer:
         user_id = json.load(answer)["id"]
     collection = f"/exoops/users/{user_id}/orbitdefinitions"

@@ -24,10 +24,9 @@ from typing import TextIO
 
 from fake_server.app import FakeSpacestudioApp, make_http_server
 from fake_server.config import (
-    DEFAULT_CLIENT_ID,
+    DEFAULT_COMPUTE_SECONDS,
     DEFAULT_HOST,
     DEFAULT_PORT,
-    DEFAULT_REALM,
     Limits,
     ServerConfig,
     demo_account,
@@ -37,6 +36,7 @@ from fake_server.oidc import Account
 from fake_server.oidc.realm import Client, RealmSettings
 from fake_server.oidc.realm_file import RealmImport, load_realm_file
 from fake_server.store import StateFileError
+from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 logger = logging.getLogger("fake_server")
 
@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--compute-seconds",
         type=_positive_seconds,
-        default=1.5,
+        default=DEFAULT_COMPUTE_SECONDS,
         metavar="SECONDS",
         help="how long a computation runs before it finishes (default "
         "%(default)s; 0 finishes at once)",

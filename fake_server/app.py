@@ -2,7 +2,7 @@
 
 :data:`ROUTES` is the single table of every route: the realm's OpenID Connect
 endpoints (answered by :class:`~fake_server.oidc.IdentityProvider`), the scripting API
-under ``/exoops/`` (derived from :mod:`spacestudio.catalog`), the ``/__admin/`` routes
+under ``/exoops/`` (derived from :mod:`spacestudio_contract.catalog`), the ``/__admin/`` routes
 and ``/openapi.json``.  The werkzeug :class:`~werkzeug.routing.Map` and the OpenAPI
 document are both built from it; handlers are plain methods of :class:`FakeSpacestudioApp`.
 
@@ -76,7 +76,8 @@ from fake_server.store import (
     Store,
     open_store,
 )
-from spacestudio.catalog import BY_SEGMENT, COLLECTIONS, GRIDFS_SEGMENT, RESULTS_SEGMENT
+from spacestudio_contract.catalog import BY_SEGMENT, COLLECTIONS, GRIDFS_SEGMENT, RESULTS_SEGMENT
+from spacestudio_contract.json_types import json_type_phrase
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -535,7 +536,7 @@ class FakeSpacestudioApp:
         body = self._json_body(request, max_values=self.config.limits.max_user_values)
         if not isinstance(body, dict):
             raise ApiError(
-                400, f"the body must be a JSON object, not {_json_type(body)}; send {{...}}"
+                400, f"the body must be a JSON object, not {json_type_phrase(body)}; send {{...}}"
             )
         body["name"] = self._valid_name(body.get("name"), "the body's name")
         for key in _ID_FIELDS:
@@ -543,7 +544,7 @@ class FakeSpacestudioApp:
                 raise ApiError(
                     400,
                     f"the body's {key} must be a string (an id this server gave), not "
-                    f"{_json_type(body[key])}; leave it out or send the id unchanged",
+                    f"{json_type_phrase(body[key])}; leave it out or send the id unchanged",
                 )
         return body
 
@@ -552,7 +553,7 @@ class FakeSpacestudioApp:
         if name is None:
             raise ApiError(400, f"{what} is missing; every object needs a name")
         if not isinstance(name, str):
-            raise ApiError(400, f"{what} must be a string, not {_json_type(name)}")
+            raise ApiError(400, f"{what} must be a string, not {json_type_phrase(name)}")
         if not name.strip():
             raise ApiError(400, f"{what} is empty; give the object a name")
         if len(name) > limit:
@@ -662,7 +663,7 @@ class FakeSpacestudioApp:
             raise ApiError(
                 400,
                 f"the body must be the duration in seconds as a JSON number, "
-                f"not {_json_type(duration)}",
+                f"not {json_type_phrase(duration)}",
             )
         if not math.isfinite(duration) or not 0 < duration <= MAX_PAUSE_SECONDS:
             raise ApiError(400, f"the duration must be between 0 and {MAX_PAUSE_SECONDS:g} seconds")
@@ -708,7 +709,7 @@ class FakeSpacestudioApp:
             raise ApiError(
                 400,
                 "the body must be the paused mission's results object "
-                f"(the 'results' of its computation log), not {_json_type(results)}",
+                f"(the 'results' of its computation log), not {json_type_phrase(results)}",
             )
         try:
             mission = self.computations.resume(
@@ -951,20 +952,6 @@ def _host_name(host: str) -> str:
     if host.count(":") == 1:
         return host.partition(":")[0]
     return host
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _too_deep(limit: int) -> str:

@@ -30,7 +30,7 @@ from fake_server.store import (
     SetField,
     Store,
 )
-from spacestudio.catalog import COLLECTIONS, CollectionSpec, spec_for
+from spacestudio_contract.catalog import COLLECTIONS, CollectionSpec, spec_for
 
 logger = logging.getLogger(__name__)
 

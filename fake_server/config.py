@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from fake_server.faults import FaultRule
 from fake_server.oidc import Account
 from fake_server.oidc.realm import Client, RealmSettings
+from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
-DEFAULT_REALM = "spacestudio-users"
-DEFAULT_CLIENT_ID = "spacestudio-scripting"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEMO_EMAIL = "demo@spacestudio.test"

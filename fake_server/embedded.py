@@ -25,9 +25,10 @@ from werkzeug.serving import BaseWSGIServer
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from fake_server.app import FakeSpacestudioApp, make_http_server
-from fake_server.config import DEFAULT_CLIENT_ID, DEFAULT_REALM, Limits, ServerConfig
+from fake_server.config import Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultRule
 from fake_server.oidc import Account
+from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 if TYPE_CHECKING:
     import requests

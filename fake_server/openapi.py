@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the fake server, built from its route table.
 
 Routes whose path holds a ``<segment>`` placeholder are expanded into one path per
-collection of :mod:`spacestudio.catalog`, tagged with the collection's module, so the
+collection of :mod:`spacestudio_contract.catalog`, tagged with the collection's module, so the
 document lists exactly the URLs the server answers.  It states the limits the server
 enforces (name length and characters, duration range, fault-rule fields) and every
 status a route can answer, so a request the document calls valid is not refused for
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fake_server import __doc__ as package_doc
 from fake_server.config import MAX_PAUSE_SECONDS, Limits
 from fake_server.faults import FAULT_KINDS, HTTP_METHODS, MAX_LATENCY_SECONDS
-from spacestudio.catalog import BY_SEGMENT
+from spacestudio_contract.catalog import BY_SEGMENT
 
 if TYPE_CHECKING:
     from fake_server.app import Route

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server.store import JsonObject, Store
-from spacestudio.catalog import BY_SEGMENT, collections_of
+from spacestudio_contract.catalog import BY_SEGMENT, collections_of
 
 #: Which collection (by stem, within the holder's module) a nested field usually names; a
 #: field not listed is looked up in every collection of the module.

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacestudio import api_requests
-from spacestudio.catalog import CollectionSpec, collections_of
 from spacestudio.client import default_client
 from spacestudio.error_flow import run_in_published_flow
 from spacestudio.resources import kind_of
 from spacestudio.urls import URL_SEGMENTS, connected_value
+from spacestudio_contract.catalog import CollectionSpec, collections_of
 
 #: Operations after which the published client went on when no mission had that name
 #: (it printed "not found" or did nothing); elsewhere a missing name stopped it.

@@ -17,12 +17,15 @@ import sys
 from pathlib import Path
 
 from spacestudio._module_functions import URL_LEVEL_IMPORTS, ModuleFunction, module_functions
-from spacestudio.catalog import CollectionSpec, collections_of
 from spacestudio.namespaces import NAMESPACE_MODULES, namespace_class_name
 from spacestudio.urls import URL_SEGMENTS
+from spacestudio_contract.catalog import CollectionSpec, collections_of
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-HEADER = "# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit."
+HEADER = (
+    "# Generated from spacestudio_contract.catalog by `python -m spacestudio._stubgen`; "
+    "do not edit."
+)
 LINE_LENGTH = 100
 INDENT = "    "
 

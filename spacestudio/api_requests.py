@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib import parse
 
-import jwt
 import requests
 from dotenv import load_dotenv
 from urllib3.exceptions import InsecureRequestWarning
@@ -45,6 +44,7 @@ from spacestudio.client import (
 )
 from spacestudio.error_flow import published_flow
 from spacestudio.errors import NotConnectedError, ScriptingNotEnabledError, error_from_response
+from spacestudio.lazy_modules import lazy_module
 from spacestudio.resources import (
     JSONObject,
     PausableMissionCollection,
@@ -52,6 +52,13 @@ from spacestudio.resources import (
     join_url,
 )
 from spacestudio.urls import connected_value
+
+if TYPE_CHECKING:
+    import jwt
+else:
+    # The published module imports PyJWT, so scripts may reach it as spacestudio.jwt; it
+    # loads on first use, so a client that never touches it never loads cryptography.
+    jwt = lazy_module("jwt")
 
 logger = logging.getLogger("spacestudio")
 

@@ -8,6 +8,8 @@ still answers 401 it renews the token and sends the request once more.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import threading
@@ -16,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 import requests
 import requests.auth
 
@@ -39,11 +40,6 @@ TokenPoster = Callable[[str, dict[str, str]], requests.Response]
 DEFAULT_REFRESH_MARGIN = 30.0
 
 
-def token_url(auth_url: str, realm: str) -> str:
-    """Keycloak's token endpoint of ``realm`` at ``auth_url``."""
-    return f"{auth_url.rstrip('/')}/realms/{realm}/protocol/openid-connect/token"
-
-
 @dataclass(frozen=True)
 class Tokens:
     """One answer of the token endpoint, with its expiry times on the client's clock."""
@@ -57,16 +53,25 @@ class Tokens:
     refresh_expires_at: float | None
 
 
-def _expiry_of(access_token: str) -> tuple[float | None, float | None]:
-    """``exp`` and ``iat`` of a JWT. The signature is not checked: the client holds no key
-    for it and needs none, since the service checks every token it receives."""
+def unverified_claims(token: str) -> dict[str, Any]:
+    """The claims of a JWT (empty when it is not one), read without checking the signature.
+
+    The client holds no key for it and needs none, since the service checks every token
+    it receives; and so it needs no cryptography, which a replay then never loads.
+    """
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
     try:
-        claims: dict[str, Any] = jwt.decode(
-            access_token,
-            options={"verify_signature": False, "verify_exp": False, "verify_iat": False},
-        )
-    except jwt.PyJWTError:
-        return None, None
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, binascii.Error):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def _expiry_of(access_token: str) -> tuple[float | None, float | None]:
+    """``exp`` and ``iat`` of a JWT."""
+    claims = unverified_claims(access_token)
     exp, iat = claims.get("exp"), claims.get("iat")
     return (
         float(exp) if isinstance(exp, int | float) else None,

@@ -21,8 +21,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fake_server.config import DEFAULT_COMPUTE_SECONDS
-
 if TYPE_CHECKING:
     from fake_server.embedded import FakeServer
     from spacestudio.cassettes.session import CassetteSession
@@ -74,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help="with --fake: how long each computation runs, as the real service makes a "
-        f"script wait (default: the fake server's own, {DEFAULT_COMPUTE_SECONDS:g} s; when "
+        "script wait (default: the fake server's own, as spacestudio-fake-server --help says; when "
         "recording, 0 on a clock that stands still, so recordings repeat exactly)",
     )
     run.add_argument(
@@ -284,6 +282,8 @@ def _fake_server(options: argparse.Namespace) -> FakeServer:
     the user asks for a computation time, so recording the same script again gives the
     same cassette; otherwise they take the fake server's own time, as live.
     """
+    # Here, not at load: a replay must not load the fake server (werkzeug, cryptography).
+    from fake_server.config import DEFAULT_COMPUTE_SECONDS
     from fake_server.embedded import FakeServer, recording_clock
 
     recording = options.cassette is not None and options.record

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
-import jwt
 import requests
 import requests.auth
 from requests.sessions import merge_setting
@@ -29,8 +28,7 @@ from requests.utils import get_environ_proxies
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from spacestudio import pacing, settings
-from spacestudio.auth import OidcPasswordFlow, token_url
-from spacestudio.catalog import RESULTS_SEGMENT, CollectionSpec
+from spacestudio.auth import OidcPasswordFlow, unverified_claims
 from spacestudio.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -52,6 +50,8 @@ from spacestudio.namespaces import (
     SimulationCollections,
 )
 from spacestudio.resources import Collection, GridFS, collection_for
+from spacestudio_contract.catalog import RESULTS_SEGMENT, CollectionSpec
+from spacestudio_contract.endpoints import USER_INFOS_PATH, token_url, users_path
 
 if TYPE_CHECKING:
     from requests.sessions import _Settings
@@ -350,11 +350,7 @@ def _www_authenticate_description(response: requests.Response) -> str | None:
 
 def _issuer_of(token: str) -> str | None:
     """The ``iss`` claim of a JWT, read without checking it (only to name it)."""
-    try:
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return None
-    issuer = claims.get("iss")
+    issuer = unverified_claims(token).get("iss")
     return issuer if isinstance(issuer, str) else None
 
 
@@ -401,7 +397,7 @@ def decode_json(response: requests.Response) -> Any:
 
 def build_user_url(user_url: str, user_id: str) -> str:
     """The root of one user's collections: ``{user_url}/exoops/users/{user_id}/``."""
-    return f"{user_url}/exoops/users/{user_id}/"
+    return f"{user_url}{users_path(user_id)}/"
 
 
 def format_base_url(user_url: str) -> str:
@@ -527,7 +523,7 @@ class Client:
         return self.transport.send("POST", url, idempotent=True, data=form, auth=_NoAuth())
 
     def _fetch_user_id(self) -> str:
-        infos_url = f"{self.base_url}/exoops/users/infos"
+        infos_url = f"{self.base_url}{USER_INFOS_PATH}"
         response = self.transport.send("GET", infos_url, idempotent=True)
         if response.status_code >= 500:
             raise error_from_response(response)

@@ -1,12 +1,12 @@
 """The deployment functions of the published spacestudio client, for scripts written for it.
 
 Each one runs on the client that ``spacestudio.connect()`` made. They are made from the
-catalog of collections (``spacestudio.catalog``); ``deployment.pyi`` lists them for
+catalog of collections (``spacestudio_contract.catalog``); ``deployment.pyi`` lists them for
 editors and type checkers. The object API offers the same operations per client:
 ``client.deployment.<collection>.get(name)`` …
 """
 
-# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit.
+# Generated from spacestudio_contract.catalog by `python -m spacestudio._stubgen`; do not edit.
 
 from typing import Any
 

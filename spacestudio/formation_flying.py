@@ -1,7 +1,7 @@
 """The formation flying functions of the published spacestudio client, for scripts written for it.
 
 Each one runs on the client that ``spacestudio.connect()`` made. They are made from the
-catalog of collections (``spacestudio.catalog``); ``formation_flying.pyi`` lists them for
+catalog of collections (``spacestudio_contract.catalog``); ``formation_flying.pyi`` lists them for
 editors and type checkers. The object API offers the same operations per client:
 ``client.formation_flying.<collection>.get(name)`` …
 """

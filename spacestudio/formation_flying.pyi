@@ -1,12 +1,12 @@
 """The formation flying functions of the published spacestudio client, for scripts written for it.
 
 Each one runs on the client that ``spacestudio.connect()`` made. They are made from the
-catalog of collections (``spacestudio.catalog``); ``formation_flying.pyi`` lists them for
+catalog of collections (``spacestudio_contract.catalog``); ``formation_flying.pyi`` lists them for
 editors and type checkers. The object API offers the same operations per client:
 ``client.formation_flying.<collection>.get(name)`` …
 """
 
-# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit.
+# Generated from spacestudio_contract.catalog by `python -m spacestudio._stubgen`; do not edit.
 
 from typing import Any
 

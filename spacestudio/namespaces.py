@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from spacestudio.catalog import MODULES, collections_of
 from spacestudio.resources import Collection, make_collection
+from spacestudio_contract.catalog import MODULES, collections_of
 
 if TYPE_CHECKING:
     from spacestudio.client import Client

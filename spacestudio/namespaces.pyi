@@ -6,7 +6,7 @@ an instance are the module's collections, named by ``CollectionSpec.attribute``.
 type checkers and editors which attribute is which kind of collection.
 """
 
-# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit.
+# Generated from spacestudio_contract.catalog by `python -m spacestudio._stubgen`; do not edit.
 
 from collections.abc import Iterator
 from typing import ClassVar

@@ -39,18 +39,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from spacestudio.cassettes.session import RECORD_MODES
+from spacestudio_contract.endpoints import DEFAULT_AUTH_URL
+
 if TYPE_CHECKING:
     from fake_server.embedded import FakeServer
     from spacestudio.cassettes.session import CassetteSession, RecordMode
     from spacestudio.client import Client
 
-#: pytest-recording's record modes, whose option this plugin shares.
-RECORD_MODES = ("once", "new_episodes", "none", "all", "rewrite")
 BACKENDS = ("fake", "live")
 #: The settings a recording against the live service needs.
 LIVE_SETTINGS = ("LOG_BASE_URL", "LOG_MAIL", "LOG_PASSWORD", "CLIENT_ID")
 CASSETTE_DIRECTORY = "cassettes"
-DEFAULT_AUTH_URL = "https://auth.exotrail.space"
 #: Where a fake server listens: let through a blocked network while recording against it.
 LOOPBACK_HOSTS = (r"127\.", r"::1$", r"localhost$")
 

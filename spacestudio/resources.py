@@ -1,7 +1,7 @@
 """The operations of the service's collections, written once for all of them.
 
 A :class:`Collection` is one path segment under ``{url}/exoops/users/{id}/``; the
-catalog (:mod:`spacestudio.catalog`) says which ones exist. Objects are found by their
+catalog (:mod:`spacestudio_contract.catalog`) says which ones exist. Objects are found by their
 ``displayedName``. Mission collections add computation and results, and simulation
 missions (which can pause) add resuming, merging and clean-up. The gridfs file store
 streams downloads to disk atomically.
@@ -21,7 +21,6 @@ from urllib.parse import quote
 import requests
 
 from spacestudio import pacing
-from spacestudio.catalog import GRIDFS_SEGMENT, CollectionSpec, collections_of
 from spacestudio.errors import (
     ComputationTimeoutError,
     NotFoundError,
@@ -29,6 +28,7 @@ from spacestudio.errors import (
     WaitInterrupted,
 )
 from spacestudio.progress import ComputationProgress, DownloadProgress, progress_enabled
+from spacestudio_contract.catalog import GRIDFS_SEGMENT, CollectionSpec, collections_of
 
 if TYPE_CHECKING:
     from spacestudio.client import Client

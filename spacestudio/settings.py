@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 
-DEFAULT_AUTH_URL = "https://auth.exotrail.space"
-DEFAULT_REALM = "spacestudio-users"
+from spacestudio_contract.endpoints import DEFAULT_AUTH_URL, DEFAULT_REALM
 
 #: The package attributes of the published client and the variable each one reads.
 LOG_ATTRIBUTES: dict[str, str] = {

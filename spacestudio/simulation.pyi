@@ -1,12 +1,12 @@
 """The simulation functions of the published spacestudio client, for scripts written for it.
 
 Each one runs on the client that ``spacestudio.connect()`` made. They are made from the
-catalog of collections (``spacestudio.catalog``); ``simulation.pyi`` lists them for
+catalog of collections (``spacestudio_contract.catalog``); ``simulation.pyi`` lists them for
 editors and type checkers. The object API offers the same operations per client:
 ``client.simulation.<collection>.get(name)`` …
 """
 
-# Generated from spacestudio.catalog by `python -m spacestudio._stubgen`; do not edit.
+# Generated from spacestudio_contract.catalog by `python -m spacestudio._stubgen`; do not edit.
 
 from typing import Any
 

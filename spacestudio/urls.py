@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spacestudio.catalog import GRIDFS_SEGMENT, RESULTS_SEGMENT
 from spacestudio.client import default_client
 from spacestudio.errors import NotConnectedError
+from spacestudio_contract.catalog import GRIDFS_SEGMENT, RESULTS_SEGMENT
 
 #: Each constant's path under the account's root, as the published client spells them.
 URL_SEGMENTS: dict[str, str] = {

@@ -22,6 +22,7 @@ from typing import Any
 from spacestudio.cassettes.scrubbing import is_json_content, is_placeholder_token
 from spacestudio.verify_fake.identities import IDENTITY_PLACEHOLDERS, IdentityMap, is_server_id
 from spacestudio.verify_fake.paths import JsonPath, PathPattern, render
+from spacestudio_contract.json_types import json_type
 
 #: Longest rendering of a value in a difference's message.
 _BRIEF_LENGTH = 60
@@ -73,21 +74,6 @@ class Difference:
             "recorded": self.recorded,
             "fake": self.fake,
         }
-
-
-def json_type(value: Any) -> str:
-    """The JSON type of a decoded value: object, array, string, number, boolean or null."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def brief(value: Any, length: int = _BRIEF_LENGTH) -> str:

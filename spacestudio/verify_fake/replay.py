@@ -25,9 +25,9 @@ from spacestudio.cassettes.scrubbing import is_form_content, is_json_content
 from spacestudio.verify_fake.compare import Body, Comparison, Difference, Kind, brief
 from spacestudio.verify_fake.identities import token_label
 from spacestudio.verify_fake.paths import JsonPath
+from spacestudio_contract.endpoints import DEFAULT_REALM, OIDC_PATH, USER_INFOS_PATH, token_path
 
-DEFAULT_REALM = "spacestudio-users"
-_TOKEN_SUFFIX = "/protocol/openid-connect/token"
+_TOKEN_SUFFIX = f"{OIDC_PATH}/token"
 _STATUS_POLL = re.compile(r"/exoops/users/[^/]+/[^/]+/status/[^/]+/?\Z")
 _COMPUTE = re.compile(r"/exoops/users/[^/]+/[^/]+/(?:compute|compute_until_duration)/[^/]+/?\Z")
 _USER_PATH = re.compile(r"/exoops/users/([^/]+)/")
@@ -103,13 +103,13 @@ class Replay:
     def log_in(self, requests_: Sequence[Any]) -> str:
         """Log in with the replay's own account; map the recording's user ids to the
         fake's; return the fake's user id."""
-        token_path = next(
+        token_endpoint = next(
             (
                 urlsplit(request.uri).path
                 for request in requests_
                 if urlsplit(request.uri).path.endswith(_TOKEN_SUFFIX)
             ),
-            f"/realms/{DEFAULT_REALM}{_TOKEN_SUFFIX}",
+            token_path(DEFAULT_REALM),
         )
         form = {
             "client_id": self.account.client_id,
@@ -117,9 +117,9 @@ class Replay:
             "username": self.account.email,
             "password": self.account.password,
         }
-        tokens = self._setup_call("POST", token_path, data=form)
+        tokens = self._setup_call("POST", token_endpoint, data=form)
         self.access_token = str(tokens.get("access_token", ""))
-        infos = self._setup_call("GET", "/exoops/users/infos")
+        infos = self._setup_call("GET", USER_INFOS_PATH)
         user_id = str(infos.get("id", ""))
         if not self.access_token or not user_id:
             raise UnusableSetup(

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 import spacestudio
-from fake_server.config import DEFAULT_CLIENT_ID, DEMO_EMAIL, DEMO_PASSWORD
+from fake_server.config import DEMO_EMAIL, DEMO_PASSWORD
 from fake_server.embedded import FakeServer
 from spacestudio.cassettes import Scrubber, use_cassette
 from spacestudio.client import set_default_client
+from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID
 from tests.cassettes.secrets import (
     SECRET_ACCOUNT,
     SECRET_CLIENT_ID,

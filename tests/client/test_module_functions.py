@@ -12,8 +12,8 @@ import responses
 
 import spacestudio
 from spacestudio import _stubgen
-from spacestudio.catalog import COLLECTIONS
 from spacestudio.errors import NotFoundError
+from spacestudio_contract.catalog import COLLECTIONS
 
 from .conftest import USER_URL, MockService
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from fake_server.app import ROUTES, FakeSpacestudioApp
-from spacestudio.catalog import COLLECTIONS, CollectionSpec
+from spacestudio_contract.catalog import COLLECTIONS, CollectionSpec
 
 from .conftest import ALICE, BOB, NO_SCRIPTING, Api, AppFactory, assert_json_error
 

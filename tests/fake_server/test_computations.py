@@ -17,7 +17,7 @@ from fake_server import computations
 from fake_server.app import FakeSpacestudioApp
 from fake_server.compute import Computation, Continuation
 from fake_server.store import Store
-from spacestudio.catalog import COLLECTIONS
+from spacestudio_contract.catalog import COLLECTIONS
 
 from .conftest import ALICE, BOB, Api, AppFactory, FakeClock, assert_json_error
 

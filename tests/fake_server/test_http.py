@@ -16,7 +16,7 @@ import responses
 from fake_server.embedded import FakeServer, mount_in_responses
 from fake_server.faults import FaultRule
 from fake_server.oidc import Account
-from spacestudio.catalog import COLLECTIONS, GRIDFS_SEGMENT, RESULTS_SEGMENT
+from spacestudio_contract.catalog import COLLECTIONS, GRIDFS_SEGMENT, RESULTS_SEGMENT
 
 from .conftest import ALICE, NO_SCRIPTING
 
