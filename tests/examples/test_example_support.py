@@ -68,6 +68,7 @@ def test_without_matplotlib_the_plot_is_skipped_with_a_note(
 
 
 def test_a_figure_is_saved_where_asked(support: ModuleType, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
     made = support.new_figure(rows=2)
     assert made is not None
     figure, axes = made
