@@ -46,7 +46,7 @@ from spacestudio.namespaces import (
     ParametricStudyCollections,
     SimulationCollections,
 )
-from spacestudio.resources import Collection, GridFS, collection_for
+from spacestudio.resources import Collection, GridFS
 from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Timeout, Transport, is_idempotent
 from spacestudio_contract.catalog import RESULTS_SEGMENT, CollectionSpec
 from spacestudio_contract.endpoints import USER_INFOS_PATH, token_url, users_path
@@ -334,10 +334,6 @@ class Client:
         namespace = getattr(self, spec.module)
         found: Collection = getattr(namespace, spec.attribute)
         return found
-
-    def at_url(self, url: str, results_url: str | None = None) -> Collection:
-        """The operations of whatever collection lives at ``url`` (a full URL)."""
-        return collection_for(self, url, results_url or self.results_url)
 
 
 #: What each setting is, and a line of the .env file that gives it.
