@@ -42,7 +42,7 @@ from spacestudio._version import __version__
 
 # The published client's request-level helpers, one list: api_requests.__all__.
 from spacestudio.api_requests import *  # noqa: F403
-from spacestudio.client import Client, RetryPolicy, default_client, set_default_client
+from spacestudio.client import Client, default_client, set_default_client
 from spacestudio.errors import (
     AuthenticationError,
     ComputationTimeoutError,
@@ -59,6 +59,7 @@ from spacestudio.errors import (
     TransportError,
 )
 from spacestudio.settings import LOG_ATTRIBUTES, log_attribute
+from spacestudio.transport import RetryPolicy
 
 # The log_* settings are not listed: they are read from the environment on access.
 __all__ = [

@@ -29,21 +29,18 @@ from dotenv import load_dotenv
 from urllib3.exceptions import InsecureRequestWarning
 
 from spacestudio import settings
+from spacestudio.answers import decode_json, error_from_response
 from spacestudio.client import (
     DEFAULT_POLL_INTERVAL,
-    DEFAULT_TIMEOUT,
     Client,
-    RetryPolicy,
-    Session,
-    Timeout,
     build_user_url,
-    decode_json,
     default_client,
     format_base_url,
     set_default_client,
 )
 from spacestudio.error_flow import published_flow
-from spacestudio.errors import NotConnectedError, ScriptingNotEnabledError, error_from_response
+from spacestudio.errors import NotConnectedError, ScriptingNotEnabledError
+from spacestudio.http_session import Session
 from spacestudio.lazy_modules import lazy_module
 from spacestudio.resources import (
     JSONObject,
@@ -51,6 +48,7 @@ from spacestudio.resources import (
     find_by_name,
     join_url,
 )
+from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Timeout
 from spacestudio.urls import connected_value
 
 if TYPE_CHECKING:

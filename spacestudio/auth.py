@@ -21,14 +21,8 @@ from typing import Any
 import requests
 import requests.auth
 
-from spacestudio.errors import (
-    AuthenticationError,
-    SpacestudioError,
-    TransportError,
-    error_from_response,
-    looks_like_html,
-    server_message_of,
-)
+from spacestudio.answers import error_from_response, looks_like_html, server_message_of
+from spacestudio.errors import AuthenticationError, SpacestudioError, TransportError
 
 logger = logging.getLogger("spacestudio")
 

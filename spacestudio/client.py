@@ -1,4 +1,4 @@
-"""The spacestudio client: one HTTP session, its login, and the collections under it.
+"""The spacestudio client: one account's login, the collections under it, the default one.
 
 A :class:`Client` logs in when it is built and then offers every collection of the
 catalog as an attribute (``client.simulation.orbits``, ``client.constellation.payloads``
@@ -9,25 +9,24 @@ use the *default* client, the one :func:`spacestudio.connect` made last.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
-import os
-import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlsplit
+from typing import Any
 
 import requests
 import requests.auth
-from requests.sessions import merge_setting
-from requests.utils import get_environ_proxies
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
-from spacestudio import pacing, settings
+from spacestudio import settings
+from spacestudio.answers import (
+    decode_json,
+    error_from_response,
+    looks_like_html,
+    server_message_of,
+    www_authenticate_description,
+)
 from spacestudio.auth import OidcPasswordFlow, unverified_claims
 from spacestudio.errors import (
     AuthenticationError,
@@ -37,10 +36,8 @@ from spacestudio.errors import (
     ScriptingNotEnabledError,
     SpacestudioError,
     TransportError,
-    error_from_response,
-    looks_like_html,
-    server_message_of,
 )
+from spacestudio.http_session import Session
 from spacestudio.namespaces import (
     ConstellationCollections,
     DeploymentCollections,
@@ -49,87 +46,15 @@ from spacestudio.namespaces import (
     ParametricStudyCollections,
     SimulationCollections,
 )
-from spacestudio.resources import Collection, GridFS, collection_for
+from spacestudio.resources import Collection, GridFS
+from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Timeout, Transport, is_idempotent
 from spacestudio_contract.catalog import RESULTS_SEGMENT, CollectionSpec
 from spacestudio_contract.endpoints import USER_INFOS_PATH, token_url, users_path
 
-if TYPE_CHECKING:
-    from requests.sessions import _Settings
-
 logger = logging.getLogger("spacestudio")
-
-#: Seconds to wait for a connection, and for the server to start answering. Computing
-#: routes answer at once (the computation runs in the background), so a minute is ample.
-DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
 
 #: Seconds between two status polls while waiting for results, like the published client.
 DEFAULT_POLL_INTERVAL = 1.0
-
-#: Statuses worth retrying: the service (or its gateway) is busy or briefly away.
-RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-
-#: Methods that can be repeated without changing the outcome.
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-
-#: GET routes that change something on the service: starting a computation, storing merged
-#: results. Repeating them could start a computation twice, so they are never retried.
-ACTING_GET_SEGMENTS = frozenset({"compute", "compute_until_duration", "create_merged_results"})
-
-Timeout = float | tuple[float, float]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently a failed call is tried again."""
-
-    #: Attempts in all, the first one included.
-    max_attempts: int = 5
-    #: First backoff in seconds; doubled at each further attempt.
-    backoff: float = 0.5
-    #: Longest backoff between two attempts.
-    max_backoff: float = 30.0
-    #: Longest wait a ``Retry-After`` header is followed for; beyond it the call fails.
-    max_retry_after: float = 120.0
-
-    def backoff_before(self, attempt: int) -> float:
-        """Seconds to wait before attempt number ``attempt`` (2 for the first retry)."""
-        return float(min(self.max_backoff, self.backoff * 2 ** (attempt - 2)))
-
-
-def retry_after_seconds(response: requests.Response, now: float | None = None) -> float | None:
-    """The wait a ``Retry-After`` header asks for (seconds or an HTTP date), if any."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, moment.timestamp() - current)
-
-
-def is_idempotent(method: str, url: str) -> bool:
-    """Whether repeating ``method url`` is harmless (GET compute/… starts a computation)."""
-    method = method.upper()
-    if method not in IDEMPOTENT_METHODS:
-        return False
-    segments = urlsplit(url).path.split("/")
-    return not (method == "GET" and ACTING_GET_SEGMENTS.intersection(segments))
-
-
-def _never_sent(error: requests.ConnectionError) -> bool:
-    """True when the connection could not even be opened, so no byte of the request left."""
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    cause: object = error.args[0] if error.args else None
-    reason = getattr(cause, "reason", cause)
-    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
 class _NoAuth(requests.auth.AuthBase):
@@ -142,257 +67,10 @@ class _NoAuth(requests.auth.AuthBase):
 _NO_BODY: Any = object()
 
 
-# requests' own rule for a request's setting over the session's (untyped in its stubs).
-_merge_setting = cast(Callable[[Any, Any], Any], merge_setting)
-
-
-class Session(requests.Session):
-    """A ``requests.Session`` that reads the proxy and CA-bundle variables once per origin.
-
-    requests reads them from ``os.environ`` on every request, a scan of the whole
-    environment each time; a client talks to one or two origins. Everything else is as
-    in requests: the session's own settings (``proxies``, ``verify``, ``cert``,
-    ``trust_env``) are read at each call, and ``no_proxy`` is honoured.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._environment_lock = threading.Lock()
-        self._environment: dict[tuple[str, str, str | None], tuple[dict[str, str], Any]] = {}
-
-    def merge_environment_settings(
-        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> _Settings:
-        if not self.trust_env:
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        proxies = dict(proxies or {})
-        environment_proxies, ca_bundle = self._environment_of(str(url), proxies.get("no_proxy"))
-        for scheme, proxy in environment_proxies.items():
-            proxies.setdefault(scheme, proxy)
-        if verify is True or verify is None:
-            verify = ca_bundle or verify
-        return {
-            "proxies": _merge_setting(proxies, self.proxies),
-            "stream": _merge_setting(stream, self.stream),
-            "verify": _merge_setting(verify, self.verify),
-            "cert": _merge_setting(cert, self.cert),
-        }
-
-    def _environment_of(self, url: str, no_proxy: str | None) -> tuple[dict[str, str], Any]:
-        parts = urlsplit(url)
-        origin = (parts.scheme, parts.netloc, no_proxy)
-        with self._environment_lock:
-            found = self._environment.get(origin)
-            if found is None:
-                found = self._environment[origin] = (
-                    get_environ_proxies(url, no_proxy=no_proxy),
-                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"),
-                )
-            return found
-
-
-class Transport:
-    """Sends requests over one session with timeouts and bounded, polite retries.
-
-    Idempotent calls are retried on connection errors, timeouts, 429 and 502/503/504,
-    after an exponential backoff or the ``Retry-After`` the server asked for. Any other
-    call (a POST that creates something, a GET that starts a computation) is retried only
-    when its connection could not be opened, so the server never saw it.
-    """
-
-    def __init__(self, session: requests.Session, timeout: Timeout, retry: RetryPolicy) -> None:
-        self.session = session
-        self.timeout = timeout
-        self.retry = retry
-
-    def send(self, method: str, url: str, *, idempotent: bool, **options: Any) -> requests.Response:
-        options.setdefault("timeout", self.timeout)
-        attempt = 1
-        while True:
-            started = time.monotonic()
-            try:
-                response = self.session.request(method, url, **options)
-            except requests.ConnectionError as error:
-                never_sent = _never_sent(error)
-                problem, lasting = connection_problem(error, url)
-                retryable = (idempotent or never_sent) and not lasting
-                self._give_up_unless(
-                    retryable, attempt, method, url, error, not never_sent, problem
-                )
-                delay = self.retry.backoff_before(attempt + 1)
-            except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
-                self._give_up_unless(idempotent, attempt, method, url, error, True)
-                delay = self.retry.backoff_before(attempt + 1)
-            else:
-                logger.debug(
-                    "%s %s -> %s in %.3f s",
-                    method,
-                    url,
-                    response.status_code,
-                    time.monotonic() - started,
-                )
-                if not (
-                    idempotent
-                    and response.status_code in RETRYABLE_STATUSES
-                    and attempt < self.retry.max_attempts
-                ):
-                    return response
-                asked = retry_after_seconds(response)
-                if asked is not None and asked > self.retry.max_retry_after:
-                    return response
-                delay = asked if asked is not None else self.retry.backoff_before(attempt + 1)
-                response.close()
-                logger.info(
-                    "%s %s answered %s; trying again in %.1f s (attempt %d of %d)",
-                    method,
-                    url,
-                    response.status_code,
-                    delay,
-                    attempt + 1,
-                    self.retry.max_attempts,
-                )
-            pacing.sleep(delay)
-            attempt += 1
-
-    def _give_up_unless(
-        self,
-        retryable: bool,
-        attempt: int,
-        method: str,
-        url: str,
-        error: Exception,
-        may_have_arrived: bool,
-        problem: str | None = None,
-    ) -> None:
-        detail = problem or _describe(error)
-        if retryable and attempt < self.retry.max_attempts:
-            # Said at once, so a wrong address is seen now and not after every retry.
-            logger.warning(
-                "%s %s failed: %s; trying again in %.1f s (attempt %d of %d)",
-                method,
-                url,
-                detail,
-                self.retry.backoff_before(attempt + 1),
-                attempt + 1,
-                self.retry.max_attempts,
-            )
-            return
-        if isinstance(error, requests.Timeout):
-            what = "The service did not answer in time"
-        elif isinstance(error, requests.exceptions.ChunkedEncodingError):
-            what = "The connection broke while the answer was arriving"
-        elif problem is not None:
-            what = "Could not reach the service"
-        elif may_have_arrived:
-            what = "The connection broke before the service answered"
-        else:
-            what = "Could not reach the service"
-        tries = f" after {attempt} attempts" if attempt > 1 else ""
-        message = f"{what}{tries}: {detail}"
-        if may_have_arrived and not retryable and problem is None:
-            # Not repeated, since it may have acted: the user must know it may have.
-            message += (
-                f". The request may have reached the service, so it may or may not have "
-                f"carried out this {method}; check (get_… / get_all_…) before sending it again"
-            )
-        raise TransportError(message, method=method, url=url) from error
-
-
-def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str | None, bool]:
-    """What a failed connection means for a user, and whether it lasts (retrying is vain).
-
-    None when it is none of the well-known cases (refused, unknown host, TLS on a
-    plain-HTTP port).
-    """
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-    cause: object = error.args[0] if error.args else None
-    reason = getattr(cause, "reason", cause)
-    text = str(reason).lower()
-    if isinstance(reason, NameResolutionError):
-        return (
-            f"the host name {host!r} could not be resolved (DNS failure); check it for typos "
-            f"(LOG_BASE_URL, SPACESTUDIO_AUTH_URL) and that this machine can reach the network",
-            True,
-        )
-    if isinstance(error, requests.exceptions.SSLError) and (
-        "wrong_version_number" in text or "wrong version number" in text
-        or "record layer failure" in text or "http_request" in text
-    ):  # fmt: skip
-        return (
-            f"{parts.netloc} answers in plain HTTP, not TLS: the URL says https:// for a "
-            f"port that speaks http://; use http://{parts.netloc} or the service's https port",
-            True,
-        )
-    if isinstance(reason, NewConnectionError) and "refused" in text:
-        return (
-            f"connection refused by {host}:{port}: nothing listens there; check the host "
-            f"and port (LOG_BASE_URL, SPACESTUDIO_AUTH_URL) and that the service is running",
-            False,
-        )
-    return None, False
-
-
-def _describe(error: Exception) -> str:
-    cause: object = error.args[0] if error.args else error
-    reason = getattr(cause, "reason", cause)
-    return " ".join(str(reason).split()) or type(error).__name__
-
-
-_DESCRIPTION = re.compile(r'error_description="((?:[^"\\]|\\.)*)"')
-
-
-def _www_authenticate_description(response: requests.Response) -> str | None:
-    """The ``error_description`` of a bearer challenge (``WWW-Authenticate``), if any."""
-    found = _DESCRIPTION.search(response.headers.get("WWW-Authenticate", ""))
-    return found.group(1).replace('\\"', '"') if found else None
-
-
 def _issuer_of(token: str) -> str | None:
     """The ``iss`` claim of a JWT, read without checking it (only to name it)."""
     issuer = unverified_claims(token).get("iss")
     return issuer if isinstance(issuer, str) else None
-
-
-def decode_json(response: requests.Response) -> Any:
-    """The JSON body of a successful answer (None when the body is empty)."""
-    method = response.request.method if response.request is not None else None
-    url = response.url
-
-    def unusable(detail: str) -> TransportError:
-        return TransportError(
-            f"The answer is not the service's JSON: {detail}",
-            method=method,
-            url=url,
-            status=response.status_code,
-        )
-
-    try:
-        content = response.content
-    except requests.RequestException as error:
-        raise TransportError(
-            f"The connection broke while the answer was arriving: {_describe(error)}",
-            method=method,
-            url=url,
-            status=response.status_code,
-        ) from error
-    if not content.strip():
-        return None
-    if looks_like_html(response):
-        raise unusable("an HTML page came back instead")
-    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if content_type and not (content_type.endswith("json") or content_type.endswith("+json")):
-        raise unusable(f"its content type is {content_type!r}, not application/json")
-    try:
-        return json.loads(content)
-    except ValueError:
-        declared = response.headers.get("Content-Length")
-        detail = (
-            f"it is truncated ({len(content)} of {declared} bytes)"
-            if declared and declared.isdigit() and int(declared) > len(content)
-            else "it is invalid or truncated JSON"
-        )
-        raise unusable(detail) from None
 
 
 def build_user_url(user_url: str, user_id: str) -> str:
@@ -543,7 +221,7 @@ class Client:
     def _refusal_of_infos(self, response: requests.Response, infos_url: str) -> SpacestudioError:
         """Why the scripting API would not say who the logged-in account is, and the fix."""
         status = response.status_code
-        said = _www_authenticate_description(response) or server_message_of(response)
+        said = www_authenticate_description(response) or server_message_of(response)
         where: dict[str, Any] = {
             "method": "GET",
             "url": infos_url,
@@ -657,10 +335,6 @@ class Client:
         found: Collection = getattr(namespace, spec.attribute)
         return found
 
-    def at_url(self, url: str, results_url: str | None = None) -> Collection:
-        """The operations of whatever collection lives at ``url`` (a full URL)."""
-        return collection_for(self, url, results_url or self.results_url)
-
 
 #: What each setting is, and a line of the .env file that gives it.
 SETTINGS_HELP: dict[str, tuple[str, str]] = {
@@ -712,16 +386,9 @@ def default_client() -> Client:
 
 __all__ = [
     "DEFAULT_POLL_INTERVAL",
-    "DEFAULT_TIMEOUT",
     "Client",
-    "RetryPolicy",
-    "SpacestudioError",
-    "Transport",
     "build_user_url",
-    "decode_json",
     "default_client",
     "format_base_url",
-    "is_idempotent",
-    "retry_after_seconds",
     "set_default_client",
 ]

@@ -8,12 +8,9 @@ what to do about it. Passwords and tokens never appear in any of them.
 
 from __future__ import annotations
 
-import json
 import sys
 from types import TracebackType
 from typing import Any
-
-import requests
 
 #: Longest server explanation quoted in a message; error pages can be long.
 _MAX_QUOTED = 300
@@ -151,74 +148,6 @@ def _one_line(text: str) -> str:
     if len(flat) > _MAX_QUOTED:
         flat = flat[: _MAX_QUOTED - 1] + "…"
     return flat
-
-
-def server_message_of(response: requests.Response) -> str | None:
-    """The service's explanation in an error answer: its JSON message, or its text."""
-    try:
-        text = response.text
-    except (requests.RequestException, RuntimeError):
-        return None
-    if not text.strip():
-        return None
-    try:
-        payload = json.loads(text)
-    except ValueError:
-        return text
-    if isinstance(payload, dict):
-        for key in ("error_description", "message", "detail", "error", "title"):
-            value = payload.get(key)
-            if isinstance(value, str) and value:
-                return value
-    return json.dumps(payload, ensure_ascii=False)
-
-
-def looks_like_html(response: requests.Response) -> bool:
-    """True for an HTML page, which a proxy or web server sends and the service never does."""
-    content_type = response.headers.get("Content-Type", "").lower()
-    if "html" in content_type:
-        return True
-    try:
-        start = response.content[:64].lstrip().lower()
-    except (requests.RequestException, RuntimeError):
-        return False
-    return start.startswith((b"<!doctype html", b"<html"))
-
-
-#: Exception type and message for the statuses the service answers.
-_STATUS_ERRORS: dict[int, tuple[type[SpacestudioError], str]] = {
-    400: (InvalidRequestError, "The service rejected the request as invalid"),
-    401: (AuthenticationError, "The service refused the access token"),
-    403: (PermissionDeniedError, "The service refused access"),
-    404: (NotFoundError, "The service found nothing at this address"),
-    409: (ConflictError, "An object or mission of that name already exists"),
-    422: (InvalidRequestError, "The service could not process the request's content"),
-    429: (RateLimitedError, "The service is limiting the rate of requests"),
-}
-
-
-def error_from_response(response: requests.Response) -> SpacestudioError:
-    """The exception for an error answer (status 400 and above) of the service."""
-    request = response.request
-    method = request.method if request is not None else None
-    url = request.url if request is not None else response.url
-    status = response.status_code
-    if looks_like_html(response):
-        return TransportError(
-            "An HTML page came back instead of the service's JSON answer, so something "
-            "other than the spacestudio API (a proxy, a gateway or a web server) answered",
-            method=method,
-            url=url,
-            status=status,
-        )
-    server_message = server_message_of(response)
-    if status in _STATUS_ERRORS:
-        error_type, message = _STATUS_ERRORS[status]
-    elif status >= 500:
-        error_type, message = ServerError, "The service failed while handling the request"
-    else:
-        error_type, message = InvalidRequestError, "The service rejected the request"
-    return error_type(message, method=method, url=url, status=status, server_message=server_message)
 
 
 class WaitInterrupted(KeyboardInterrupt):

@@ -19,7 +19,8 @@ import responses
 
 import spacestudio
 from spacestudio import pacing
-from spacestudio.client import Client, RetryPolicy, set_default_client
+from spacestudio.client import Client, set_default_client
+from spacestudio.transport import RetryPolicy
 
 BASE_URL = "https://api.spacestudio.test"
 AUTH_URL = "https://auth.spacestudio.test"

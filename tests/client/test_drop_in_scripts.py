@@ -15,7 +15,7 @@ import pytest
 import requests
 
 import spacestudio
-import spacestudio.client
+import spacestudio.http_session
 from fake_server.embedded import FakeServer
 from fake_server.samples import SSO_600 as ORBIT
 
@@ -149,8 +149,8 @@ def spacestudio_orbits(server: FakeServer, user_id: str) -> str:
 def test_the_shared_session_reads_the_environment_once_per_origin_as_requests_would(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    session = spacestudio.client.Session()
-    assert isinstance(spacestudio.session, spacestudio.client.Session)
+    session = spacestudio.http_session.Session()
+    assert isinstance(spacestudio.session, spacestudio.http_session.Session)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     monkeypatch.delenv("NO_PROXY", raising=False)

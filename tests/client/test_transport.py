@@ -9,8 +9,9 @@ import pytest
 import requests
 import responses
 
-from spacestudio.client import Client, RetryPolicy, is_idempotent, retry_after_seconds
+from spacestudio.client import Client
 from spacestudio.errors import RateLimitedError, ServerError, TransportError
+from spacestudio.transport import RetryPolicy, is_idempotent, retry_after_seconds
 
 from .conftest import USER_URL, MockService
 
