@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -358,7 +358,3 @@ def complete_orbit(orbit: Mapping[str, Any]) -> dict[str, Any]:
     if orbit.get("sunSynchronousOrbit") is True:
         completed["inclination"] = mean.inclination
     return completed
-
-
-def with_epoch(orbit: MeanOrbit, epoch: datetime) -> MeanOrbit:
-    return replace(orbit, epoch=epoch)
