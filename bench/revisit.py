@@ -31,14 +31,8 @@ from bench.timing import (
 )
 from fake_server.compute import compute_mission
 from fake_server.compute.constants import EARTH_RADIUS, MU_EARTH
-from fake_server.compute.constellation import (
-    Mesh,
-    Shell,
-    read_mesh,
-    read_shells,
-    revisit_statistics,
-    walker_elements,
-)
+from fake_server.compute.constellation import Shell, read_shells, walker_elements
+from fake_server.compute.constellation_performance import Mesh, read_mesh, revisit_statistics
 from fake_server.compute.orbits import j2_rates
 from fake_server.compute.timescale import FloatArray, greenwich_sidereal_angle, parse_datetime
 

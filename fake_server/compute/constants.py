@@ -14,8 +14,6 @@ MU_EARTH = 3.986004418e14
 EARTH_RADIUS = 6378137.0
 #: Second zonal harmonic of the Earth potential (unnormalised).
 J2 = 1.08262668e-3
-#: Earth rotation rate (rad/s).
-EARTH_ROTATION_RATE = 7.292115e-5
 #: Standard gravity, used with the specific impulse (m/s^2).
 G0 = 9.80665
 #: Mean motion of the Sun around the Earth: one tropical year (rad/s); the node drift a

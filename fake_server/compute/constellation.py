@@ -1,6 +1,5 @@
-"""Constellations: the sub-constellations' geometry as the service defines it, coverage and
-revisit over earth meshes, searches of Walker configurations, and ephemerides of every
-satellite.
+"""Constellations as the service defines them: sub-constellations of circular planes
+(Walker patterns), the swath of their payloads, and the orbital planes coverage follows.
 
 Satellites fly circular orbits propagated with the J2 secular rates (node and argument of
 latitude). A payload of half-cone ``semiViewAngleCircularDefinition`` (rad) at altitude h
@@ -11,8 +10,9 @@ and Design*, eqs. 5-17 to 5-19)::
     cos(eps) = sin(eta) / sin(rho)     elevation at the swath edge
     lambda   = pi/2 - eta - eps        (pi/2 - rho when eta reaches the horizon)
 
-The access windows and their statistics come from :mod:`.coverage`; the input rules, with
-the evidence for each, are in docs/physics.md ("Constellations").
+Every constellation mission reads its analysis span (``simulationDate``, the date the
+planes' nodes are placed at, and ``simulationDuration``) with :func:`read_analysis_span`.
+The input rules, with the evidence for each, are in docs/physics.md ("Constellations").
 """
 
 from __future__ import annotations
@@ -26,30 +26,11 @@ from typing import Any
 import numpy as np
 
 from . import coverage, inputs
-from .constants import DAY, EARTH_RADIUS, MAX_EPHEMERIS_ROWS, MIN_ALTITUDE
-from .ephemerides import (
-    FIELD_INDEXES,
-    Angles,
-    Counters,
-    Reference,
-    Segment,
-    build,
-    row_count,
-    row_times,
-)
+from .constants import DAY, EARTH_RADIUS, MIN_ALTITUDE
 from .orbits import j2_rates, raan_from_ltan, sun_synchronous_inclination
-from .simulation import Outcome
-from .spacecraft import Spacecraft
-from .timescale import DEFAULT_EPOCH, FloatArray, greenwich_sidereal_angle, parse_datetime
-from .transfer import CoastArc
+from .timescale import DEFAULT_EPOCH, FloatArray, parse_datetime
 
 TWO_PI = 2.0 * math.pi
-#: Work bound of one coverage analysis: satellites x mesh points x revolutions of the
-#: fastest satellite over the analysis (the passes the analysis may have to find). The
-#: vendor's revisit scenario (24 satellites, 900 points, 7 days) is 2.3e6 and takes about
-#: 0.5 s; the bound, over a global mesh where polar points see every revolution, about 15 s.
-MAX_COVERAGE_WORK = 2e7
-MAX_MESH_POINTS = 40_000
 #: The plane definition types: the inclination given, or the sun-synchronous one.
 PLANE_DEFINITIONS = ("ALTITUDE_AND_INCLINATION", "ALTITUDE_AND_SUN_SYNCHRONOUS")
 #: The RAAN definition types: a fixed step from the first plane, or spread evenly.
@@ -255,68 +236,8 @@ def orbital_planes(shells: Sequence[Shell]) -> coverage.Planes:
     )
 
 
-@dataclass(frozen=True)
-class Mesh:
-    latitudes: FloatArray
-    longitudes: FloatArray
-
-    @property
-    def points(self) -> tuple[FloatArray, FloatArray]:
-        """Latitude-major grid: every longitude of the southernmost latitude first."""
-        lat, lon = np.meshgrid(self.latitudes, self.longitudes, indexing="ij")
-        return lat.ravel(), lon.ravel()
-
-
-def read_mesh(body: object, where: str) -> Mesh:
-    mesh = inputs.as_mapping(body, where)
-    inputs.text(mesh, "rangeType", where, default="NUMBER", choices=["NUMBER"])
-    south = inputs.number(
-        mesh, "southernmostLatitude", where, minimum=-math.pi / 2, maximum=math.pi / 2, unit="rad"
-    )
-    north = inputs.number(
-        mesh, "northernmostLatitude", where, minimum=-math.pi / 2, maximum=math.pi / 2, unit="rad"
-    )
-    west = inputs.number(
-        mesh, "westernmostLongitude", where, minimum=-TWO_PI, maximum=TWO_PI, unit="rad"
-    )
-    east = inputs.number(
-        mesh, "easternmostLongitude", where, minimum=-TWO_PI, maximum=TWO_PI, unit="rad"
-    )
-    n_lat = inputs.integer(mesh, "numberOfLatitudes", where, minimum=1, maximum=MAX_MESH_POINTS)
-    n_lon = inputs.integer(mesh, "numberOfLongitudes", where, minimum=1, maximum=MAX_MESH_POINTS)
-    if north < south:
-        raise inputs.MissionInputError(
-            f"{where}: northernmostLatitude is south of southernmostLatitude"
-        )
-    if n_lat * n_lon > MAX_MESH_POINTS:
-        raise inputs.MissionInputError(
-            f"{where} has {n_lat * n_lon} points, more than the {MAX_MESH_POINTS} a mesh may"
-            " hold: use fewer latitudes or longitudes"
-        )
-    return Mesh(np.linspace(south, north, n_lat), np.linspace(west, east, n_lon))
-
-
-def revisit_statistics(seen: FloatArray, step: float, duration: float) -> list[dict[str, Any]]:
-    """The statistics of :func:`coverage.statistics` for a sampled record: ``seen[t, p]``
-    whether point p is in view at sample t (every ``step`` s); an access runs from its first
-    seen sample to the first unseen one."""
-    padded = np.vstack(
-        [np.zeros((1, seen.shape[1]), bool), seen.astype(bool), np.zeros((1, seen.shape[1]), bool)]
-    )
-    change = np.diff(padded.astype(np.int8), axis=0)
-    # Sorted by point then sample, rises and falls pair up run by run.
-    point, rises = np.nonzero(change.T == 1)
-    _, falls = np.nonzero(change.T == -1)
-    found = coverage.merge(
-        point.astype(np.int64),
-        rises.astype(np.float64) * step,
-        np.minimum(falls.astype(np.float64) * step, duration),
-        duration,
-    )
-    return coverage.statistics(found, seen.shape[1], duration)
-
-
-def _common(mission: Mapping[str, Any]) -> tuple[datetime, float]:
+def read_analysis_span(mission: Mapping[str, Any]) -> tuple[datetime, float]:
+    """The start date and the duration (s) of a constellation mission's analysis."""
     where = "mission"
     epoch = DEFAULT_EPOCH
     if mission.get("simulationDate") is not None:
@@ -338,271 +259,3 @@ def _common(mission: Mapping[str, Any]) -> tuple[datetime, float]:
         unit="s",
     )
     return epoch, duration
-
-
-def _check_work(shells: Sequence[Shell], duration: float, points: int) -> None:
-    revolutions = max(
-        duration
-        / (TWO_PI / float(sum(j2_rates(EARTH_RADIUS + s.altitude, 0.0, s.inclination)[1:])))
-        for s in shells
-    )
-    work = max(revolutions, 1.0) * sum(shell.count for shell in shells) * points
-    if work > MAX_COVERAGE_WORK:
-        raise inputs.MissionInputError(
-            f"the coverage analysis would follow {work:.2g} satellite revolutions over mesh"
-            f" points, more than the {MAX_COVERAGE_WORK:.0g} allowed: shorten"
-            " simulationDuration, coarsen the mesh or use fewer satellites"
-        )
-
-
-def coverage_statistics(
-    shells: Sequence[Shell], epoch: datetime, duration: float, mesh: Mesh
-) -> list[dict[str, Any]]:
-    """Per mesh point (latitude-major), the statistics of :func:`coverage.statistics`."""
-    latitudes, longitudes = mesh.points
-    return coverage.point_statistics(
-        orbital_planes(shells),
-        latitudes,
-        longitudes,
-        float(greenwich_sidereal_angle(epoch)),
-        duration,
-    )
-
-
-def _guarded(name: object, body: Any) -> Outcome:
-    results: dict[str, Any] = {"name": name if isinstance(name, str) else ""}
-    try:
-        results.update(body())
-    except inputs.MissionInputError as problem:
-        return Outcome(results, [str(problem)], False)
-    return Outcome(results, [], False)
-
-
-def performance_analysis(mission: Mapping[str, Any]) -> Outcome:
-    """Coverage and revisit of a constellation over each earth mesh."""
-
-    def run() -> dict[str, Any]:
-        epoch, duration = _common(mission)
-        shells = read_shells(mission.get("constellation"), "mission.constellation", epoch)
-        meshes_body = mission.get("earthMeshes")
-        if isinstance(meshes_body, Mapping):
-            meshes_body = [meshes_body]
-        if not isinstance(meshes_body, list) or not meshes_body:
-            raise inputs.MissionInputError(
-                "mission.earthMeshes must be a non-empty list of earth meshes"
-            )
-        meshes = [
-            read_mesh(body, f"mission.earthMeshes[{k}]") for k, body in enumerate(meshes_body)
-        ]
-        threshold = inputs.optional_number(mission, "threshold", "mission", minimum=0.0, unit="s")
-        compute_revisit = inputs.boolean(mission, "computeRevisit", "mission", default=True)
-        _check_work(shells, duration, sum(m.latitudes.size * m.longitudes.size for m in meshes))
-        performances = []
-        for mesh, body in zip(meshes, meshes_body, strict=True):
-            lat, lon = mesh.points
-            stats = coverage_statistics(shells, epoch, duration, mesh)
-            entry: dict[str, Any] = {
-                "name": body.get("name") if isinstance(body, Mapping) else None,
-                "meanCoverage": float(np.mean([s["COVERAGE"]["average"] for s in stats])),
-            }
-            if compute_revisit:
-                entry["worstRevisitTime"] = max(s["REVISIT_TIME"]["max"] for s in stats)
-                if threshold is not None:
-                    meeting = [s["REVISIT_TIME"]["max"] <= threshold for s in stats]
-                    entry["shareOfPointsMeetingThreshold"] = float(np.mean(meeting))
-            else:
-                for s in stats:
-                    del s["REVISIT_TIME"]
-            entry["points"] = [
-                {
-                    "latitude": float(la),
-                    "longitude": float(lo),
-                    "metrics": {"statisticalMetrics": s},
-                }
-                for la, lo, s in zip(lat, lon, stats, strict=True)
-            ]
-            performances.append(entry)
-        return {
-            "meshPerformances": performances,
-            "simulationDuration": duration,
-            "numberOfSatellites": sum(shell.count for shell in shells),
-            "computeRevisit": compute_revisit,
-        }
-
-    return _guarded(mission.get("name"), run)
-
-
-_TEMPLATE_FIELDS = (
-    "altitude",
-    "inclination",
-    "planeDefinitionType",
-    "sunSynchronousOrbit",
-    "payload",
-    "raan",
-    "ltan",
-    "firstPlaneInitialRaan",
-    "firstSpacecraftInitialInOrbitPosition",
-)
-
-
-def _search(mission: Mapping[str, Any]) -> dict[str, Any]:
-    """Smallest Walker delta configuration (fewest satellites) whose worst revisit over the
-    mesh meets ``threshold`` (s). Fields: those of a sub-constellation's plane and payload
-    (``altitude``, ``planeDefinitionType`` / ``inclination``, ``payload``), ``earthMesh``
-    (or ``earthMeshes``), ``threshold``, ``maximumNumberOfPlanes`` (12),
-    ``maximumNumberOfSpacecraftsPerPlane`` (12)."""
-    where = "mission"
-    epoch, duration = _common(mission)
-    threshold = inputs.number(
-        mission, "threshold", where, minimum=0.0, exclusive_minimum=True, unit="s"
-    )
-    template = {key: mission.get(key) for key in _TEMPLATE_FIELDS if mission.get(key) is not None}
-    template.setdefault("altitude", 700e3)
-    max_planes = inputs.integer(
-        mission, "maximumNumberOfPlanes", where, default=12, minimum=1, maximum=60
-    )
-    max_per_plane = inputs.integer(
-        mission, "maximumNumberOfSpacecraftsPerPlane", where, default=12, minimum=1, maximum=60
-    )
-    mesh_body = (
-        mission.get("earthMesh")
-        if mission.get("earthMesh") is not None
-        else mission.get("earthMeshes")
-    )
-    if isinstance(mesh_body, list):
-        mesh_body = mesh_body[0] if mesh_body else None
-    mesh = read_mesh(mesh_body, f"{where}.earthMesh")
-    candidates = sorted(
-        ((p * s, p, s) for p in range(1, max_planes + 1) for s in range(1, max_per_plane + 1)),
-    )
-
-    def walker(planes: int, per_plane: int) -> dict[str, Any]:
-        """Walker delta T/P/1: planes evenly over 2 pi, one slot of phase between planes."""
-        return {
-            **template,
-            "numberOfPlanes": planes,
-            "numberOfSpacecraftsPerPlane": per_plane,
-            "definitionType": "DELTA_RAAN",
-            "deltaRaan": TWO_PI / planes,
-            "interPlanePhasing": TWO_PI / (planes * per_plane) if planes > 1 else 0.0,
-        }
-
-    probe = read_shell(walker(1, 1), where, epoch)
-    _check_work([probe], duration, mesh.latitudes.size * mesh.longitudes.size * 60)
-    tried: list[dict[str, Any]] = []
-    for total, planes, per_plane in candidates:
-        if len(tried) >= 60:
-            break
-        body = walker(planes, per_plane)
-        shell = read_shell(body, where, epoch)
-        stats = coverage_statistics([shell], epoch, duration, mesh)
-        worst = max(s["REVISIT_TIME"]["max"] for s in stats)
-        tried.append(
-            {
-                "numberOfPlanes": planes,
-                "numberOfSpacecraftsPerPlane": per_plane,
-                "numberOfSatellites": total,
-                "worstRevisitTime": worst,
-                "meanCoverage": float(np.mean([s["COVERAGE"]["average"] for s in stats])),
-                "meetsThreshold": worst <= threshold,
-            }
-        )
-        if worst <= threshold:
-            best = {
-                **body,
-                "name": f"{mission.get('name', 'constellation')} {planes}x{per_plane}",
-                "inclination": shell.inclination,
-            }
-            return {
-                "evaluatedConfigurations": tried,
-                "bestConfiguration": best,
-                "constellation": {
-                    "name": f"{mission.get('name', 'constellation')} result",
-                    "homogeneousConstellationGeometries": [best],
-                },
-            }
-    raise inputs.MissionInputError(
-        f"no Walker configuration of the {len(tried)} tried (at most {max_planes} planes x"
-        f" {max_per_plane} per plane) keeps the revisit under {threshold:g} s: raise the"
-        " threshold, the altitude or the view angle"
-    )
-
-
-def optimization(mission: Mapping[str, Any]) -> Outcome:
-    return _guarded(mission.get("name"), lambda: _search(mission))
-
-
-def generation(mission: Mapping[str, Any]) -> Outcome:
-    return _guarded(mission.get("name"), lambda: _search(mission))
-
-
-def simulation(mission: Mapping[str, Any]) -> Outcome:
-    """Ephemerides (the shared layout) of every satellite, J2 secular, no thrust."""
-
-    def run() -> dict[str, Any]:
-        epoch, duration = _common(mission)
-        step = inputs.number(
-            mission, "ephemeridesStepInSeconds", "mission", default=60.0, minimum=1.0, unit="s"
-        )
-        shells = read_shells(mission.get("constellation"), "mission.constellation", epoch)
-        total_rows = sum(shell.count for shell in shells) * row_count(0.0, duration, step)
-        if total_rows > MAX_EPHEMERIS_ROWS:
-            raise inputs.MissionInputError(
-                f"the ephemerides of all satellites would hold {total_rows} rows, more than the"
-                f" {MAX_EPHEMERIS_ROWS} allowed: raise ephemeridesStepInSeconds or shorten"
-                " simulationDuration"
-            )
-        craft = Spacecraft(
-            1.0,
-            0.0,
-            0.0,
-            1.0,
-            1.0,
-            1.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            False,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            1.0,
-            1.0,
-        )
-        satellites = []
-        times = row_times(0.0, duration, step)
-        for shell in shells:
-            raan, u = walker_elements(shell)
-            a = EARTH_RADIUS + shell.altitude
-            for k in range(shell.count):
-                arc = CoastArc(0.0, duration, a, 0.0, shell.inclination, 1.0, None)
-                segment = Segment(
-                    [arc],
-                    [True],
-                    epoch,
-                    Angles(float(raan[k]), 0.0, float(u[k]), 0.0),
-                    Reference(a, 0.0, shell.inclination, float(raan[k]), 0.0),
-                    Counters(),
-                    craft,
-                    None,
-                    150.0,
-                    True,
-                )
-                table = build(segment, times)
-                satellites.append(
-                    {
-                        "name": f"{shell.name}-P{k // shell.per_plane + 1}"
-                        f"-S{k % shell.per_plane + 1}",
-                        "ephemerides": table.rows.tolist(),
-                    }
-                )
-        return {
-            "satellites": satellites,
-            "fieldIndexes": dict(FIELD_INDEXES),
-            "ephemeridesStepInSeconds": step,
-        }
-
-    return _guarded(mission.get("name"), run)

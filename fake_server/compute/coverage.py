@@ -38,13 +38,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .inputs import MissionInputError
-from .timescale import FloatArray
+from .timescale import SIDEREAL_RATE, FloatArray
 
 TWO_PI = 2.0 * math.pi
 IntArray = npt.NDArray[np.int64]
-#: Earth rotation in sidereal time (rad/s): the rate of the IAU-82 expression Vallado eq.
-#: 3-47 (its t^2 term moves it by 1e-15 relative per century, nothing here).
-SIDEREAL_RATE = (876600.0 * 3600.0 + 8640184.812866) / (36525.0 * 86400.0) * TWO_PI / 86400.0
 #: A satellite must lap the point at least this fraction of its mean motion for passes to
 #: be numbered by revolution (true below about 10,000 km; geosynchronous orbits are not).
 _SLOWEST_LAP = 0.25

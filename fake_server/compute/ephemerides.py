@@ -19,12 +19,12 @@ import numpy as np
 
 from . import atmosphere
 from .constants import DAY, EARTH_RADIUS, MU_EARTH
-from .orbits import eccentric_from_mean, j2_rates, true_from_eccentric
+from .orbits import cartesian, eccentric_from_mean, j2_rates, true_from_eccentric
 from .power import array_incidence, battery_energy, in_shadow, solar_array_power
 from .spacecraft import Spacecraft
 from .timescale import FloatArray, greenwich_sidereal_angle, julian_date, sun_direction
 from .trajectory import arc_index
-from .transfer import Arc, DragModel
+from .transfer import Arc, CoastArc, DragModel
 
 TWO_PI = 2.0 * math.pi
 
@@ -154,6 +154,38 @@ class Table:
     end_burns: int
     end_battery_energy: float
     eclipse_share: float
+
+
+#: The spacecraft of a body that never fires: the mass and power columns of its
+#: ephemerides are placeholders.
+_COASTING_CRAFT = Spacecraft(
+    1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0
+)
+
+
+def coast_segment(
+    epoch: datetime,
+    duration: float,
+    semi_major_axis: float,
+    eccentricity: float,
+    inclination: float,
+    angles: Angles,
+) -> Segment:
+    """A body that coasts from ``epoch`` for ``duration`` s under J2 alone, never firing nor
+    feeling drag (a satellite of a constellation, the target of a relative motion)."""
+    arc = CoastArc(0.0, duration, semi_major_axis, eccentricity, inclination, 1.0, None)
+    return Segment(
+        [arc],
+        [True],
+        epoch,
+        angles,
+        Reference(semi_major_axis, eccentricity, inclination, angles.raan, 0.0),
+        Counters(),
+        _COASTING_CRAFT,
+        None,
+        atmosphere.REFERENCE_SOLAR_FLUX,
+        True,
+    )
 
 
 def row_times(start: float, end: float, step: float) -> FloatArray:
@@ -408,45 +440,3 @@ def _burn_counts(segment: Segment, breaks: FloatArray, argument: FloatArray) -> 
     within = np.where(duty < 1.0, revolutions - revolutions[at_start[index]], 0.0)
     current = np.where(thrusting, opening[index] + within, 0.0)
     return np.asarray(segment.counters.burns + before[index] + current)
-
-
-def cartesian(
-    a: FloatArray,
-    e: FloatArray,
-    i: FloatArray,
-    raan: FloatArray,
-    perigee: FloatArray,
-    anomaly: FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    """Inertial position and velocity from Keplerian elements (Vallado algorithm 10)."""
-    eccentric = eccentric_from_mean(np.mod(anomaly, TWO_PI), e)
-    cos_e, sin_e = np.cos(eccentric), np.sin(eccentric)
-    root = np.sqrt(1.0 - e**2)
-    x_pf = a * (cos_e - e)
-    y_pf = a * root * sin_e
-    r = a * (1.0 - e * cos_e)
-    factor = np.sqrt(MU_EARTH * a) / r
-    vx_pf = -factor * sin_e
-    vy_pf = factor * root * cos_e
-    cos_o, sin_o = np.cos(raan), np.sin(raan)
-    cos_w, sin_w = np.cos(perigee), np.sin(perigee)
-    cos_i, sin_i = np.cos(i), np.sin(i)
-    p = np.stack(
-        [
-            cos_o * cos_w - sin_o * sin_w * cos_i,
-            sin_o * cos_w + cos_o * sin_w * cos_i,
-            sin_w * sin_i,
-        ],
-        axis=1,
-    )
-    q = np.stack(
-        [
-            -cos_o * sin_w - sin_o * cos_w * cos_i,
-            -sin_o * sin_w + cos_o * cos_w * cos_i,
-            cos_w * sin_i,
-        ],
-        axis=1,
-    )
-    position = x_pf[:, None] * p + y_pf[:, None] * q
-    velocity = vx_pf[:, None] * p + vy_pf[:, None] * q
-    return position, velocity

@@ -6,70 +6,70 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from spacestudio_contract.catalog import BY_SEGMENT, CollectionSpec, spec_for
+
 from . import (
-    JSON,
-    Computation,
-    Continuation,
-    constellation,
+    constellation_ephemerides,
+    constellation_performance,
     inputs,
     relative_motion,
     simulation,
     studies,
+    walker_search,
 )
 from .ephemerides import FIELD_INDEXES
 from .orbits import complete_orbit
+from .results import JSON, Computation, Continuation, as_errors, mission_name
 from .spacecraft import with_propellant
 
 logger = logging.getLogger(__name__)
 
-Runner = Callable[[Mapping[str, Any], "float | None"], simulation.Outcome]
+#: Computes a mission; the duration is the pause of a pausable collection's run.
+Runner = Callable[[Mapping[str, Any], "float | None"], Computation]
 
-RUNNERS: dict[str, Runner] = {
-    "simulationrequests": simulation.compute,
-    "constellationperformanceanalysisrequests": lambda m, _u: constellation.performance_analysis(m),
-    "constellationoptimizationrequests": lambda m, _u: constellation.optimization(m),
-    "constellationgenerationrequests": lambda m, _u: constellation.generation(m),
-    "constellationsimulationrequests": lambda m, _u: constellation.simulation(m),
-    "deploymentrequests": lambda m, _u: studies.deployment(m),
-    "parametricstudyrequests": lambda m, _u: studies.parametric_study(m),
-    "formationflyingsimulationrequests": lambda m, _u: relative_motion.formation_flying(m),
-    "inspectionsimulationrequests": lambda m, _u: relative_motion.inspection(m),
+#: The runner of each mission collection of the catalog.
+RUNNERS: dict[CollectionSpec, Runner] = {
+    spec_for("simulation", "mission"): simulation.compute,
+    spec_for("constellation", "performance_analysis_mission"): (
+        lambda m, _u: constellation_performance.performance_analysis(m)
+    ),
+    spec_for("constellation", "optimization_mission"): lambda m, _u: walker_search.search(m),
+    spec_for("constellation", "generation_mission"): lambda m, _u: walker_search.search(m),
+    spec_for("constellation", "simulation_mission"): (
+        lambda m, _u: constellation_ephemerides.simulation(m)
+    ),
+    spec_for("deployment", "mission"): lambda m, _u: studies.deployment(m),
+    spec_for("parametric_study", "mission"): lambda m, _u: studies.parametric_study(m),
+    spec_for("formation_flying", "mission"): lambda m, _u: relative_motion.formation_flying(m),
+    spec_for("inspection", "mission"): lambda m, _u: relative_motion.inspection(m),
 }
-#: Collections whose missions can pause and resume.
-PAUSABLE = frozenset({"simulationrequests"})
 
 
 def compute_mission(
     collection: str, mission: Mapping[str, Any], *, until_duration: float | None = None
 ) -> Computation:
-    """Compute one mission of ``collection``. Bad input comes back as ``errors``."""
-    name = mission.get("name") if isinstance(mission, Mapping) else None
-    runner = RUNNERS.get(collection)
-    if runner is None:
+    """Compute one mission of ``collection`` (its URL segment). Bad input comes back as
+    ``errors``."""
+    spec = BY_SEGMENT.get(collection)
+    runner = RUNNERS.get(spec) if spec is not None else None
+    if spec is None or runner is None:
+        name = mission_name(mission) if isinstance(mission, Mapping) else ""
         return Computation(
-            {"name": name if isinstance(name, str) else ""},
-            [{"message": f"{collection!r} is not a mission collection"}],
-            False,
+            {"name": name}, as_errors([f"{collection!r} is not a mission collection"]), False
         )
     if not isinstance(mission, Mapping):
-        return Computation({"name": ""}, [{"message": "the mission must be a JSON object"}], False)
-    if until_duration is not None and collection not in PAUSABLE:
+        return Computation({"name": ""}, as_errors(["the mission must be a JSON object"]), False)
+    if until_duration is not None and not spec.pausable:
         return Computation(
-            {"name": name if isinstance(name, str) else ""},
-            [
-                {
-                    "message": f"missions of {collection} cannot pause:"
-                    " compute them without a duration"
-                }
-            ],
+            {"name": mission_name(mission)},
+            as_errors([f"missions of {collection} cannot pause: compute them without a duration"]),
             False,
         )
-    outcome = runner(mission, until_duration)
-    if outcome.errors:
-        logger.info("mission %r of %s: %s", name, collection, "; ".join(outcome.errors))
-    return Computation(
-        outcome.results, [{"message": message} for message in outcome.errors], outcome.paused
-    )
+    computation = runner(mission, until_duration)
+    if computation.errors:
+        messages = "; ".join(error["message"] for error in computation.errors)
+        logger.info("mission %r of %s: %s", mission.get("name"), collection, messages)
+    return computation
 
 
 def continue_from_paused(
@@ -81,7 +81,8 @@ def continue_from_paused(
     """The mission (and its orbit and spacecraft) that resumes ``paused_mission`` where its
     results stopped. Raises ``ValueError`` (with the reason) when the results are not those of
     a paused run."""
-    if collection not in PAUSABLE:
+    spec = BY_SEGMENT.get(collection)
+    if spec is None or not spec.pausable:
         raise ValueError(f"missions of {collection} cannot pause, so none can be resumed")
     state = paused_results.get("pausedState")
     final_orbit = paused_results.get("finalOrbit")

@@ -1,5 +1,5 @@
-"""Orbits: reading orbit bodies, J2 secular rates, the sun-synchronous condition, LTAN/RAAN
-conversion, and writing orbit bodies back.
+"""Orbits: reading orbit bodies, J2 secular rates, the sun-synchronous condition, anomaly,
+Cartesian and LTAN/RAAN conversions, and writing orbit bodies back.
 
 Elements are *mean* elements under the J2 secular theory (Vallado section 9.6): the
 semi-major axis, eccentricity and inclination stay put, the node, the perigee and the mean
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -152,6 +152,48 @@ def true_from_eccentric(eccentric: FloatArray, eccentricity: FloatArray | float)
             np.sqrt(1.0 + e) * np.sin(eccentric / 2), np.sqrt(1.0 - e) * np.cos(eccentric / 2)
         )
     )
+
+
+def cartesian(
+    a: FloatArray,
+    e: FloatArray,
+    i: FloatArray,
+    raan: FloatArray,
+    perigee: FloatArray,
+    anomaly: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Inertial position and velocity from Keplerian elements (Vallado algorithm 10)."""
+    eccentric = eccentric_from_mean(np.mod(anomaly, TWO_PI), e)
+    cos_e, sin_e = np.cos(eccentric), np.sin(eccentric)
+    root = np.sqrt(1.0 - e**2)
+    x_pf = a * (cos_e - e)
+    y_pf = a * root * sin_e
+    r = a * (1.0 - e * cos_e)
+    factor = np.sqrt(MU_EARTH * a) / r
+    vx_pf = -factor * sin_e
+    vy_pf = factor * root * cos_e
+    cos_o, sin_o = np.cos(raan), np.sin(raan)
+    cos_w, sin_w = np.cos(perigee), np.sin(perigee)
+    cos_i, sin_i = np.cos(i), np.sin(i)
+    p = np.stack(
+        [
+            cos_o * cos_w - sin_o * sin_w * cos_i,
+            sin_o * cos_w + cos_o * sin_w * cos_i,
+            sin_w * sin_i,
+        ],
+        axis=1,
+    )
+    q = np.stack(
+        [
+            -cos_o * sin_w - sin_o * cos_w * cos_i,
+            -sin_o * sin_w + cos_o * cos_w * cos_i,
+            cos_w * sin_i,
+        ],
+        axis=1,
+    )
+    position = x_pf[:, None] * p + y_pf[:, None] * q
+    velocity = vx_pf[:, None] * p + vy_pf[:, None] * q
+    return position, velocity
 
 
 def _mean_from_anomaly(anomaly: float, anomaly_type: str, eccentricity: float) -> float:
@@ -358,7 +400,3 @@ def complete_orbit(orbit: Mapping[str, Any]) -> dict[str, Any]:
     if orbit.get("sunSynchronousOrbit") is True:
         completed["inclination"] = mean.inclination
     return completed
-
-
-def with_epoch(orbit: MeanOrbit, epoch: datetime) -> MeanOrbit:
-    return replace(orbit, epoch=epoch)

@@ -1,4 +1,5 @@
-"""Sunlight and power: cylindrical Earth shadow, solar array output, battery energy.
+"""Sunlight and power: the attitude modes, cylindrical Earth shadow, solar array output,
+battery energy.
 
 Shadow: the Earth's shadow is a cylinder of the Earth's equatorial radius pointing away
 from the Sun (no penumbra), as in Vallado algorithm 34 (SHADOW, cylindrical option). On a
@@ -16,10 +17,13 @@ the body frame (:func:`array_incidence`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from .constants import ASTRONOMICAL_UNIT, EARTH_RADIUS
+from .inputs import MissionInputError
 from .timescale import FloatArray
 
 #: Attitude modes a mission may name, and the spellings read as each. In every mode but
@@ -42,14 +46,20 @@ ATTITUDE_MODES: dict[str, str] = {
 }
 
 
-def attitude_mode(value: object, default: str) -> str | None:
-    """The canonical attitude mode a mission field names, ``default`` when absent, None when
-    it names no known mode."""
+def attitude_mode(mission: Mapping[str, Any], key: str, default: str) -> str:
+    """The canonical attitude mode the mission field ``key`` names, ``default`` when absent."""
+    value = mission.get(key)
     if value is None:
         return default
-    if not isinstance(value, str):
-        return None
-    return ATTITUDE_MODES.get(value.strip().upper().replace(" ", "_").replace("-", "_"))
+    mode = (
+        ATTITUDE_MODES.get(value.strip().upper().replace(" ", "_").replace("-", "_"))
+        if isinstance(value, str)
+        else None
+    )
+    if mode is None:
+        choices = ", ".join(sorted(set(ATTITUDE_MODES.values())))
+        raise MissionInputError(f"mission.{key} must be one of {choices}, got {value!r}")
+    return mode
 
 
 def _unit(vectors: FloatArray) -> FloatArray:

@@ -18,21 +18,10 @@ import numpy as np
 
 from . import inputs
 from .constants import DAY, MAX_EPHEMERIS_ROWS, MU_EARTH
-from .ephemerides import (
-    FIELD_INDEXES,
-    Angles,
-    Counters,
-    Reference,
-    Segment,
-    build,
-    row_count,
-    row_times,
-)
+from .ephemerides import FIELD_INDEXES, Angles, build, coast_segment, row_count, row_times
 from .orbits import read_orbit
-from .simulation import Outcome
-from .spacecraft import Spacecraft
+from .results import Computation, mission_name, refused
 from .timescale import FloatArray
-from .transfer import CoastArc
 
 RELATIVE_COLUMNS = (
     "ELAPSED_TIME",
@@ -43,9 +32,6 @@ RELATIVE_COLUMNS = (
     "ALONG_TRACK_VELOCITY",
     "CROSS_TRACK_VELOCITY",
     "RANGE",
-)
-_PLACEHOLDER_CRAFT = Spacecraft(
-    1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0
 )
 
 
@@ -83,10 +69,8 @@ def _vector(body: Mapping[str, Any], key: str, default: list[float]) -> FloatArr
     return np.array(value, dtype=np.float64)
 
 
-def _run(mission: Mapping[str, Any], inspection: bool) -> Outcome:
-    results: dict[str, Any] = {
-        "name": mission.get("name") if isinstance(mission.get("name"), str) else ""
-    }
+def _run(mission: Mapping[str, Any], inspection: bool) -> Computation:
+    results: dict[str, Any] = {"name": mission_name(mission)}
     try:
         orbit = read_orbit(mission.get("initialOrbit"), "mission.initialOrbit")
         duration = inputs.number(
@@ -128,25 +112,18 @@ def _run(mission: Mapping[str, Any], inspection: bool) -> Outcome:
             position = _vector(mission, "relativePosition", [0.0, -100.0, 0.0])
             velocity = _vector(mission, "relativeVelocity", [0.0, 0.0, 0.0])
     except inputs.MissionInputError as problem:
-        return Outcome(results, [str(problem)], False)
+        return refused(results, problem)
     times = row_times(0.0, duration, step)
     rel_position, rel_velocity = clohessy_wiltshire(n, position, velocity, times)
     distance = np.linalg.norm(rel_position, axis=1)
     table = np.column_stack([times, rel_position, rel_velocity, distance])
-    arc = CoastArc(
-        0.0, duration, orbit.semi_major_axis, orbit.eccentricity, orbit.inclination, 1.0, None
-    )
-    segment = Segment(
-        [arc],
-        [True],
+    segment = coast_segment(
         orbit.epoch,
+        duration,
+        orbit.semi_major_axis,
+        orbit.eccentricity,
+        orbit.inclination,
         Angles(orbit.raan, orbit.perigee_argument, orbit.mean_anomaly, 0.0),
-        Reference(orbit.semi_major_axis, orbit.eccentricity, orbit.inclination, orbit.raan, 0.0),
-        Counters(),
-        _PLACEHOLDER_CRAFT,
-        None,
-        150.0,
-        True,
     )
     results.update(
         {
@@ -171,12 +148,12 @@ def _run(mission: Mapping[str, Any], inspection: bool) -> Outcome:
             },
         }
     )
-    return Outcome(results, [], False)
+    return Computation(results, [], False)
 
 
-def formation_flying(mission: Mapping[str, Any]) -> Outcome:
+def formation_flying(mission: Mapping[str, Any]) -> Computation:
     return _run(mission, inspection=False)
 
 
-def inspection(mission: Mapping[str, Any]) -> Outcome:
+def inspection(mission: Mapping[str, Any]) -> Computation:
     return _run(mission, inspection=True)

@@ -27,24 +27,13 @@ from . import inputs
 from .constants import DAY, EARTH_RADIUS, G0, MAX_EPHEMERIS_ROWS, MIN_ALTITUDE, MU_EARTH
 from .ephemerides import row_count, row_times
 from .orbits import read_orbit
-from .simulation import Outcome
+from .results import Computation, guarded
 from .transfer import EdelbaumPath
 
 MAX_COMBINATIONS = 100_000
 
 
-def _guarded(mission: Mapping[str, Any], body: Any) -> Outcome:
-    results: dict[str, Any] = {
-        "name": mission.get("name") if isinstance(mission.get("name"), str) else ""
-    }
-    try:
-        results.update(body())
-    except inputs.MissionInputError as problem:
-        return Outcome(results, [str(problem)], False)
-    return Outcome(results, [], False)
-
-
-def deployment(mission: Mapping[str, Any]) -> Outcome:
+def deployment(mission: Mapping[str, Any]) -> Computation:
     def run() -> dict[str, Any]:
         launch = inputs.as_mapping(mission.get("launch"), "mission.launch", required=False)
         orbit_body = launch.get("injectionOrbit", mission.get("initialOrbit"))
@@ -124,7 +113,7 @@ def deployment(mission: Mapping[str, Any]) -> Outcome:
             },
         }
 
-    return _guarded(mission, run)
+    return guarded(mission, run)
 
 
 def _sweep(body: Mapping[str, Any], key: str, where: str, default: float) -> list[float]:
@@ -147,7 +136,7 @@ def _sweep(body: Mapping[str, Any], key: str, where: str, default: float) -> lis
     )
 
 
-def parametric_study(mission: Mapping[str, Any]) -> Outcome:
+def parametric_study(mission: Mapping[str, Any]) -> Computation:
     def run() -> dict[str, Any]:
         orbit = inputs.as_mapping(
             mission.get("parametricOrbit"), "mission.parametricOrbit", required=False
@@ -228,4 +217,4 @@ def parametric_study(mission: Mapping[str, Any]) -> Outcome:
             "numberOfCases": len(rows),
         }
 
-    return _guarded(mission, run)
+    return guarded(mission, run)

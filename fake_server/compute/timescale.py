@@ -19,6 +19,13 @@ FloatArray = npt.NDArray[np.float64]
 DEFAULT_EPOCH = datetime(2000, 1, 1, 12, 0, 0, tzinfo=UTC)
 _J2000_JD = 2451545.0
 _UNIX_EPOCH_JD = 2440587.5
+#: Seconds of Greenwich mean sidereal time per Julian century: the linear term of the IAU-82
+#: expression (Vallado eq. 3-47).
+_SIDEREAL_SECONDS_PER_CENTURY = 876600.0 * 3600.0 + 8640184.812866
+#: Earth rotation in sidereal time (rad/s): the rate of :func:`greenwich_sidereal_angle`, so
+#: the Earth turns at the rate its angle grows (the expression's t^2 term moves the rate by
+#: 1e-15 relative per century, nothing here).
+SIDEREAL_RATE = _SIDEREAL_SECONDS_PER_CENTURY / (36525.0 * DAY) * (2.0 * math.pi) / DAY
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -69,9 +76,7 @@ def centuries_since_j2000(epoch: datetime, elapsed: FloatArray | float = 0.0) ->
 def greenwich_sidereal_angle(epoch: datetime, elapsed: FloatArray | float = 0.0) -> FloatArray:
     """Greenwich mean sidereal angle (rad), IAU-82 expression (Vallado eq. 3-47)."""
     t = centuries_since_j2000(epoch, elapsed)
-    seconds = (
-        67310.54841 + (876600.0 * 3600.0 + 8640184.812866) * t + 0.093104 * t**2 - 6.2e-6 * t**3
-    )
+    seconds = 67310.54841 + _SIDEREAL_SECONDS_PER_CENTURY * t + 0.093104 * t**2 - 6.2e-6 * t**3
     return np.asarray(np.mod(seconds / 240.0 * math.pi / 180.0, 2.0 * math.pi))
 
 

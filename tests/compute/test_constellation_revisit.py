@@ -17,7 +17,8 @@ import pytest
 
 from bench.revisit import sampled_statistics, vendor_mission
 from fake_server.compute import compute_mission
-from fake_server.compute.constellation import read_mesh, read_shell, read_shells, walker_elements
+from fake_server.compute.constellation import read_shell, read_shells, walker_elements
+from fake_server.compute.constellation_performance import read_mesh
 from fake_server.compute.timescale import DEFAULT_EPOCH, parse_datetime
 
 PERFORMANCE = "constellationperformanceanalysisrequests"

@@ -11,6 +11,8 @@ import pytest
 
 from fake_server.compute import complete_orbit, compute_mission, continue_from_paused, merge_results
 from fake_server.compute.constants import EARTH_RADIUS
+from fake_server.compute.missions import RUNNERS
+from spacestudio_contract.catalog import COLLECTIONS
 
 SIM = "simulationrequests"
 
@@ -235,6 +237,14 @@ def test_impossible_missions_come_back_with_errors(
     assert computation.errors, computation.results
     assert fragment in computation.errors[0]["message"]
     assert computation.results["name"] == "M"
+
+
+def test_every_mission_collection_of_the_catalog_has_a_runner_and_no_other() -> None:
+    missions = {spec.segment for spec in COLLECTIONS if spec.mission}
+    runners = {spec.segment for spec in RUNNERS}
+    assert missions - runners == set(), "mission collections without a runner"
+    assert runners - missions == set(), "runners of no mission collection of the catalog"
+    assert set(RUNNERS) <= set(COLLECTIONS)
 
 
 def test_nonsense_bodies_never_raise() -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from fake_server.compute import compute_mission
-from fake_server.compute.constellation import revisit_statistics
+from fake_server.compute.constellation_performance import revisit_statistics
 
 DAY = 86_400.0
 
