@@ -2,7 +2,9 @@
 
 :func:`read_header` checks a token's three segments strictly and returns its header, so the
 provider can pick the key for the ``kid`` without PyJWT parsing the whole token a first time
-(PyJWT then parses and verifies it once). :class:`VerifiedTokenCache` remembers tokens whose
+(PyJWT then parses and verifies it once). The limits every check applies to a presented
+token live here too: its greatest length, the clock skew allowed on its times and the form
+of those times (:func:`numeric_claim`). :class:`VerifiedTokenCache` remembers tokens whose
 signature the realm verified: a client sends the same access token for minutes, and what
 never changes for a given token string (its base64 and JSON, its RS256 signature, its
 issuer) need not be recomputed on each request. Nothing that can change is cached: the
@@ -25,6 +27,10 @@ from fake_server.oidc.errors import TokenRejected
 from fake_server.oidc.keys import SigningKey
 
 MALFORMED_TOKEN = "Malformed token: not a signed JWT"
+# No token the realm issues comes near this size; longer ones are refused unparsed.
+MAX_TOKEN_LENGTH = 16_384
+# Clock skew allowed on the exp and iat of bearer tokens, in seconds.
+BEARER_LEEWAY = 2
 # The default number of tokens a cache holds: far more clients than a fake server sees.
 DEFAULT_CACHE_SIZE = 1024
 
@@ -71,6 +77,14 @@ def read_header(token: str) -> dict[str, Any]:
     if not isinstance(header, dict):
         raise TokenRejected(MALFORMED_TOKEN)
     return header
+
+
+def numeric_claim(claims: Mapping[str, Any], name: str) -> float:
+    """A NumericDate claim's value; TokenRejected when it is not a number."""
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TokenRejected(f"Token claim {name!r} is not a number")
+    return float(value)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
-from fake_server.oidc.provider import MAX_REMEMBERED_ISSUERS
+from fake_server.oidc.endpoint_requests import MAX_REMEMBERED_ISSUERS
 from fake_server.oidc.tokens import (
     MALFORMED_TOKEN,
     VerifiedToken,

@@ -1,0 +1,185 @@
+"""The sign-in sessions tokens belong to: opening one at login, its timeouts, refreshing
+it under Keycloak's refresh-token rules, ending it, resuming it and forgetting it.
+
+A session lives in the realm's :class:`~fake_server.oidc.realm.RealmState`; every change
+that reads before it writes goes through :meth:`RealmState.update_session`, so two workers
+refreshing the same session cannot both win.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from fake_server.oidc.accounts import Account
+from fake_server.oidc.errors import OAuthError
+from fake_server.oidc.realm import Client, RealmState, SessionRecord
+from fake_server.oidc.realm_setup import RealmSetup
+from fake_server.oidc.tokens import BEARER_LEEWAY
+
+logger = logging.getLogger(__name__)
+
+
+class Sessions:
+    """The sessions of the realm kept in ``state``, timed as ``setup`` says."""
+
+    def __init__(self, state: RealmState, setup: RealmSetup) -> None:
+        self._state = state
+        self._setup = setup
+        self._last_prune = int(setup.clock())
+
+    def open(self, account: Account, client: Client, offline: bool) -> SessionRecord:
+        """A new session of ``account`` logged in with ``client`` (offline or not)."""
+        now = int(self._setup.clock())
+        session = SessionRecord(
+            sid=str(uuid.uuid4()),
+            user_id=account.user_id,
+            client_id=client.client_id,
+            auth_time=now,
+            last_refresh=now,
+            refresh_jti=None,
+            offline=offline,
+        )
+        self._prune(now)
+        self._state.update_session(session.sid, lambda _: session)
+        logger.info(
+            "%s logged in with client %s (%ssession %s)",
+            account.login,
+            client.client_id,
+            "offline " if session.offline else "",
+            session.sid,
+        )
+        return session
+
+    def end_time(self, session: SessionRecord) -> int:
+        """When the session times out if nothing refreshes it."""
+        setup = self._setup
+        if session.offline:
+            return session.last_refresh + setup.offline_session_idle_timeout
+        return min(
+            session.last_refresh + setup.refresh_token_lifetime,
+            session.auth_time + setup.session_max_lifetime,
+        )
+
+    def is_active(self, session: SessionRecord, now: float, leeway: int = 0) -> bool:
+        """Whether ``session`` has neither ended nor timed out at ``now`` (give or take
+        ``leeway`` seconds)."""
+        return not session.ended and now - leeway < self.end_time(session)
+
+    def redeem_code(self, sid: str, now: int) -> SessionRecord:
+        """Mark the authorization code of session ``sid`` used; OAuthError when it was
+        used already or the session is not active."""
+
+        def redeem(current: SessionRecord | None) -> SessionRecord:
+            # A code is good once; Keycloak refuses it again (and so does this).
+            if current is None or current.code_used or not self.is_active(current, now):
+                raise OAuthError(400, "invalid_grant", "Code not valid")
+            return dataclasses.replace(current, code_used=True)
+
+        session = self._state.update_session(sid, redeem)
+        assert session is not None  # redeem() stores a record or raises
+        return session
+
+    def refresh(self, claims: Mapping[str, Any], now: int) -> SessionRecord:
+        """Record the use of the verified refresh token ``claims`` at ``now``; OAuthError
+        when its session is not active or the realm's reuse rules refuse the token."""
+        setup = self._setup
+
+        def refresh(current: SessionRecord | None) -> SessionRecord:
+            session = current or self._resumed(claims)
+            if session is None or not _matches(session, claims) or not self.is_active(session, now):
+                raise OAuthError(400, "invalid_grant", "Session not active")
+            jti = str(claims["jti"])
+            uses = session.refresh_uses
+            if setup.revoke_refresh_token:
+                # Keycloak's "Revoke Refresh Token": a token older than the session's last
+                # refresh is stale; the newest may be used max-reuse + 1 times.
+                if (
+                    session.refresh_jti not in (None, jti)
+                    and int(claims["iat"]) < session.last_refresh
+                ):
+                    raise OAuthError(400, "invalid_grant", "Stale token")
+                if session.refresh_jti != jti:
+                    uses = 0
+                if uses > setup.refresh_token_max_reuse:
+                    raise OAuthError(
+                        400, "invalid_grant", "Maximum allowed refresh token reuse exceeded"
+                    )
+            return dataclasses.replace(
+                session, refresh_jti=jti, refresh_uses=uses + 1, last_refresh=now
+            )
+
+        session = self._state.update_session(str(claims["sid"]), refresh)
+        assert session is not None  # refresh() stores a record or raises
+        return session
+
+    def of(
+        self, claims: Mapping[str, Any], stored: SessionRecord | bool | None = True
+    ) -> SessionRecord | None:
+        """The session a verified token belongs to; None when there is none or the token
+        does not match it. ``stored``: the record already read, when it was."""
+        sid = claims.get("sid")
+        if not isinstance(sid, str) or not sid:
+            return None
+        session = self._state.session(sid) if isinstance(stored, bool) else stored
+        if session is None:
+            resumed = self._resumed(claims)
+            if resumed is None:
+                return None
+            session = self._state.update_session(sid, lambda current: current or resumed)
+            assert session is not None
+        return session if _matches(session, claims) else None
+
+    def end(self, claims: Mapping[str, Any]) -> None:
+        """End the session of verified ``claims`` (if it is theirs and not ended yet)."""
+        session = self.of(claims)
+        if session is None or session.ended:
+            return
+        self._state.update_session(
+            session.sid,
+            lambda current: None if current is None else dataclasses.replace(current, ended=True),
+        )
+        logger.info("session %s of user %s logged out", session.sid, session.user_id)
+
+    def _resumed(self, claims: Mapping[str, Any]) -> SessionRecord | None:
+        """The session of a verified token that the realm does not know, rebuilt from it.
+
+        Only a realm kept in memory resumes sessions: its server restarted with the same
+        signing keys and forgot them. A realm in a state file knows every live session, so
+        an unknown one has ended (and been pruned) or never existed: None.
+        """
+        sid = claims.get("sid")
+        if self._state.persistent or not isinstance(sid, str) or not sid:
+            return None
+        issued = int(claims["iat"])
+        auth_time = claims.get("auth_time")
+        logger.info("resumed session %s of user %s", sid, claims["sub"])
+        return SessionRecord(
+            sid=sid,
+            user_id=str(claims["sub"]),
+            client_id=str(claims.get("azp")),
+            auth_time=int(auth_time) if isinstance(auth_time, int) else issued,
+            last_refresh=issued,
+            refresh_jti=None,
+            offline=claims.get("typ") == "Offline",
+        )
+
+    def _prune(self, now: int) -> None:
+        """Forget sessions none of whose tokens can still be valid, once a minute.
+
+        Ended sessions are kept until then, so their tokens cannot resume them.
+        """
+        if now - self._last_prune < 60:
+            return
+        self._last_prune = now
+        setup = self._setup
+        horizon = max(setup.access_token_lifetime, setup.refresh_token_lifetime) + BEARER_LEEWAY
+        offline_horizon = setup.offline_session_idle_timeout + BEARER_LEEWAY
+        self._state.prune_sessions(now - horizon, now - offline_horizon)
+
+
+def _matches(session: SessionRecord, claims: Mapping[str, Any]) -> bool:
+    return session.user_id == claims["sub"] and session.client_id == claims.get("azp")
