@@ -1,0 +1,154 @@
+"""The layout of the SQLite state file: its tables, and the checks that refuse, at open,
+a file that is damaged or that holds tables of another layout."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+#: Bumped whenever the SQLite layout changes; older files are refused, not misread.
+SCHEMA_VERSION = 2
+#: Layouts an open upgrades in place (version 2 only added tables).
+UPGRADABLE_VERSIONS = (1,)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    segment TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (user_id, segment, id),
+    UNIQUE (user_id, segment, name)
+);
+CREATE TABLE IF NOT EXISTS computation_logs (
+    user_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+CREATE TABLE IF NOT EXISTS gridfs_files (
+    user_id TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    log_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, filename)
+);
+CREATE TABLE IF NOT EXISTS realm_users (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    login TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS realm_users_by_id ON realm_users (user_id);
+CREATE TABLE IF NOT EXISTS realm_clients (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL UNIQUE,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sign_in_sessions (
+    sid TEXT PRIMARY KEY,
+    last_refresh INTEGER NOT NULL,
+    offline INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+    jti TEXT PRIMARY KEY,
+    expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fault_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    fired INTEGER NOT NULL DEFAULT 0,
+    credit REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS request_journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    body TEXT NOT NULL
+);
+"""
+
+
+class Damaged(sqlite3.DatabaseError):
+    """The state file opens, but SQLite finds its pages inconsistent."""
+
+
+def install_schema(db: sqlite3.Connection) -> None:
+    """Check the layout of ``db`` and create the tables it lacks, inside the caller's
+    write transaction: worker processes opening a new file at once must not see each
+    other's half-made tables.  Raises :class:`Damaged`, or :class:`sqlite3.DatabaseError`
+    for a file of another layout."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if tables:
+        try:
+            problems = [row[0] for row in db.execute("PRAGMA integrity_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            raise Damaged(str(exc)) from None
+        if problems != ["ok"]:
+            raise Damaged("; ".join(problems))
+    if tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
+        raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    if tables:  # an older layout has just gained the tables it lacked
+        _check_layout(db)
+        _check_bodies(db)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _layout(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table of ``db`` (SQLite's own left out) with its columns: name, type,
+    NOT NULL and primary-key position."""
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: db.execute(
+            'SELECT name, upper(type), "notnull", pk FROM pragma_table_info(?) ORDER BY cid',
+            (name,),
+        ).fetchall()
+        for name in names
+    }
+
+
+def _expected_layout() -> dict[str, list[tuple[Any, ...]]]:
+    reference = sqlite3.connect(":memory:")
+    try:
+        reference.executescript(SCHEMA)
+        return _layout(reference)
+    finally:
+        reference.close()
+
+
+def _check_layout(db: sqlite3.Connection) -> None:
+    """Refuse tables this server does not make, or made with other columns (a table
+    it makes that is missing is created, as in a new file)."""
+    expected = _expected_layout()
+    for name, columns in _layout(db).items():
+        if name not in expected:
+            raise sqlite3.DatabaseError(f"it holds a table {name!r} this server does not use")
+        if columns != expected[name]:
+            raise sqlite3.DatabaseError(f"its table {name!r} has other columns than expected")
+
+
+def _check_bodies(db: sqlite3.Connection) -> None:
+    """Refuse JSON columns whose text is not JSON: a page damaged inside its data keeps
+    the file's structure whole, and would fail every read of that collection."""
+    for name, columns in _layout(db).items():  # names _check_layout knows: safe to quote
+        if any(column[0] == "body" for column in columns):
+            row = db.execute(f'SELECT count(*) FROM "{name}" WHERE NOT json_valid(body)').fetchone()
+            if row[0]:
+                raise Damaged(f"{row[0]} rows of {name} hold damaged JSON")

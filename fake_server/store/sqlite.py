@@ -1,0 +1,299 @@
+"""The store in an SQLite state file: users' objects, computation logs and gridfs file
+names, fault rules and the request journal, shared by every process that opens the file
+and surviving restarts and ``kill -9``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from fake_server.store.changes import Change, InsertObject, ObjectWrite, SaveLog, SetField
+from fake_server.store.errors import NameTaken, ObjectNotFound, StoreError
+from fake_server.store.fault_rules import FaultStep, StoredFaultRule, plan_sync
+from fake_server.store.interface import Store
+from fake_server.store.quota import (
+    BODY_BYTES_SQL,
+    BODY_VALUES_SQL,
+    NOTHING,
+    Quota,
+    Usage,
+    check_quota,
+    replaced,
+)
+from fake_server.store.records import ComputationLog, JsonObject, object_name
+from fake_server.store.sqlite_realm import SQLiteRealmState
+from fake_server.store.state_file import retry_while_locked, write_transaction
+
+#: Selects one object by its parameters (user_id, segment, id).
+_THE_OBJECT = "user_id = ? AND segment = ? AND id = ?"
+
+
+class SQLiteStore(SQLiteRealmState, Store):
+    """Everything in one SQLite file; survives restarts and ``kill -9``.
+
+    One connection serves all threads behind a lock: the fake server's load is far
+    below what a single SQLite writer handles, and it keeps every read consistent
+    with the last acknowledged write.
+    """
+
+    def __init__(self, path: str | Path, *, quota: Quota | None = None) -> None:
+        super().__init__(path)
+        self.quota = quota
+        self._usages: dict[str, Usage] = {}  # by user, valid while data_version holds
+        self._data_version: int | None = None
+
+    def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
+        rows = self._query(
+            "SELECT body FROM objects WHERE user_id = ? AND segment = ? ORDER BY seq",
+            (user_id, segment),
+        )
+        return [json.loads(body) for (body,) in rows]
+
+    def get_object(self, user_id: str, segment: str, obj_id: str) -> JsonObject | None:
+        body = self._first(
+            f"SELECT body FROM objects WHERE {_THE_OBJECT}", (user_id, segment, obj_id)
+        )
+        return None if body is None else json.loads(body)
+
+    def get_log(self, user_id: str, log_id: str) -> ComputationLog | None:
+        return _log(
+            self._first(
+                "SELECT body FROM computation_logs WHERE user_id = ? AND id = ?", (user_id, log_id)
+            )
+        )
+
+    def find_file(self, user_id: str, filename: str) -> ComputationLog | None:
+        return _log(
+            self._first(
+                "SELECT l.body FROM gridfs_files f JOIN computation_logs l"
+                " ON l.user_id = f.user_id AND l.id = f.log_id"
+                " WHERE f.user_id = ? AND f.filename = ?",
+                (user_id, filename),
+            )
+        )
+
+    def apply(self, user_id: str, changes: Sequence[Change]) -> None:
+        counted = self.quota is not None
+
+        def apply_all(db: sqlite3.Connection) -> Usage:
+            before = after = self._usage(user_id) if counted else NOTHING
+            for change in changes:
+                if not counted or isinstance(change, SaveLog):
+                    self._apply_one(user_id, change)
+                    continue
+                old = self._object_usage(user_id, change.segment, change.obj_id)
+                self._apply_one(user_id, change)
+                new = self._object_usage(user_id, change.segment, change.obj_id)
+                after = replaced(after, old, new)
+            check_quota(self.quota, before, after)
+            return after
+
+        with self._lock:
+            after: Usage = write_transaction(self._db, apply_all)
+            if counted:
+                self._usages[user_id] = after
+
+    def _apply_one(self, user_id: str, change: Change) -> None:
+        db = self._db
+        if isinstance(change, SaveLog):
+            log = change.log
+            db.execute(
+                "INSERT OR REPLACE INTO computation_logs (user_id, id, body) VALUES (?, ?, ?)",
+                (user_id, log.id, json.dumps(log.to_record())),
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO gridfs_files (user_id, filename, log_id) VALUES (?, ?, ?)",
+                [(user_id, filename, log.id) for filename in log.files],
+            )
+            return
+        the_object = (user_id, change.segment, change.obj_id)
+        if isinstance(change, ObjectWrite):
+            name = object_name(change.obj)
+            clash = db.execute(
+                "SELECT 1 FROM objects WHERE user_id = ? AND segment = ? AND name = ? AND id != ?",
+                (user_id, change.segment, name, change.obj_id),
+            ).fetchone()
+            if clash:
+                raise NameTaken(change.segment, name)
+            body = json.dumps(change.obj)
+            if isinstance(change, InsertObject):
+                try:
+                    db.execute(
+                        "INSERT INTO objects (user_id, segment, id, name, body)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (*the_object, name, body),
+                    )
+                except sqlite3.IntegrityError:
+                    raise StoreError(
+                        f"id {change.obj_id!r} is already used in {change.segment}"
+                    ) from None
+                return
+            self._update(the_object, name, body)
+            return
+        if isinstance(change, SetField):
+            row = db.execute(f"SELECT body FROM objects WHERE {_THE_OBJECT}", the_object).fetchone()
+            if row is None:
+                raise ObjectNotFound(change.segment, change.obj_id)
+            obj = json.loads(row[0])
+            obj[change.name] = change.value
+            self._update(the_object, object_name(obj), json.dumps(obj))
+            return
+        cursor = db.execute(f"DELETE FROM objects WHERE {_THE_OBJECT}", the_object)
+        if cursor.rowcount == 0:
+            raise ObjectNotFound(change.segment, change.obj_id)
+
+    def _usage(self, user_id: str) -> Usage:
+        """What the user's objects count for: remembered from the last write, unless another
+        connection (another server process on the same file) has written since."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._usages.clear()
+            self._data_version = version
+        usage = self._usages.get(user_id)
+        if usage is None:
+            row = self._db.execute(
+                f"SELECT total({BODY_BYTES_SQL}), total({BODY_VALUES_SQL}) FROM objects"
+                " WHERE user_id = ?",
+                (user_id,),
+            ).fetchone()
+            usage = int(row[0]), int(row[1])
+        return usage
+
+    def _object_usage(self, user_id: str, segment: str, obj_id: str) -> Usage:
+        row = self._db.execute(
+            f"SELECT {BODY_BYTES_SQL}, {BODY_VALUES_SQL} FROM objects WHERE {_THE_OBJECT}",
+            (user_id, segment, obj_id),
+        ).fetchone()
+        return NOTHING if row is None else (int(row[0]), int(row[1]))
+
+    def _update(self, the_object: tuple[str, str, str], name: str, body: str) -> None:
+        cursor = self._db.execute(
+            f"UPDATE objects SET name = ?, body = ? WHERE {_THE_OBJECT}", (name, body, *the_object)
+        )
+        if cursor.rowcount == 0:
+            raise ObjectNotFound(the_object[1], the_object[2])
+
+    def clear_objects(self) -> None:
+        def clear(db: sqlite3.Connection) -> None:
+            for table in ("objects", "computation_logs", "gridfs_files"):
+                db.execute(f"DELETE FROM {table}")  # fixed names
+
+        self._write(clear)
+        with self._lock:
+            self._usages.clear()  # this connection's writes leave data_version as it was
+
+    # -- fault rules (definitions durable, counters on the journal's connection)
+
+    def fault_rules_version(self) -> int:
+        version = self._first("SELECT value FROM counters WHERE name = 'fault_rules'", ())
+        return 0 if version is None else int(version)
+
+    def fault_rules(self) -> list[StoredFaultRule]:
+        rows = self._query(
+            "SELECT id, definition, origin, fired, credit FROM fault_rules ORDER BY id", ()
+        )
+        return [
+            StoredFaultRule(int(i), json.loads(d), o, int(f), float(c)) for i, d, o, f, c in rows
+        ]
+
+    @staticmethod
+    def _bump_fault_version(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO counters (name, value) VALUES ('fault_rules', 1)"
+            " ON CONFLICT (name) DO UPDATE SET value = value + 1"
+        )
+
+    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
+        def add(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
+                (origin, json.dumps(definition)),
+            )
+            self._bump_fault_version(db)
+            return int(cursor.lastrowid or 0)
+
+        rule_id: int = self._write(add)
+        return rule_id
+
+    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
+        def remove(db: sqlite3.Connection) -> int:
+            if ids is None:
+                cursor = db.execute("DELETE FROM fault_rules")
+            else:
+                cursor = db.executemany("DELETE FROM fault_rules WHERE id = ?", [(i,) for i in ids])
+            self._bump_fault_version(db)
+            return int(cursor.rowcount)
+
+        removed: int = self._write(remove)
+        return removed
+
+    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
+        def sync(db: sqlite3.Connection) -> None:
+            rows = db.execute(
+                "SELECT id, definition FROM fault_rules WHERE origin = ? ORDER BY id", (origin,)
+            ).fetchall()
+            doomed, added = plan_sync([(i, json.loads(d)) for i, d in rows], definitions)
+            db.executemany("DELETE FROM fault_rules WHERE id = ?", [(i,) for i in doomed])
+            db.executemany(
+                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
+                [(origin, key) for key in added],
+            )
+            self._bump_fault_version(db)
+
+        self._write(sync)
+
+    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
+        def advance(db: sqlite3.Connection) -> set[int]:
+            fired: set[int] = set()
+            for rule_id in ids:
+                row = db.execute(
+                    "SELECT fired, credit FROM fault_rules WHERE id = ?", (rule_id,)
+                ).fetchone()
+                if row is None:
+                    continue
+                count, credit, fires = step(rule_id, int(row[0]), float(row[1]))
+                db.execute(
+                    "UPDATE fault_rules SET fired = ?, credit = ? WHERE id = ?",
+                    (count, credit, rule_id),
+                )
+                if fires:
+                    fired.add(rule_id)
+            return fired
+
+        result: set[int] = self._write_fast(advance)
+        return result
+
+    # -- the request journal
+
+    def append_journal(self, entry: JsonObject, capacity: int) -> None:
+        db = self._journal_db
+        body = json.dumps(entry)
+        with self._journal_lock:
+            # One statement is its own transaction: no BEGIN and COMMIT round trips.
+            cursor = retry_while_locked(
+                lambda: db.execute("INSERT INTO request_journal (body) VALUES (?)", (body,))
+            )
+            seq = int(cursor.lastrowid or 0)
+            # Trimming in batches keeps the cost of the bound off most requests.
+            if seq % 64 == 0:
+                retry_while_locked(
+                    lambda: db.execute(
+                        "DELETE FROM request_journal WHERE seq <= ?", (seq - capacity,)
+                    )
+                )
+
+    def journal(self, capacity: int) -> list[JsonObject]:
+        with self._journal_lock:
+            rows = self._journal_db.execute(
+                "SELECT body FROM request_journal ORDER BY seq DESC LIMIT ?", (capacity,)
+            ).fetchall()
+        return [json.loads(body) for (body,) in reversed(rows)]
+
+    def clear_journal(self) -> None:
+        self._write_fast(lambda db: db.execute("DELETE FROM request_journal"))
+
+
+def _log(body: str | None) -> ComputationLog | None:
+    return None if body is None else ComputationLog.from_record(json.loads(body))

@@ -1,0 +1,144 @@
+"""One SQLite state file the server's worker processes share: opening it, its two
+connections and their locks, and write transactions that wait out other processes'
+writes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from fake_server.store.errors import StateFileError
+from fake_server.store.schema import Damaged, install_schema
+
+logger = logging.getLogger(__name__)
+
+#: How long a write waits for another process's write to finish before it gives up.
+LOCK_WAIT_SECONDS = 30.0
+
+
+class StateFile:
+    """Two connections to one SQLite file, each behind a lock.
+
+    The first commits with ``synchronous=FULL`` on a write-ahead log, so a write the
+    server has acknowledged survives the process being killed.  The second, the
+    journal's, commits what changes on every request and needs no durability without
+    waiting for the disk.  A file that is damaged or holds tables of another layout is
+    refused at open; a new file is readable by its owner only.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._journal_lock = threading.Lock()
+        try:
+            _create_private(self.path)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+            # No busy timeout: SQLite's handler sleeps a millisecond or more at the first
+            # conflict, longer than these writes take; write_transaction retries sooner.
+            self._journal_db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=0.0
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
+        try:
+            self._prepare()
+        except Damaged as exc:
+            self.close()
+            raise StateFileError(
+                f"{self.path} is damaged ({exc}); restore it from a backup, or pass a new "
+                "file name to start afresh"
+            ) from None
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise StateFileError(
+                f"{self.path} is not a fake server state file ({exc}); "
+                "pass a new file name or delete it"
+            ) from None
+
+    def _prepare(self) -> None:
+        write_transaction(self._db, install_schema)
+        # Switching to WAL needs the file to itself: SQLite answers "locked" at once, not
+        # after its busy timeout, while another process opening it holds a lock.
+        wal = retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
+        mode = wal.fetchone()[0]
+        if mode != "wal":
+            logger.warning("state file %s: journal mode %s instead of WAL", self.path, mode)
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._journal_db.execute("PRAGMA synchronous=NORMAL")
+
+    def close(self) -> None:
+        with self._lock, self._journal_lock:
+            self._db.close()
+            self._journal_db.close()
+
+    def _query(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """The rows a read returns."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _first(self, sql: str, params: Sequence[Any]) -> Any:
+        """The first column of the first row a read returns, or None."""
+        rows = self._query(sql, params)
+        return rows[0][0] if rows else None
+
+    def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run ``work`` in one durable write transaction; what it returns."""
+        with self._lock:
+            return write_transaction(self._db, work)
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one writing statement durably; how many rows it changed."""
+        cursor: sqlite3.Cursor = self._write(lambda db: db.execute(sql, params))
+        return cursor.rowcount
+
+    def _write_fast(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run ``work`` in one write transaction on the journal's connection, which does
+        not wait for the disk; what it returns."""
+        with self._journal_lock:
+            return write_transaction(self._journal_db, work)
+
+
+def retry_while_locked(statement: Callable[[], sqlite3.Cursor]) -> sqlite3.Cursor:
+    """Run a writing ``statement``, retrying after short sleeps while another process
+    (another worker on the same file) writes."""
+    delay = 0.000_05
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.005)
+
+
+def write_transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], Any]) -> Any:
+    """Run ``work`` in one write transaction on ``db`` (caller holds its lock), waiting
+    for other processes' writes to finish first."""
+    retry_while_locked(lambda: db.execute("BEGIN IMMEDIATE"))
+    try:
+        result = work(db)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return result
+
+
+def _create_private(path: Path) -> None:
+    """Create a missing state file readable by its owner only (SQLite gives its
+    write-ahead log and shared-memory files the same mode)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
