@@ -2,9 +2,11 @@
 
 Built on vcrpy, which records at the connection level. The data flows as in vcrpy:
 request → :mod:`~spacestudio.cassettes.scrubbing` (secrets out, ids numbered) →
-:mod:`~spacestudio.cassettes.matching` → cassette → :mod:`~spacestudio.cassettes.storage`
-(file format, body files, atomic writes, leak check). :mod:`~spacestudio.cassettes.explain`
-says why a replay cannot go on.
+:mod:`~spacestudio.cassettes.matching` → cassette →
+:mod:`~spacestudio.cassettes.cassette_format` (the file format, with
+:mod:`~spacestudio.cassettes.body_files` beside it) → :mod:`~spacestudio.cassettes.storage`
+(leak check, atomic writes). :mod:`~spacestudio.cassettes.explain` says why a replay
+cannot go on.
 
     from spacestudio.cassettes import use_cassette
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from spacestudio.cassettes.matching import MATCHERS, body_bytes
+from spacestudio.cassettes.matching import MATCHERS
+from spacestudio.cassettes.messages import body_bytes
 
 #: Longest body shown for the refused request.
 MAX_BODY_PREVIEW = 300

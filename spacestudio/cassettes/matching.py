@@ -16,9 +16,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from vcr.util import read_body
-
-from spacestudio.cassettes.scrubbing import is_form_content, is_json_content
+from spacestudio.cassettes.messages import (
+    body_bytes,
+    is_form_content,
+    is_json_content,
+    request_content_type,
+)
 
 #: Form and query fields left out of comparisons: they hold credentials, which differ
 #: between the recording and any replay and are placeholders in the cassette anyway. The
@@ -39,24 +42,6 @@ def _quote(value: Any) -> str:
     if len(text) > MAX_QUOTED_VALUE:
         text = text[: MAX_QUOTED_VALUE - 1] + "…"
     return text
-
-
-def _content_type(request: Any) -> str | None:
-    for key in request.headers:
-        if key.lower() == "content-type":
-            value = request.headers[key]
-            return str(value[0] if isinstance(value, list | tuple) else value)
-    return None
-
-
-def body_bytes(request: Any) -> bytes:
-    """The request's body as bytes (empty when it has none)."""
-    body = read_body(request)
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    return bytes(body)
 
 
 #: Bodies up to this size keep their parsed JSON between comparisons.
@@ -156,7 +141,7 @@ def body_differences(recorded: Any, sent: Any) -> list[str]:
     old, new = body_bytes(recorded), body_bytes(sent)
     if old == new:
         return []
-    content_type = _content_type(sent) or _content_type(recorded)
+    content_type = request_content_type(sent) or request_content_type(recorded)
     if is_form_content(content_type):
         return _field_differences(_fields(old), _fields(new))
     if not old or not new:

@@ -32,27 +32,25 @@ from spacestudio.cassettes.explain import (
     explain_unmatched_request,
     explain_unrelated_host,
 )
+from spacestudio.cassettes.ids import placeholder_id_number, placeholder_ids_in
 from spacestudio.cassettes.matching import (
     MATCHERS,
     RequestKey,
-    body_bytes,
     is_identity_request,
     matches,
     request_key,
 )
+from spacestudio.cassettes.messages import ScrubbedRequest, body_bytes
 from spacestudio.cassettes.network import network_blocked
-from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
-from spacestudio.cassettes.scrubbing import (
+from spacestudio.cassettes.placeholders import (
     PLACEHOLDER_API_ORIGIN,
     PLACEHOLDER_AUTH_ORIGIN,
     PLACEHOLDER_CLIENT_ID,
     PLACEHOLDER_EMAIL,
     PLACEHOLDER_PASSWORD,
-    ScrubbedRequest,
-    Scrubber,
-    placeholder_id_number,
-    placeholder_ids_in,
 )
+from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
+from spacestudio.cassettes.scrubbing import Scrubber
 from spacestudio.cassettes.storage import CassettePersister
 
 logger = logging.getLogger("spacestudio.cassettes")

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
-from spacestudio.cassettes.scrubbing import is_json_content, is_placeholder_token
+from spacestudio.cassettes.messages import is_json_content
+from spacestudio.cassettes.placeholders import is_placeholder_token
 from spacestudio.verify_fake.identities import IDENTITY_PLACEHOLDERS, IdentityMap, is_server_id
 from spacestudio.verify_fake.paths import JsonPath, PathPattern, render
 from spacestudio_contract.json_types import json_type

@@ -15,14 +15,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from spacestudio.cassettes.scrubbing import (
+from spacestudio.cassettes.ids import is_placeholder_id
+from spacestudio.cassettes.placeholders import (
     PLACEHOLDER_CLIENT_ID,
     PLACEHOLDER_CLIENT_SECRET,
     PLACEHOLDER_EMAIL,
     PLACEHOLDER_FIRST_NAME,
     PLACEHOLDER_LAST_NAME,
     PLACEHOLDER_USERNAME,
-    is_placeholder_id,
     is_placeholder_token,
 )
 

@@ -20,8 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
 
-from spacestudio.cassettes.matching import body_bytes
-from spacestudio.cassettes.scrubbing import is_form_content, is_json_content
+from spacestudio.cassettes.messages import body_bytes, is_form_content, is_json_content
 from spacestudio.verify_fake.compare import Body, Comparison, Difference, Kind, brief
 from spacestudio.verify_fake.identities import token_label
 from spacestudio.verify_fake.paths import JsonPath

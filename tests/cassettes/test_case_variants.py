@@ -94,7 +94,7 @@ def test_an_echoed_e_mail_in_another_case_never_reaches_the_cassette(
 
 
 def test_a_leak_found_only_by_a_new_encoding_stops_the_write(tmp_path: Path) -> None:
-    from spacestudio.cassettes.scrubbing import LoadedResponse, ScrubbedRequest
+    from spacestudio.cassettes.messages import LoadedResponse, ScrubbedRequest
     from spacestudio.cassettes.storage import CassettePersister
 
     request = ScrubbedRequest("GET", "https://spacestudio.invalid/x", None, {})

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from spacestudio.cassettes import Scrubber, use_cassette
-from spacestudio.cassettes.storage import body_file_directory
+from spacestudio.cassettes.body_files import body_file_directory
 from tests.cassettes.backend import MiniBackend, running
 
 TARGET_BYTES = 20 * 1024 * 1024

@@ -10,15 +10,15 @@ from urllib.parse import quote, quote_plus
 import jwt
 from vcr.request import Request
 
-from spacestudio.cassettes.scrubbing import (
+from spacestudio.cassettes.placeholders import (
     PLACEHOLDER_CLIENT_ID,
     PLACEHOLDER_EMAIL,
     PLACEHOLDER_EXPIRY,
     PLACEHOLDER_PASSWORD,
-    Scrubber,
-    base64_cores,
     jwt_parts,
 )
+from spacestudio.cassettes.scrubbing import Scrubber
+from spacestudio.cassettes.secrets import base64_cores
 
 MAIL = "grace.hopper@navy.example"
 PASSWORD = "c0b0l/&=+ rocks"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from spacestudio.cassettes import CassetteError, CassetteFormatError, use_cassette
-from spacestudio.cassettes.storage import body_file_directory
+from spacestudio.cassettes.body_files import body_file_directory
 from tests.cassettes.backend import MiniBackend
 
 BIG = json.dumps([{"t": i, "sma": 7e6 + i} for i in range(8000)]).encode()

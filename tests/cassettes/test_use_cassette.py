@@ -18,7 +18,7 @@ from spacestudio.cassettes import (
     NetworkBlockedError,
     use_cassette,
 )
-from spacestudio.cassettes.storage import BODY_FILE_THRESHOLD, body_file_directory
+from spacestudio.cassettes.body_files import BODY_FILE_THRESHOLD, body_file_directory
 from tests.cassettes.backend import MiniBackend, log_in, running
 
 
