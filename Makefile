@@ -10,7 +10,7 @@ DEMO_CASSETTE := build/demo/orbital_transfer.yaml
 # The oldest vcrpy of the range pyproject.toml allows, tested beside the newest (installed).
 VCRPY_LOWEST := 9.0.0
 
-.PHONY: demo test lint typecheck pytest test-vcrpy-lowest pythons bench record clean
+.PHONY: demo test lint typecheck pytest test-vcrpy-lowest pythons bench record generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: $(STAMP)
 
 record: $(STAMP)
 	$(BIN)/pytest --record $(PYTEST_ARGS)
+
+# The seed modules and namespaces written from the catalog, after changing it (docs/client.md).
+generate: $(STAMP)
+	$(BIN)/python -m spacestudio._codegen
 
 clean:
 	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import quote
 
 import requests
@@ -81,6 +81,11 @@ class Collection:
         #: Full URL of the collection, without a trailing slash.
         self.url = url.rstrip("/")
         self.spec = spec
+
+    @classmethod
+    def from_catalog(cls, client: Client, spec: CollectionSpec) -> Self:
+        """The object API of the catalog collection ``spec`` for ``client``."""
+        return cls(client, client.collection_url(spec.segment), spec=spec)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url}>"
@@ -179,6 +184,10 @@ class MissionCollection(Collection):
         super().__init__(client, url, spec=spec)
         #: URL of the computation logs, where every mission's results live.
         self.results_url = results_url
+
+    @classmethod
+    def from_catalog(cls, client: Client, spec: CollectionSpec) -> Self:
+        return cls(client, client.collection_url(spec.segment), client.results_url, spec=spec)
 
     def compute(self, name: str) -> Any:
         """Start computing the mission named ``name`` (GET collection/compute/{id})."""
@@ -316,6 +325,18 @@ class PausableMissionCollection(MissionCollection):
         #: Collections where resuming a paused mission stores its own objects.
         self.intermediate_object_urls = tuple(intermediate_object_urls)
 
+    @classmethod
+    def from_catalog(cls, client: Client, spec: CollectionSpec) -> Self:
+        # Resuming stores its objects in the object collections of the mission's module.
+        objects = [o.segment for o in collections_of(spec.module) if not o.mission]
+        return cls(
+            client,
+            client.collection_url(spec.segment),
+            client.results_url,
+            spec=spec,
+            intermediate_object_urls=[client.collection_url(segment) for segment in objects],
+        )
+
     def create_from_paused_results(self, name: str, new_name: str) -> Any:
         """Make mission ``new_name`` start where the paused mission ``name`` stopped.
 
@@ -354,23 +375,6 @@ class PausableMissionCollection(MissionCollection):
                     deleted += 1
         logger.info("Deleted %d objects made while resuming %r", deleted, name)
         return deleted
-
-
-def make_collection(client: Client, spec: CollectionSpec) -> Collection:
-    """The object API of one catalog collection for ``client``."""
-    url = client.collection_url(spec.segment)
-    if not spec.mission:
-        return Collection(client, url, spec=spec)
-    if not spec.pausable:
-        return MissionCollection(client, url, client.results_url, spec=spec)
-    siblings = [
-        client.collection_url(other.segment)
-        for other in collections_of(spec.module)
-        if not other.mission
-    ]
-    return PausableMissionCollection(
-        client, url, client.results_url, spec=spec, intermediate_object_urls=siblings
-    )
 
 
 def collection_for(client: Client, url: str, results_url: str) -> PausableMissionCollection:

@@ -5,19 +5,24 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import responses
 
 import spacestudio
-from spacestudio import _stubgen
+from spacestudio._codegen.render import COMMAND, PACKAGE_DIR, generated_files, obsolete_files
 from spacestudio.errors import NotFoundError
 from spacestudio_contract.catalog import COLLECTIONS
 
 from .conftest import USER_URL, MockService
 
-NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "function-names.txt"
+REPOSITORY = Path(__file__).resolve().parents[2]
+NAMES_FILE = REPOSITORY / "tests" / "data" / "function-names.txt"
 
 
 def _published_functions() -> list[tuple[str, str, list[str]]]:
@@ -85,21 +90,64 @@ def test_a_wrong_call_raises_typeerror_naming_the_problem() -> None:
         spacestudio.simulation.modify_orbit({"name": "x"})  # type: ignore[call-arg]
 
 
-def test_committed_stubs_are_what_the_catalog_generates() -> None:
-    for path, text in _stubgen.stubs().items():
-        assert path.read_text(encoding="utf-8") == text, (
-            f"{path.name} is stale: run python -m spacestudio._stubgen"
-        )
+def test_committed_modules_are_what_the_catalog_generates() -> None:
+    files = generated_files()
+    for path, text in files.items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run {COMMAND}"
+    assert obsolete_files(files) == [], f"left from an earlier generation: run {COMMAND}"
 
 
-def test_stubs_declare_every_module_function() -> None:
-    for module in {m for m, _, _ in PUBLISHED if m not in ("spacestudio", "gridfs")}:
-        stub = (Path(spacestudio.__file__).parent / f"{module}.pyi").read_text()
-        for m, name, params in PUBLISHED:
-            if m == module:
-                assert f"def {name}(" in stub
-                for param in params:
-                    assert f"{param}: " in stub
+def test_each_function_is_written_source() -> None:
+    for module, name, params in PUBLISHED:
+        if module in ("spacestudio", "gridfs"):
+            continue
+        function = inspect.unwrap(getattr(importlib.import_module(f"spacestudio.{module}"), name))
+        source = inspect.getsource(function)
+        assert source.startswith(f'@module_function("{module}"'), f"{module}.{name}"
+        assert f"def {name}(" in source
+        for param in params:
+            assert f"{param}: " in source
+        assert f"default_client().{module}." in source  # the object API, typed
+
+
+def test_generated_modules_are_short_and_say_how_they_are_made() -> None:
+    for path, text in generated_files().items():
+        assert text.count("\n") <= 500, path.name
+        assert text.startswith('"""') and COMMAND in text.split('"""')[1], path.name
+        assert "type: ignore" not in text, path.name
+
+
+def test_mypy_checks_the_generated_modules_strictly() -> None:
+    config = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert config["strict"] is True and "exclude" not in config
+    for path in generated_files():
+        relative = path.relative_to(REPOSITORY)
+        assert any(relative.is_relative_to(entry) for entry in config["files"]), relative
+    # No override loosens the client's modules, generated or not.
+    for override in config.get("overrides", []):
+        assert not any(module.startswith("spacestudio") for module in override["module"])
+
+
+def test_mypy_reports_a_type_error_in_a_generated_function(tmp_path: Path) -> None:
+    source = (PACKAGE_DIR / "deployment.py").read_text(encoding="utf-8")
+    # A collection method renamed, and an answer that is not what the function declares.
+    broken = source.replace(".launches.get(launch)", ".launches.find(launch)").replace(
+        "def get_all_launches() -> list[dict[str, Any]]:", "def get_all_launches() -> int:"
+    )
+    assert broken.count("find(") == 1 and "-> int:" in broken
+    (tmp_path / "deployment_copy.py").write_text(broken, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "mypy", "--config-file", str(REPOSITORY / "pyproject.toml"),
+            "--cache-dir", str(tmp_path / "cache"), str(tmp_path / "deployment_copy.py"),
+        ],
+        cwd=REPOSITORY, env={**os.environ, "MYPYPATH": str(REPOSITORY)},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert '"Collection" has no attribute "find"' in done.stdout, done.stdout + done.stderr
+    assert 'Incompatible return value type (got "list[dict[str, Any]]", expected "int")' in (
+        done.stdout
+    )
 
 
 # -- each family over HTTP, through the default client -------------------------------------

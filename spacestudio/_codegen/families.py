@@ -1,28 +1,20 @@
-"""The published client's module functions, made from the catalog.
+"""The families of the seed modules' functions: how each is named, typed and documented.
 
 ``simulation.get_orbit(orbit)``, ``constellation.compute_generation_mission(mission)`` …
 are the same dozen operations over 28 collections. Each family below says how its
 functions are named, which parameters they take and which operation of the collection
-they run; :func:`install` turns every (family, collection) pair into a real function
-of the module, and ``spacestudio._stubgen`` writes the matching ``.pyi`` stubs. Each
-follows the published client's error flow (:mod:`spacestudio.error_flow`): after an
-error it goes on with, it returns None whatever its annotation says (the annotations
-describe the answers, as scripts written for the published client expect them).
+they run; :func:`module_functions` applies them to the collections of one seed module
+(``spacestudio_contract.catalog``), in the order the published client lists them. The
+generator (``python -m spacestudio._codegen``) writes one ``def`` for each.
 """
 
 from __future__ import annotations
 
-import inspect
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from spacestudio import api_requests
-from spacestudio.client import default_client
-from spacestudio.error_flow import run_in_published_flow
 from spacestudio.resources import kind_of
-from spacestudio.urls import URL_SEGMENTS, connected_value
 from spacestudio_contract.catalog import CollectionSpec, collections_of
 
 #: Operations after which the published client went on when no mission had that name
@@ -46,22 +38,8 @@ URL_LEVEL_IMPORTS = (
     "get_paused_mission_results_merged_with_url",
 )
 
-#: Width of the functions' docstrings: they sit indented in the generated stubs.
+#: Width of the functions' docstrings: they sit indented in the generated modules.
 DOC_WIDTH = 88
-
-#: Annotations used in signatures and stubs, by their source text.
-ANNOTATIONS: dict[str, object] = {
-    "str": str,
-    "float": float,
-    "int": int,
-    "bool": bool,
-    "Any": Any,
-    "dict[str, Any]": dict[str, Any],
-    "dict[str, Any] | str": dict[str, Any] | str,
-    "dict[str, Any] | None": dict[str, Any] | None,
-    "str | None": str | None,
-    "list[dict[str, Any]]": list[dict[str, Any]],
-}
 
 
 @dataclass(frozen=True)
@@ -69,10 +47,14 @@ class Family:
     """One kind of module function, for every collection it applies to."""
 
     name: str
-    #: Method of the collection (resources.Collection and subclasses) it runs.
+    #: Method of the collection (resources.Collection and subclasses) it runs, with the
+    #: function's parameters in their order.
     operation: str
-    #: (parameter name, annotation) pairs; ``{param}``/``{new_param}`` come from the spec.
+    #: (parameter name, annotation source) pairs; ``{param}``/``{new_param}`` come from
+    #: the spec.
     params: tuple[tuple[str, str], ...]
+    #: Annotation source of the answer (None instead after an error the published client
+    #: went on after: spacestudio.module_function).
     returns: str
     doc: str
     applies: Callable[[CollectionSpec], bool] = lambda spec: True
@@ -110,7 +92,7 @@ FAMILIES: tuple[Family, ...] = (
         "get_{stem}",
         "get",
         (("{param}", "str"),),
-        "dict[str, Any]",
+        "dict[str, Any] | None",
         "The {kind} whose displayedName is ``{param}`` (GET {segment}); None when there is none.",
     ),
     Family(
@@ -205,7 +187,7 @@ FAMILIES: tuple[Family, ...] = (
 
 @dataclass(frozen=True)
 class ModuleFunction:
-    """One function of a seed module: its name, signature text and what it runs."""
+    """One function of a seed module: its name, signature source and what it runs."""
 
     module: str
     name: str
@@ -214,6 +196,18 @@ class ModuleFunction:
     doc: str
     operation: str
     spec: CollectionSpec
+
+    @property
+    def missing_goes_on(self) -> bool:
+        """Whether the published client went on when no object had the name asked for."""
+        return self.operation in MISSING_GOES_ON
+
+    @property
+    def call(self) -> str:
+        """The source of its body's call: the operation of the client's collection."""
+        arguments = ", ".join(name for name, _ in self.params)
+        collection = f"default_client().{self.module}.{self.spec.attribute}"
+        return f"{collection}.{self.operation}({arguments})"
 
 
 def _describe(family: Family, spec: CollectionSpec) -> ModuleFunction:
@@ -238,7 +232,7 @@ def _describe(family: Family, spec: CollectionSpec) -> ModuleFunction:
 
 
 def _wrap(text: str) -> str:
-    # Wrapped to fit the stubs' line length inside an indented docstring.
+    # Wrapped to fit the line length inside an indented docstring.
     return "\n\n".join(textwrap.fill(paragraph, DOC_WIDTH) for paragraph in text.split("\n\n"))
 
 
@@ -248,65 +242,3 @@ def module_functions(module: str) -> tuple[ModuleFunction, ...]:
     return tuple(
         _describe(family, spec) for family in FAMILIES for spec in specs if family.applies(spec)
     )
-
-
-def make_function(described: ModuleFunction) -> Callable[..., Any]:
-    """A real function for ``described``, running on the default client."""
-    signature = inspect.Signature(
-        [
-            inspect.Parameter(
-                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ANNOTATIONS[annotation]
-            )
-            for name, annotation in described.params
-        ],
-        return_annotation=ANNOTATIONS[described.returns],
-    )
-    spec, operation = described.spec, described.operation
-    name = f"{described.module}.{described.name}"
-    missing_goes_on = operation in MISSING_GOES_ON
-
-    def function(*args: Any, **kwargs: Any) -> Any:
-        arguments = signature.bind(*args, **kwargs).args
-        return run_in_published_flow(
-            name,
-            lambda: getattr(default_client().collection(spec), operation)(*arguments),
-            missing_goes_on=missing_goes_on,
-        )
-
-    function.__name__ = described.name
-    function.__qualname__ = described.name
-    function.__module__ = f"spacestudio.{described.module}"
-    function.__doc__ = described.doc
-    function.__signature__ = signature  # type: ignore[attr-defined]
-    return function
-
-
-def install(module_name: str, namespace: dict[str, Any]) -> list[str]:
-    """Put every function of the seed module ``module_name`` into its ``namespace``, with
-    what the published module imported: the URL-level functions it builds on and the URL
-    constants (``simulation.ORBIT_URL`` …), these read at each access.
-
-    Returns the functions' names, for the module's ``__all__``.
-    """
-    module = module_name.rpartition(".")[2]
-    names = []
-    for described in module_functions(module):
-        namespace[described.name] = make_function(described)
-        names.append(described.name)
-    for imported in URL_LEVEL_IMPORTS:
-        namespace[imported] = getattr(api_requests, imported)
-    namespace["__getattr__"] = url_constants_of(module_name)
-    namespace["__dir__"] = lambda: sorted({*namespace, *URL_SEGMENTS})
-    return names
-
-
-def url_constants_of(module_name: str) -> Callable[[str], str]:
-    """A module ``__getattr__`` (PEP 562) giving the current value of each URL constant."""
-    short_name = module_name.removeprefix("spacestudio.")
-
-    def __getattr__(name: str) -> str:
-        if name in URL_SEGMENTS:
-            return connected_value(short_name, name)
-        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
-
-    return __getattr__
