@@ -37,6 +37,7 @@ from spacestudio.errors import (
     SpacestudioError,
     TransportError,
 )
+from spacestudio.file_store import GridFS
 from spacestudio.http_session import Session
 from spacestudio.namespaces import (
     ConstellationCollections,
@@ -46,9 +47,8 @@ from spacestudio.namespaces import (
     ParametricStudyCollections,
     SimulationCollections,
 )
-from spacestudio.resources import Collection, GridFS
 from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Timeout, Transport, is_idempotent
-from spacestudio_contract.catalog import RESULTS_SEGMENT, CollectionSpec
+from spacestudio_contract.catalog import RESULTS_SEGMENT
 from spacestudio_contract.endpoints import USER_INFOS_PATH, token_url, users_path
 
 logger = logging.getLogger("spacestudio")
@@ -328,12 +328,6 @@ class Client:
     def collection_url(self, segment: str) -> str:
         """The full URL of one collection of this account."""
         return f"{self.user_url}{segment}"
-
-    def collection(self, spec: CollectionSpec) -> Collection:
-        """The object API of one catalog collection (``client.simulation.orbits`` …)."""
-        namespace = getattr(self, spec.module)
-        found: Collection = getattr(namespace, spec.attribute)
-        return found
 
 
 #: What each setting is, and a line of the .env file that gives it.

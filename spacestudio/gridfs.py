@@ -20,7 +20,7 @@ import requests as requests
 from spacestudio.api_requests import get_request as get_request
 from spacestudio.client import default_client
 from spacestudio.error_flow import published_flow
-from spacestudio.resources import formatted_size, write_stream_to_disk
+from spacestudio.file_store import formatted_size, write_stream_to_disk
 from spacestudio.urls import connected_value
 
 __all__ = [
