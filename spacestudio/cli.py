@@ -165,12 +165,12 @@ def _record_command(options: argparse.Namespace) -> str:
 
 def _run_script(options: argparse.Namespace) -> int:
     from spacestudio.cassettes import (
+        REPLAY_SETTINGS,
         CassetteError,
         CassetteMismatchError,
         NetworkBlockedError,
         use_cassette,
     )
-    from spacestudio.cassettes.session import REPLAY_SETTINGS
 
     script: Path = options.script
     if options.record and options.cassette is None:

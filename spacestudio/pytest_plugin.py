@@ -39,12 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from spacestudio.cassettes.session import RECORD_MODES
+from spacestudio.cassettes.record_modes import RECORD_MODES
 from spacestudio_contract.endpoints import DEFAULT_AUTH_URL
 
 if TYPE_CHECKING:
     from fake_server.embedded import FakeServer
-    from spacestudio.cassettes.session import CassetteSession, RecordMode
+    from spacestudio.cassettes.record_modes import RecordMode
+    from spacestudio.cassettes.session import CassetteSession
     from spacestudio.client import Client
 
 BACKENDS = ("fake", "live")
@@ -188,7 +189,7 @@ def record_mode_option(config: pytest.Config) -> str | None:
 
 def session_record_mode(config: pytest.Config) -> RecordMode:
     """The record mode of this run: ``rewrite`` with --record, else --record-mode or none."""
-    from spacestudio.cassettes.session import check_record_mode
+    from spacestudio.cassettes.record_modes import check_record_mode
 
     if config.getoption("--record"):
         return "rewrite"
@@ -284,7 +285,7 @@ def _allowed_hosts(request: pytest.FixtureRequest, config: dict[str, Any]) -> tu
 
 
 def _plan(request: pytest.FixtureRequest) -> CassettePlan:
-    from spacestudio.cassettes.session import check_record_mode
+    from spacestudio.cassettes.record_modes import check_record_mode
 
     item = request.node
     markers = list(item.iter_markers(name="vcr"))
@@ -306,7 +307,7 @@ def _plan(request: pytest.FixtureRequest) -> CassettePlan:
 
 
 def _records(plan: CassettePlan) -> bool:
-    from spacestudio.cassettes.session import touches_backend
+    from spacestudio.cassettes.record_modes import touches_backend
 
     return touches_backend(plan.mode, plan.path, plan.extra_paths)
 
@@ -488,7 +489,7 @@ def spacestudio_settings(
     recordings. With ``--backend live``: the settings of the environment or ``.env``.
     With ``--disable-recording``, the backend ``--backend`` names, and no cassette.
     """
-    from spacestudio.cassettes.session import REPLAY_SETTINGS
+    from spacestudio.cassettes.connection_settings import REPLAY_SETTINGS
 
     plan: CassettePlan = request.getfixturevalue("spacestudio_cassette_plan")
     without_cassette = request.getfixturevalue("disable_recording")
