@@ -95,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_verify_fake(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from spacestudio import verify_fake
+    from spacestudio.verify_fake.command import add_arguments
 
-    verify_fake.add_arguments(
+    add_arguments(
         commands.add_parser(
             "verify-fake",
             help="replay a cassette recorded against the live service on a fake server and "
@@ -165,12 +165,12 @@ def _record_command(options: argparse.Namespace) -> str:
 
 def _run_script(options: argparse.Namespace) -> int:
     from spacestudio.cassettes import (
+        REPLAY_SETTINGS,
         CassetteError,
         CassetteMismatchError,
         NetworkBlockedError,
         use_cassette,
     )
-    from spacestudio.cassettes.session import REPLAY_SETTINGS
 
     script: Path = options.script
     if options.record and options.cassette is None:
@@ -315,9 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.command == "run":
         return _run_script(options)
     if options.command == "verify-fake":
-        from spacestudio import verify_fake
+        from spacestudio.verify_fake.command import run
 
-        return verify_fake.run(options)
+        return run(options)
     parser.print_help()
     return 2
 

@@ -22,37 +22,43 @@ Fixtures: ``spacestudio_client`` (a connected client, also the default client of
 module functions), ``spacestudio_cassette`` (the cassette in use),
 ``spacestudio_fake_server`` (a fake server for the session) and ``spacestudio_settings``
 (what the client connects with).
+
+This module is the plugin's glue: options, markers, hooks and fixtures. Which cassette
+a test uses, in which record mode, and the backend a recording runs against are
+:mod:`spacestudio.pytest_cassettes`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
-import re
-import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from spacestudio.cassettes.session import RECORD_MODES
-from spacestudio_contract.endpoints import DEFAULT_AUTH_URL
+from spacestudio.cassettes.record_modes import RECORD_MODES
+from spacestudio.pytest_cassettes import (
+    BACKENDS,
+    CASSETTE_DIRECTORY,
+    CassettePlan,
+    allowed_hosts,
+    backend_settings,
+    cassette_plan,
+    default_cassette_directory,
+    default_name,
+    hosts_through_blocked_network,
+    marked_for_cassette,
+    record_mode_option,
+    session_record_mode,
+    use_test_cassette,
+)
 
 if TYPE_CHECKING:
     from fake_server.embedded import FakeServer
-    from spacestudio.cassettes.session import CassetteSession, RecordMode
+    from spacestudio.cassettes.session import CassetteSession
     from spacestudio.client import Client
-
-BACKENDS = ("fake", "live")
-#: The settings a recording against the live service needs.
-LIVE_SETTINGS = ("LOG_BASE_URL", "LOG_MAIL", "LOG_PASSWORD", "CLIENT_ID")
-CASSETTE_DIRECTORY = "cassettes"
-#: Where a fake server listens: let through a blocked network while recording against it.
-LOOPBACK_HOSTS = (r"127\.", r"::1$", r"localhost$")
 
 _SESSION_KEY = pytest.StashKey["CassetteSession"]()
 _CALL_FAILED_KEY = pytest.StashKey[bool]()
@@ -181,136 +187,6 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-def record_mode_option(config: pytest.Config) -> str | None:
-    value: str | None = config.getoption("--record-mode", default=None)
-    return value
-
-
-def session_record_mode(config: pytest.Config) -> RecordMode:
-    """The record mode of this run: ``rewrite`` with --record, else --record-mode or none."""
-    from spacestudio.cassettes.session import check_record_mode
-
-    if config.getoption("--record"):
-        return "rewrite"
-    return check_record_mode(record_mode_option(config) or "none")
-
-
-# -- where a test's cassette lives ----------------------------------------------------------
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "cassette"
-
-
-def default_cassette_directory(item: pytest.Item) -> Path:
-    """``cassettes/<module>`` beside the test file: the same wherever pytest starts, and
-    distinct for same-named modules in different folders (pytest-recording's place)."""
-    test_file = Path(str(item.path))
-    return test_file.parent / CASSETTE_DIRECTORY / test_file.stem
-
-
-def default_name(item: pytest.Item) -> str:
-    """``[Class.]test_name`` of ``item``, its parameters included, safe as a file name."""
-    marker = item.get_closest_marker("default_cassette")
-    if marker is not None:
-        if not marker.args:
-            raise pytest.UsageError(
-                f"{item.nodeid}: @pytest.mark.default_cassette takes the cassette name"
-            )
-        return str(marker.args[0])
-    parts = [
-        _safe_name(getattr(node, "name", ""))
-        for node in item.listchain()
-        if isinstance(node, pytest.Class)
-    ]
-    return ".".join([*parts, _safe_name(item.name)])
-
-
-def _with_suffix(name: str) -> str:
-    return name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
-
-
-def cassette_path_for(
-    item: pytest.Item, directory: Path | None = None, name: str | None = None
-) -> Path:
-    """The cassette of ``item``: its ``cassette`` marker (relative to the test file's
-    folder), else ``directory/name.yaml`` (by default pytest-recording's place)."""
-    marker = item.get_closest_marker("cassette")
-    if marker is not None:
-        if len(marker.args) != 1 or not isinstance(marker.args[0], str | os.PathLike):
-            raise pytest.UsageError(
-                f"{item.nodeid}: @pytest.mark.cassette takes one path, e.g. "
-                '@pytest.mark.cassette("cassettes/shared/login.yaml")'
-            )
-        return Path(str(item.path)).parent / Path(marker.args[0])
-    directory = directory if directory is not None else default_cassette_directory(item)
-    return Path(directory) / _with_suffix(name if name is not None else default_name(item))
-
-
-def record_command(item: pytest.Item, cassette: Path | None = None) -> str:
-    """The command that records ``item``'s cassette again, against the backend it was
-    recorded against (``--backend live`` when the cassette says so)."""
-    from spacestudio.cassettes.storage import recorded_against
-
-    backend = item.config.getoption("--backend")
-    if cassette is not None and cassette.is_file():
-        backend = recorded_against(cassette) or backend
-    extra = " --backend live" if backend == "live" else ""
-    return f"pytest --record{extra} {shlex.quote(item.nodeid)}"
-
-
-@dataclass(frozen=True)
-class CassettePlan:
-    """What a test's cassette is: its file, the extra ones replayed with it, the record
-    mode and the hosts let through."""
-
-    path: Path
-    extra_paths: tuple[Path, ...]
-    mode: RecordMode
-    allowed_hosts: tuple[str, ...]
-
-
-def _allowed_hosts(request: pytest.FixtureRequest, config: dict[str, Any]) -> tuple[str, ...]:
-    # pytest-recording's priority: the block_network marker, the option, vcr_config.
-    marker = request.node.get_closest_marker("block_network")
-    hosts = (
-        (marker.kwargs.get("allowed_hosts") if marker is not None else None)
-        or request.config.getoption("--allowed-hosts", default=None)
-        or config.get("allowed_hosts")
-    )
-    if isinstance(hosts, str):
-        hosts = hosts.split(",")
-    return tuple(str(host).strip() for host in hosts or () if str(host).strip())
-
-
-def _plan(request: pytest.FixtureRequest) -> CassettePlan:
-    from spacestudio.cassettes.session import check_record_mode
-
-    item = request.node
-    markers = list(item.iter_markers(name="vcr"))
-    config: dict[str, Any] = dict(request.getfixturevalue("vcr_config") or {})
-    for marker in reversed(markers):
-        config.update(marker.kwargs)
-    directory = Path(request.getfixturevalue("vcr_cassette_dir"))
-    path = cassette_path_for(item, directory, request.getfixturevalue("default_cassette_name"))
-    extras = tuple(
-        directory / _with_suffix(str(extra)) if not os.path.isabs(extra) else Path(extra)
-        for marker in markers
-        for extra in marker.args
-    )
-    if request.config.getoption("--record") or record_mode_option(request.config):
-        mode = session_record_mode(request.config)
-    else:
-        mode = check_record_mode(str(config.get("record_mode") or "none"))
-    return CassettePlan(path, extras, mode, _allowed_hosts(request, config))
-
-
-def _records(plan: CassettePlan) -> bool:
-    from spacestudio.cassettes.session import touches_backend
-
-    return touches_backend(plan.mode, plan.path, plan.extra_paths)
-
-
 # pytest-recording's fixtures, serving spacestudio cassettes (see the module doc). They are
 # registered as a plugin of their own once every plugin is loaded (pytest_configure), so
 # that they replace pytest-recording's namesakes: of two plugins' fixtures of one name,
@@ -336,8 +212,7 @@ def _fixture_vcr_config() -> dict[str, Any]:
 
 def _fixture_vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     """The folder of the module's cassettes: ``cassettes/<module>`` beside it."""
-    test_file = Path(str(request.node.path))
-    return str(test_file.parent / CASSETTE_DIRECTORY / test_file.stem)
+    return str(default_cassette_directory(request.node))
 
 
 def _fixture_default_cassette_name(request: pytest.FixtureRequest) -> str:
@@ -347,7 +222,7 @@ def _fixture_default_cassette_name(request: pytest.FixtureRequest) -> str:
 
 def _fixture_allowed_hosts(request: pytest.FixtureRequest) -> list[str]:
     """Hosts (regular expressions) that stay reachable and are never recorded."""
-    return list(_allowed_hosts(request, request.getfixturevalue("vcr_config") or {}))
+    return list(allowed_hosts(request, request.getfixturevalue("vcr_config") or {}))
 
 
 def _fixture_vcr_markers(request: pytest.FixtureRequest) -> list[pytest.Mark]:
@@ -356,7 +231,7 @@ def _fixture_vcr_markers(request: pytest.FixtureRequest) -> list[pytest.Mark]:
 
 def _fixture_spacestudio_cassette_plan(request: pytest.FixtureRequest) -> CassettePlan:
     """The test's cassette: file, extra cassettes, record mode, hosts let through."""
-    return _plan(request)
+    return cassette_plan(request)
 
 
 def _fixture_block_network(
@@ -376,13 +251,10 @@ def _fixture_block_network(
     if marker is None and not request.config.getoption("--block-network", default=False):
         yield
         return
-    plan = request.getfixturevalue("spacestudio_cassette_plan")
-    allowed = plan.allowed_hosts
-    if _uses_cassette(item) and not disable_recording and _records(plan):
-        if request.config.getoption("--backend") != "fake":
-            yield  # recording against the live service: it must be reachable
-            return
-        allowed = (*allowed, *LOOPBACK_HOSTS)
+    allowed = hosts_through_blocked_network(request, disable_recording)
+    if allowed is None:
+        yield  # recording against the live service: it must be reachable
+        return
     with network_blocked(f"The network is blocked for {item.nodeid}", allowed):
         yield
 
@@ -392,7 +264,7 @@ def _fixture_vcr(
 ) -> Iterator[CassetteSession | None]:
     """The cassette of a test marked ``vcr`` or ``cassette`` (None for other tests)."""
     item = request.node
-    if not _marked_for_cassette(item):
+    if not marked_for_cassette(item):
         yield None
         return
     # With --disable-recording, no cassette but the settings of the backend --backend
@@ -425,17 +297,6 @@ def _conventions_plugin(only: set[str] | None = None) -> ModuleType:
     return plugin
 
 
-def _marked_for_cassette(item: pytest.Item) -> bool:
-    return any(item.iter_markers(name="vcr")) or item.get_closest_marker("cassette") is not None
-
-
-def _uses_cassette(item: pytest.Item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    return _marked_for_cassette(item) or any(
-        name in names for name in ("spacestudio_client", "spacestudio_cassette")
-    )
-
-
 # -- fixtures -------------------------------------------------------------------------------
 
 
@@ -455,57 +316,14 @@ def spacestudio_fake_server_options() -> dict[str, Any]:
     return {}
 
 
-def _live_settings(config: pytest.Config) -> dict[str, str]:
-    from dotenv import dotenv_values
-
-    from_file = {
-        key: value
-        for key, value in dotenv_values(config.rootpath / ".env").items()
-        if value is not None
-    }
-    settings = {**from_file, **{key: os.environ[key] for key in os.environ}}
-    missing = [name for name in LIVE_SETTINGS if not settings.get(name)]
-    if missing:
-        raise pytest.UsageError(
-            f"--backend live records against the service the settings name, but "
-            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: set them "
-            "in the environment or in .env at the rootdir"
-        )
-    keys = (*LIVE_SETTINGS, "SPACESTUDIO_AUTH_URL", "SPACESTUDIO_REALM", "VERIFY_SSL_CERTIFICATE")
-    return {key: settings[key] for key in keys if settings.get(key)}
-
-
 @pytest.fixture
 def spacestudio_settings(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, str]]:
-    """What the test's client connects with, also set in the environment for the test.
-
-    Replaying: placeholders (nothing checks them). Recording with ``--backend fake``: a
-    fresh fake server for this test alone, so its cassette does not depend on what other
-    tests left on a shared server; its clock stands still
-    (``fake_server.embedded.recording_clock``), so the times it stamps do not change between
-    recordings. With ``--backend live``: the settings of the environment or ``.env``.
-    With ``--disable-recording``, the backend ``--backend`` names, and no cassette.
-    """
-    from spacestudio.cassettes.session import REPLAY_SETTINGS
-
-    plan: CassettePlan = request.getfixturevalue("spacestudio_cassette_plan")
-    without_cassette = request.getfixturevalue("disable_recording")
-    with contextlib.ExitStack() as stack:
-        if not without_cassette and not _records(plan):
-            settings = dict(REPLAY_SETTINGS)
-        elif request.config.getoption("--backend") == "live":
-            settings = _live_settings(request.config)
-        else:
-            from fake_server.embedded import FakeServer, recording_clock
-
-            options = {
-                "clock": recording_clock,
-                **request.getfixturevalue("spacestudio_fake_server_options"),
-            }
-            server = stack.enter_context(FakeServer(**options))
-            settings = dict(server.env())
+    """What the test's client connects with, also set in the environment for the test:
+    placeholders to replay, else the backend a recording runs against (see
+    :func:`~spacestudio.pytest_cassettes.backend_settings`)."""
+    with backend_settings(request) as settings:
         for key, value in settings.items():
             monkeypatch.setenv(key, value)
         yield settings
@@ -518,32 +336,14 @@ def spacestudio_cassette(
     """The cassette of the test: replayed, or recorded under --record / --record-mode
     (None with --disable-recording). A recording whose test failed is not saved."""
     from spacestudio.cassettes.errors import CassetteMismatchError
-    from spacestudio.cassettes.scrubbing import Scrubber
-    from spacestudio.cassettes.session import use_cassette
 
     if request.getfixturevalue("disable_recording"):
         yield None
         return
     item = request.node
     plan: CassettePlan = request.getfixturevalue("spacestudio_cassette_plan")
-    settings = spacestudio_settings
-    scrubber = Scrubber(
-        api_url=settings["LOG_BASE_URL"],
-        auth_url=settings.get("SPACESTUDIO_AUTH_URL") or DEFAULT_AUTH_URL,
-        mail=settings["LOG_MAIL"],
-        password=settings["LOG_PASSWORD"],
-        client_id=settings["CLIENT_ID"],
-    )
     try:
-        with use_cassette(
-            plan.path,
-            record_mode=plan.mode,
-            scrubber=scrubber,
-            record_hint=record_command(item, plan.path),
-            extra_paths=plan.extra_paths,
-            allowed_hosts=plan.allowed_hosts,
-            recorded_against=request.config.getoption("--backend"),
-        ) as session:
+        with use_test_cassette(request, plan, spacestudio_settings) as session:
             item.stash[_SESSION_KEY] = session
             yield session
             interrupted = not item.stash.get(_CALL_DONE_KEY, False)

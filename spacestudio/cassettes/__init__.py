@@ -16,6 +16,7 @@ cannot go on.
         run_my_study()
 """
 
+from spacestudio.cassettes.connection_settings import REPLAY_SETTINGS, scrubber_from_environment
 from spacestudio.cassettes.errors import (
     CassetteError,
     CassetteFormatError,
@@ -24,17 +25,14 @@ from spacestudio.cassettes.errors import (
     SecretLeakError,
 )
 from spacestudio.cassettes.network import network_blocked
-from spacestudio.cassettes.scrubbing import Scrubber
-from spacestudio.cassettes.session import (
+from spacestudio.cassettes.record_modes import (
     RECORD_MODES,
-    REPLAY_SETTINGS,
-    CassetteSession,
     RecordMode,
     cassette_exists,
-    scrubber_from_environment,
     touches_backend,
-    use_cassette,
 )
+from spacestudio.cassettes.scrubbing import Scrubber
+from spacestudio.cassettes.session import CassetteSession, use_cassette
 
 __all__ = [
     "RECORD_MODES",

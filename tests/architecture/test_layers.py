@@ -24,6 +24,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 STARTS_A_FAKE_SERVER = (
     "spacestudio/cli.py",
     "spacestudio/pytest_plugin.py",
+    "spacestudio/pytest_cassettes.py",
     "spacestudio/verify_fake/",
 )
 

@@ -19,9 +19,9 @@ from vcr.record_mode import RecordMode as VcrRecordMode
 from vcr.request import Request
 
 from spacestudio.cassettes import CassetteMismatchError, use_cassette
+from spacestudio.cassettes.cassette import SpacestudioCassette
 from spacestudio.cassettes.matching import MATCHERS, request_key
 from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
-from spacestudio.cassettes.session import SpacestudioCassette
 from tests.cassettes.backend import MiniBackend
 
 

@@ -37,6 +37,7 @@ RECORDING_USER_TEST = textwrap.dedent(
 
     import pytest
     import spacestudio
+    import spacestudio.cassettes
 
 
     @pytest.fixture(scope="module")
@@ -82,7 +83,8 @@ RECORDING_USER_TEST = textwrap.dedent(
 
     @pytest.mark.block_network
     def test_blocked():
-        with pytest.raises(Exception):
+        # Refused before a packet leaves: not a timeout, nor an unreachable network.
+        with pytest.raises(spacestudio.cassettes.NetworkBlockedError):
             socket.create_connection(("192.0.2.1", 9), timeout=0.5)
     """
 )

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -132,7 +131,7 @@ RECORDER = textwrap.dedent(
         while True:
             number += 1
             client.simulation.orbits.create({{"name": f"orbit {{number}}"}})
-            if number == 5:
+            if number == 10:
                 print("recording", flush=True)
     """
 ).format(mail=MAIL, password=PASSWORD, client_id=CLIENT_ID)
@@ -154,8 +153,8 @@ def test_a_recording_process_killed_mid_session_leaves_the_previous_cassette(
     )  # fmt: skip
     try:
         assert recorder.stdout is not None
+        # Ten orbits in, it goes on recording: killed now, it dies mid-session.
         assert recorder.stdout.readline().strip() == "recording"
-        time.sleep(0.2)
         recorder.send_signal(signal.SIGKILL)
         assert recorder.wait(timeout=10) == -signal.SIGKILL
     finally:

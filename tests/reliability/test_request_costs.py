@@ -30,31 +30,52 @@ def _peak_mib(server: ServerProcess) -> float:
     return server.memory_kib()["VmHWM"] / 1024
 
 
-def _bystander_latencies(url: str, stop: threading.Event, out: list[float]) -> None:
-    """Another client: health checks one after another until ``stop``."""
-    with requests.Session() as http:
-        while not stop.is_set():
-            started = time.perf_counter()
-            http.get(f"{url}/__admin/health", timeout=30)
-            out.append(time.perf_counter() - started)
+class _Bystander(threading.Thread):
+    """Another client: health checks one after another until stopped, each timed."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self.latencies: list[float] = []
+        self.stop = threading.Event()
+        self._answered = threading.Condition()
+
+    def run(self) -> None:
+        with requests.Session() as http:
+            while not self.stop.is_set():
+                started = time.perf_counter()
+                http.get(f"{self.url}/__admin/health", timeout=30)
+                with self._answered:
+                    self.latencies.append(time.perf_counter() - started)
+                    self._answered.notify_all()
+
+    def answered(self) -> int:
+        with self._answered:
+            return len(self.latencies)
+
+    def wait_for_answers(self, count: int) -> None:
+        """Until ``count`` health checks were answered (a bounded wait)."""
+        with self._answered:
+            reached = self._answered.wait_for(lambda: len(self.latencies) >= count, timeout=60)
+        assert reached, f"the bystander had {self.answered()} of {count} answers after 60 s"
 
 
 def _timed(send: Any) -> tuple[requests.Response, float, list[float]]:
     """``send(url)``'s answer, its duration, and a bystander's latencies meanwhile."""
-    stop = threading.Event()
-    latencies: list[float] = []
-    bystander = threading.Thread(target=_bystander_latencies, args=(send.url, stop, latencies))
+    bystander = _Bystander(send.url)
     bystander.start()
     try:
-        time.sleep(0.2)  # the bystander's first requests set its normal pace
+        bystander.wait_for_answers(3)  # the bystander's first requests set its normal pace
         started = time.perf_counter()
         answer = send()
         elapsed = time.perf_counter() - started
-        time.sleep(0.2)
+        # Two answers more: the health check in flight when the answer came (the one the
+        # request may have held up) and one sent after it.
+        bystander.wait_for_answers(bystander.answered() + 2)
     finally:
-        stop.set()
+        bystander.stop.set()
         bystander.join(timeout=60)
-    return answer, elapsed, latencies
+    return answer, elapsed, bystander.latencies
 
 
 def test_a_body_of_long_number_runs_is_checked_in_linear_time(

@@ -58,6 +58,30 @@ def _open_files(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def _accept_queue(server: ServerProcess) -> int | None:
+    """How many connections wait in the kernel for the server to accept them (None when
+    its listening socket is not found)."""
+    port = f"{_address(server)[1]:04X}"
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError), open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                listening = fields[3] == "0A"  # TCP_LISTEN: rx_queue is the accept queue
+                if listening and fields[1].rsplit(":", 1)[1] == port:
+                    return int(fields[4].split(":")[1], 16)
+    return None
+
+
+def _until_accepted(server: ServerProcess) -> None:
+    """Until the server has accepted every connection made to it (it evicts or refuses
+    past its cap, so it accepts them all)."""
+    deadline = time.monotonic() + 30
+    while (waiting := _accept_queue(server)) != 0:
+        assert waiting is not None, f"no listening socket on {server.url}"
+        assert time.monotonic() < deadline, f"{waiting} connections still not accepted"
+        time.sleep(0.01)
+
+
 def _raise_own_file_limit(needed: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < needed:
@@ -78,7 +102,7 @@ def test_idle_connections_up_to_the_file_limit_do_not_lock_out_new_clients(
     idle = SERVER_FILE_LIMIT + 50
     _raise_own_file_limit(idle + 100)
     with held_connections(server, idle):
-        time.sleep(0.5)  # let the server accept all it will
+        _until_accepted(server)
         waits = [_time_to_answer(server) for _ in range(5)]
         files = _open_files(server.pid)
     figures.record(
@@ -99,7 +123,7 @@ def test_closing_thousands_of_held_connections_leaves_the_server_responsive(
     _raise_own_file_limit(count + 200)
     server = start_server()
     with held_connections(server, count):
-        time.sleep(0.5)
+        _until_accepted(server)
         files = _open_files(server.pid)
     # All closed at once: the server must answer the next client at once.
     wait = _time_to_answer(server, timeout=20)
