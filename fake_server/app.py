@@ -38,7 +38,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from fake_server import openapi
-from fake_server.computations import (
+from fake_server.lifecycle import (
     STATUS_FINISHED,
     STATUS_PENDING,
     ChainNotReady,
