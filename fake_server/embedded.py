@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from fake_server.app import FakeSpacestudioApp, make_http_server
+from fake_server.app import FakeSpacestudioApp
 from fake_server.config import Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultRule
 from fake_server.oidc import Account
+from fake_server.serving import make_http_server
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class FakeServer:
             return self
         app = FakeSpacestudioApp.from_config(self.config, clock=self._clock)
         try:
-            server = make_http_server(app, "127.0.0.1", 0)
+            server = make_http_server(app, "127.0.0.1", 0, self.config.limits)
         except BaseException:
             app.close()
             raise
