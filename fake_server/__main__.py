@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from types import FrameType
 from typing import TextIO
 
-from fake_server.app import FakeSpacestudioApp, make_http_server
+from fake_server.app import FakeSpacestudioApp
 from fake_server.config import (
     DEFAULT_COMPUTE_SECONDS,
     DEFAULT_HOST,
@@ -35,6 +35,7 @@ from fake_server.faults import FaultRule, FaultSpecError, parse_fault_spec
 from fake_server.oidc import Account
 from fake_server.oidc.realm import Client, RealmSettings
 from fake_server.oidc.realm_file import RealmImport, load_realm_file
+from fake_server.serving import make_http_server
 from fake_server.store import StateFileError
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
@@ -446,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StateFileError, OSError, ValueError) as exc:
         parser.error(str(exc))
     try:
-        server = make_http_server(app, config.host, config.port)
+        server = make_http_server(app, config.host, config.port, config.limits)
     except OSError as exc:
         app.close()
         sys.stderr.write(

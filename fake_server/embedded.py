@@ -17,17 +17,18 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from fake_server.app import FakeSpacestudioApp, make_http_server
+from fake_server.app import FakeSpacestudioApp
+from fake_server.background import BackgroundServer, wait_until
 from fake_server.config import Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultRule
 from fake_server.oidc import Account
+from fake_server.serving import make_http_server
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def recording_clock() -> float:
     return RECORDING_CLOCK
 
 
-class FakeServer:
+class FakeServer(BackgroundServer):
     """A fake spacestudio backend on ``http://127.0.0.1:<free port>``, in a daemon thread.
 
     A context manager; ready when its OpenID configuration answers.  ``url`` and
@@ -138,13 +139,13 @@ class FakeServer:
             "CLIENT_ID": self.client_id,
         }
 
-    def start(self) -> FakeServer:
+    def start(self) -> Self:
         """Start serving; returns once the server answers."""
         if self._server is not None:
             return self
         app = FakeSpacestudioApp.from_config(self.config, clock=self._clock)
         try:
-            server = make_http_server(app, "127.0.0.1", 0)
+            server = make_http_server(app, "127.0.0.1", 0, self.config.limits)
         except BaseException:
             app.close()
             raise
@@ -165,22 +166,9 @@ class FakeServer:
         return self
 
     def _wait_until_ready(self, port: int) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
         path = f"/realms/{self.realm}/.well-known/openid-configuration"
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                try:
-                    connection.request("GET", path)
-                    if connection.getresponse().status == 200:
-                        return
-                finally:
-                    connection.close()
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the fake server on port {port} did not answer {path}")
-            time.sleep(0.02)
+        if not wait_until(lambda: _answers(port, path), START_TIMEOUT, 0.02):
+            raise RuntimeError(f"the fake server on port {port} did not answer {path}")
 
     def stop(self) -> None:
         """Stop serving and release the port and the state file."""
@@ -195,16 +183,18 @@ class FakeServer:
             app.close()
             self._app = None
 
-    def __enter__(self) -> FakeServer:
-        return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+def _answers(port: int, path: str) -> bool:
+    """Whether ``GET path`` on the loopback ``port`` answers 200."""
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status == 200
+        finally:
+            connection.close()
+    except OSError:
+        return False
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fake_server import __doc__ as package_doc
 from fake_server.config import MAX_PAUSE_SECONDS, Limits
 from fake_server.faults import FAULT_KINDS, HTTP_METHODS, MAX_LATENCY_SECONDS
+from fake_server.routes import Route
 from spacestudio_contract.catalog import BY_SEGMENT
-
-if TYPE_CHECKING:
-    from fake_server.app import Route
 
 _PLACEHOLDER = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>[a-z_]+)>")
 _ERROR = {"$ref": "#/components/schemas/Error"}

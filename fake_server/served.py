@@ -19,12 +19,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 from fake_server.__main__ import ENV_PREFIX
+from fake_server.background import BackgroundServer, wait_until
 
 #: The application the fake server's workers serve, and the log line each one writes once
 #: its application is built.
@@ -33,7 +33,7 @@ FAKE_SERVER_READY = "fake_server.wsgi: serving realm"
 START_TIMEOUT = 60.0
 
 
-class GunicornServer:
+class GunicornServer(BackgroundServer):
     """``gunicorn -w WORKERS APP`` on ``127.0.0.1:PORT`` (0: a free port) in a child process.
 
     ``env`` is added to this process's environment, whose ``SPACESTUDIO_FAKE_*`` variables
@@ -72,7 +72,7 @@ class GunicornServer:
         except FileNotFoundError:
             return ""
 
-    def start(self) -> GunicornServer:
+    def start(self) -> Self:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -108,23 +108,20 @@ class GunicornServer:
         return self
 
     def _wait_until_ready(self, offset: int) -> None:
+        if not wait_until(lambda: self._ready(offset), START_TIMEOUT, 0.05):
+            self.stop()
+            raise RuntimeError(f"gunicorn did not start within {START_TIMEOUT:g} s:\n{self.log()}")
+
+    def _ready(self, offset: int) -> bool:
+        """Whether every worker logged its ready line (after ``offset``) and the port answers."""
         assert self._process is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn exited with status {self._process.returncode}:\n{self.log()}"
-                )
-            log = self.log()[offset:]
-            if self.ready_line is None:
-                ready = log.count("Booting worker") >= self.workers
-            else:
-                ready = log.count(self.ready_line) >= self.workers
-            if ready and self._answers():
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start within {START_TIMEOUT:g} s:\n{self.log()}")
+        if self._process.poll() is not None:
+            raise RuntimeError(
+                f"gunicorn exited with status {self._process.returncode}:\n{self.log()}"
+            )
+        log = self.log()[offset:]
+        ready_line = "Booting worker" if self.ready_line is None else self.ready_line
+        return log.count(ready_line) >= self.workers and self._answers()
 
     def _answers(self) -> bool:
         try:
@@ -148,14 +145,3 @@ class GunicornServer:
     def close(self) -> None:
         self.stop()
         self._log_dir.cleanup()
-
-    def __enter__(self) -> GunicornServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -14,6 +14,9 @@ every answer closes its connection) and bounds it:
   waited longest for a request (idle, or still sending its headers); when every held
   connection is being answered, the newcomer gets a JSON 503 at once.
 
+:func:`make_http_server` builds one for an application, with the bounds of its
+:class:`~fake_server.config.Limits`.
+
 Errors the HTTP layer answers itself (414 for an over-long request line, 431, 400 for a
 garbled request) are JSON like every other answer, and the access log leaves out query
 strings, where a token or password sent in a URL would otherwise land.
@@ -30,11 +33,13 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+from fake_server.answers import error_body
+from fake_server.config import Limits
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -50,17 +55,6 @@ MIN_CONNECTIONS = 8
 WAITING = "waiting"  # accepted, no byte of a request yet
 READING = "reading"  # receiving its request line and headers
 ANSWERING = "answering"  # headers complete: the application has it
-
-
-def error_body(status: int, message: str, path: str) -> dict[str, Any]:
-    """The JSON error object every failing request gets, from the HTTP layer or a route."""
-    return {
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "status": status,
-        "error": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-        "message": message,
-        "path": path,
-    }
 
 
 def connection_limit(wanted: int) -> int:
@@ -271,3 +265,19 @@ class BoundedWSGIServer(ThreadedWSGIServer):
             for held in [h for h in self._held.values() if h.phase != ANSWERING]:
                 self._close_held(held)
         super().server_close()
+
+
+def make_http_server(
+    app: WSGIApplication, host: str, port: int, limits: Limits | None = None
+) -> BoundedWSGIServer:
+    """A threaded HTTP server for ``app`` (port 0: a free one), with the timeouts and
+    connection cap of ``limits`` (default: the default limits); call ``serve_forever()``."""
+    limits = limits or Limits()
+    return BoundedWSGIServer(
+        host,
+        port,
+        app,
+        idle_timeout=limits.idle_timeout,
+        request_timeout=limits.request_timeout,
+        max_connections=limits.max_connections,
+    )

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from fake_server.app import ROUTES, FakeSpacestudioApp
+from fake_server.app import FakeSpacestudioApp
+from fake_server.routes import ROUTES
 from spacestudio_contract.catalog import COLLECTIONS, CollectionSpec
 
 from .conftest import ALICE, BOB, NO_SCRIPTING, Api, AppFactory, assert_json_error

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fake_server import computations
+from fake_server import lifecycle
 from fake_server.app import FakeSpacestudioApp
 from fake_server.compute import Computation, Continuation
 from fake_server.store import Store
@@ -80,9 +80,9 @@ def engine_merge(chain: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def small_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(computations, "compute_mission", engine_compute)
-    monkeypatch.setattr(computations, "continue_from_paused", engine_continue)
-    monkeypatch.setattr(computations, "merge_results", engine_merge)
+    monkeypatch.setattr(lifecycle, "compute_mission", engine_compute)
+    monkeypatch.setattr(lifecycle, "continue_from_paused", engine_continue)
+    monkeypatch.setattr(lifecycle, "merge_results", engine_merge)
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_an_engine_crash_is_a_failed_computation_not_a_server_error(
     def crash(*args: Any, **kwargs: Any) -> Computation:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(computations, "compute_mission", crash)
+    monkeypatch.setattr(lifecycle, "compute_mission", crash)
     created = mission(api)
     assert api.get(f"{MISSIONS}/compute/{created['id']}").status_code == 200
     assert api.get(f"{MISSIONS}/status/{created['id']}").get_json() == -1
@@ -166,7 +166,7 @@ def test_a_crash_without_a_message_still_names_its_cause(
     def out_of_memory(*args: Any, **kwargs: Any) -> Computation:
         raise MemoryError
 
-    monkeypatch.setattr(computations, "compute_mission", out_of_memory)
+    monkeypatch.setattr(lifecycle, "compute_mission", out_of_memory)
     created = mission(api)
     api.get(f"{MISSIONS}/compute/{created['id']}")
     log = results_of(api, created["id"])

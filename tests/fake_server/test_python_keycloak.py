@@ -24,10 +24,11 @@ from cryptography.hazmat.primitives import serialization
 from keycloak import KeycloakOpenID
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakPostError
 
-from fake_server.app import FakeSpacestudioApp, make_http_server
+from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.oidc import Account, KeyRing
 from fake_server.oidc.realm import Client
+from fake_server.serving import make_http_server
 
 REALM = "keycloak-users"
 PUBLIC_CLIENT = "scripts"
@@ -45,7 +46,7 @@ def server_url() -> Iterator[str]:
         compute_seconds=0.0,
     )
     app = FakeSpacestudioApp.from_config(config, keys=KeyRing.generate())
-    server = make_http_server(app, "127.0.0.1", 0)
+    server = make_http_server(app, "127.0.0.1", 0, config.limits)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

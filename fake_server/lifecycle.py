@@ -1,4 +1,4 @@
-"""The life of a computation: start, progress over time, results, pause/resume chains.
+"""The life of a computation as clients see it over HTTP: start, progress, pause, results.
 
 A computation is computed once, when it starts (the analytic engine is fast), and its
 log is stored at once; what clients see of it is a function of the time elapsed on an
