@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
-from fake_server.__main__ import ENV_PREFIX
 from fake_server.background import BackgroundServer, wait_until
+from fake_server.options import ENV_PREFIX
 
 #: The application the fake server's workers serve, and the log line each one writes once
 #: its application is built.

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fake_server.__main__ import ENV_PREFIX, argv_from_environment, build_parser, config_from_args
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.faults import FaultSpecError
+from fake_server.options import ENV_PREFIX, argv_from_environment, build_parser, config_from_args
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from fake_server.__main__ import main, parse_user
+from fake_server.__main__ import main
 from fake_server.config import DEMO_EMAIL, DEMO_PASSWORD
+from fake_server.options import parse_user
 
 
 class RunningServer:

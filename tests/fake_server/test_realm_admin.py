@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from werkzeug.test import Client as HttpClient
 from werkzeug.test import TestResponse
 
-from fake_server.__main__ import argv_from_environment, build_parser, config_from_args
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.faults import parse_fault_spec
 from fake_server.oidc import KeyRing
 from fake_server.oidc.realm_file import RealmFileError, load_realm_file
+from fake_server.options import argv_from_environment, build_parser, config_from_args
 from fake_server.store import SQLiteStore
 from fake_server.wsgi import ConfigurationError, config_from_environment, default_state_path
 
