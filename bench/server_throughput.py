@@ -29,6 +29,7 @@ from bench.workflow import Backend, connected, fake_server
 from fake_server.oidc import KeyRing
 from fake_server.samples import SSO_600 as ORBIT
 from fake_server.serving import make_http_server
+from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM, realm_path, token_path
 
 TITLE = "3. Fake server throughput vs a bare WSGI hello-world on the same stack"
 CLIENTS = 8
@@ -112,10 +113,10 @@ def signing_rate(key: Any, seconds: float) -> tuple[int, float]:
     """PyJWT's RS256 signatures of token-sized claims with ``key`` in ``seconds`` (one thread)."""
     now = int(time.time())
     claims = {
-        "iss": "http://127.0.0.1/realms/spacestudio-users",
+        "iss": f"http://127.0.0.1{realm_path(DEFAULT_REALM)}",
         "sub": "00000000-0000-4000-8000-000000000001",
         "aud": "account",
-        "azp": "spacestudio-scripting",
+        "azp": DEFAULT_CLIENT_ID,
         "iat": now,
         "exp": now + 300,
         "scope": "openid email profile",
@@ -161,7 +162,6 @@ def run(profile: Profile) -> Report:
         port = server_port(server.url)
         bearer = (("Authorization", f"Bearer {token}"),)
         form_type = (("Content-Type", "application/x-www-form-urlencoded"),)
-        token_path = f"/realms/{server.realm}/protocol/openid-connect/token"
         gets, bare, tokens, signing = measure_rates(
             [
                 (
@@ -174,7 +174,7 @@ def run(profile: Profile) -> Report:
                 ),
                 (
                     "fake server: token endpoint (password grant)",
-                    load(Load(port, "POST", token_path, form_type, form, seconds)),
+                    load(Load(port, "POST", token_path(server.realm), form_type, form, seconds)),
                 ),
                 ("PyJWT raw RS256 signing", lambda: signing_rate(key, seconds)),
             ],

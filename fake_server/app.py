@@ -42,9 +42,10 @@ from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule
 from fake_server.journal import RequestJournal
 from fake_server.lifecycle import Computations
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
-from fake_server.routes import ADMIN_PREFIX, API_PREFIX, HEALTH_PREFIX, ROUTES, Route, url_map
+from fake_server.routes import ADMIN_PREFIX, HEALTH_PREFIX, ROUTES, Route, url_map
 from fake_server.scripting_api import Call, ScriptingApi
 from fake_server.store import Quota, QuotaExceeded, Store, open_store
+from spacestudio_contract.endpoints import API_PREFIX
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

@@ -29,7 +29,7 @@ from fake_server.config import Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultRule
 from fake_server.oidc import Account
 from fake_server.serving import make_http_server
-from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
+from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM, realm_path
 
 if TYPE_CHECKING:
     import requests
@@ -166,7 +166,7 @@ class FakeServer(BackgroundServer):
         return self
 
     def _wait_until_ready(self, port: int) -> None:
-        path = f"/realms/{self.realm}/.well-known/openid-configuration"
+        path = f"{realm_path(self.realm)}/.well-known/openid-configuration"
         if not wait_until(lambda: _answers(port, path), START_TIMEOUT, 0.02):
             raise RuntimeError(f"the fake server on port {port} did not answer {path}")
 

@@ -16,13 +16,18 @@ from typing import Any
 from werkzeug.routing import Map, Rule
 
 from spacestudio_contract.catalog import COLLECTIONS, GRIDFS_SEGMENT, RESULTS_SEGMENT
+from spacestudio_contract.endpoints import (
+    OIDC_PATH,
+    USER_INFOS_PATH,
+    realm_path,
+    users_path,
+)
 
-API_PREFIX = "/exoops/"
 ADMIN_PREFIX = "/__admin/"
 HEALTH_PREFIX = "/health/"
-USER_PREFIX = "/exoops/users/<user_id>"
-REALM_PREFIX = "/realms/<realm>"
-OIDC_PREFIX = f"{REALM_PREFIX}/protocol/openid-connect"
+USER_PREFIX = users_path("<user_id>")
+REALM_PREFIX = realm_path("<realm>")
+OIDC_PREFIX = f"{REALM_PREFIX}{OIDC_PATH}"
 
 ALL_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS)
 MISSION_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.mission)
@@ -94,7 +99,7 @@ ROUTES: tuple[Route, ...] = (
     Route(f"{OIDC_PREFIX}/revoke", ("POST",), "oidc_revoke",
           "Token revocation (RFC 7009)", "auth", request="form", response="empty"),
     # The scripting API.
-    Route("/exoops/users/infos", ("GET",), "user_infos", "The token's user", "users",
+    Route(USER_INFOS_PATH, ("GET",), "user_infos", "The token's user", "users",
           response="user", authenticated=True),
     _api("<segment>", "GET", "list_objects", "All objects of a collection",
          segments=ALL_SEGMENTS, response="object-list"),

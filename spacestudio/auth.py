@@ -23,6 +23,7 @@ import requests.auth
 
 from spacestudio.answers import error_from_response, looks_like_html, server_message_of
 from spacestudio.errors import AuthenticationError, SpacestudioError, TransportError
+from spacestudio_contract.endpoints import REALMS_PREFIX
 
 logger = logging.getLogger("spacestudio")
 
@@ -179,8 +180,8 @@ class OidcPasswordFlow(requests.auth.AuthBase):
                 server_message=server_message_of(response),
             )
         if response.status_code == 404 and not looks_like_html(response):
-            realm = self.token_url.partition("/realms/")[2].partition("/")[0]
-            provider = self.token_url.partition("/realms/")[0]
+            provider, _, realm_and_path = self.token_url.partition(REALMS_PREFIX)
+            realm = realm_and_path.partition("/")[0]
             raise AuthenticationError(
                 f"The identity provider at {provider} has no realm {realm!r}",
                 method="POST",

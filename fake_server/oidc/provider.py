@@ -60,6 +60,7 @@ from fake_server.oidc.realm_setup import RealmSetup
 from fake_server.oidc.refresh_tokens import RefreshTokenReader
 from fake_server.oidc.sessions import Sessions
 from fake_server.oidc.tokens import DEFAULT_CACHE_SIZE, VerifiedTokenCache
+from spacestudio_contract.endpoints import DEFAULT_REALM
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ class IdentityProvider:
         accounts: Sequence[Account],
         client_ids: Sequence[str],
         *,
-        realm: str = "spacestudio-users",
+        realm: str = DEFAULT_REALM,
         access_token_lifetime: int = 300,
         refresh_token_lifetime: int = 1800,
         keys: KeyRing | None = None,

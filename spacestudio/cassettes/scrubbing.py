@@ -62,6 +62,7 @@ from spacestudio.cassettes.secrets import (
     PERSONAL_KEYS,
     TOKEN_KEYS,
 )
+from spacestudio_contract.endpoints import OIDC_PATH, REALMS_PREFIX
 
 #: Request headers kept in a cassette; every other one (User-Agent, cookies …) is dropped.
 KEPT_REQUEST_HEADERS = ("accept", "authorization", "content-type")
@@ -240,7 +241,7 @@ class Scrubber:
         if urlsplit(origin).hostname in PLACEHOLDER_HOSTS or origin.endswith(".invalid"):
             return origin
         taken = set(self._origins.values())
-        is_auth = "/realms/" in path or "/protocol/openid-connect/" in path
+        is_auth = REALMS_PREFIX in path or f"{OIDC_PATH}/" in path
         preferred = PLACEHOLDER_AUTH_ORIGIN if is_auth else PLACEHOLDER_API_ORIGIN
         if preferred in taken:
             preferred = f"https://host{len(taken) + 1}.spacestudio.invalid"

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
+from spacestudio_contract.endpoints import DEFAULT_REALM
+
 # -- where secrets live ---------------------------------------------------------------------
 
 #: Form and query fields holding credentials, with the kind of secret each holds.
@@ -78,7 +80,7 @@ _PROTOCOL_WORDS = frozenset(
         "bearer",
         "basic",
         "application/json",
-        "spacestudio-users",
+        DEFAULT_REALM,
     }
 )
 #: Kinds of secret worth a warning when too short to be searched for.

@@ -24,12 +24,21 @@ from spacestudio.cassettes.messages import body_bytes, is_form_content, is_json_
 from spacestudio.verify_fake.compare import Body, Comparison, Difference, Kind, brief
 from spacestudio.verify_fake.identities import token_label
 from spacestudio.verify_fake.paths import JsonPath
-from spacestudio_contract.endpoints import DEFAULT_REALM, OIDC_PATH, USER_INFOS_PATH, token_path
+from spacestudio_contract.endpoints import (
+    API_PREFIX,
+    DEFAULT_REALM,
+    OIDC_PATH,
+    REALMS_PREFIX,
+    USER_INFOS_PATH,
+    token_path,
+    users_path,
+)
 
 _TOKEN_SUFFIX = f"{OIDC_PATH}/token"
-_STATUS_POLL = re.compile(r"/exoops/users/[^/]+/[^/]+/status/[^/]+/?\Z")
-_COMPUTE = re.compile(r"/exoops/users/[^/]+/[^/]+/(?:compute|compute_until_duration)/[^/]+/?\Z")
-_USER_PATH = re.compile(r"/exoops/users/([^/]+)/")
+_USERS = re.escape(users_path(""))
+_STATUS_POLL = re.compile(rf"{_USERS}[^/]+/[^/]+/status/[^/]+/?\Z")
+_COMPUTE = re.compile(rf"{_USERS}[^/]+/[^/]+/(?:compute|compute_until_duration)/[^/]+/?\Z")
+_USER_PATH = re.compile(rf"{_USERS}([^/]+)/")
 _BEARER_LABEL = re.compile(r"<(.+)>\Z")
 #: The status a finished computation answers to a poll.
 FINISHED = -1
@@ -71,7 +80,7 @@ class Outcome:
 
 def is_spacestudio_call(path: str) -> bool:
     """Whether a recorded path is the scripting API's or the realm's (login)."""
-    return path.startswith(("/exoops/", "/realms/"))
+    return path.startswith((API_PREFIX, REALMS_PREFIX))
 
 
 class Replay:
