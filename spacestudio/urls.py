@@ -14,42 +14,50 @@ from typing import TYPE_CHECKING
 
 from spacestudio.client import default_client
 from spacestudio.errors import NotConnectedError
-from spacestudio_contract.catalog import GRIDFS_SEGMENT, RESULTS_SEGMENT
+from spacestudio_contract.catalog import GRIDFS_SEGMENT, RESULTS_SEGMENT, spec_for
+
+
+def _segment(module: str, stem: str) -> str:
+    return spec_for(module, stem).segment
+
 
 #: Each constant's path under the account's root, as the published client spells them.
 URL_SEGMENTS: dict[str, str] = {
     "MISSION_RESULTS_URL": f"{RESULTS_SEGMENT}/",
-    "PARAMETRIC_PROPULSION_SYSTEM_URL": "parametricpropulsionsystemdefinitions",
-    "PARAMETRIC_ORBIT_URL": "parametricorbitdefinitions",
-    "PARAMETRIC_SPACECRAFT_URL": "parametricspacecraftdefinitions",
-    "REACTION_WHEELS_URL": "reactionwheeldefinitions",
-    "PARAMETRIC_MAGNETIC_TORQUER_URL": "parametricmagnetictorquerdefinitions",
-    "PARAMETRIC_STUDY_URL": "parametricstudyrequests",
-    "GROUND_STATION_URL": "groundstationdefinitions",
-    "PAYLOAD_URL": "payloaddefinitions",
-    "EARTH_MESH_URL": "earthmeshdefinitions",
-    "SUB_CONSTELLATION_URL": "subconstellationdefinitions",
-    "CONSTELLATION_URL": "constellationdefinitions",
-    "POINT_OF_INTEREST_URL": "pointofinterestdefinitions",
-    "CONSTELLATION_PERFORMANCE_ANALYSIS_URL": "constellationperformanceanalysisrequests",
-    "CONSTELLATION_OPTIMIZATION_URL": "constellationoptimizationrequests",
-    "CONSTELLATION_GENERATION_URL": "constellationgenerationrequests",
-    "CONSTELLATION_SIMULATION_URL": "constellationsimulationrequests",
-    "LAUNCH_URL": "launchdefinitions",
-    "DEPLOYMENT_MISSION_URL": "deploymentrequests",
-    "ANTENNA_URL": "antennadefinitions",
-    "BATTERY_URL": "batterydefinitions",
-    "ZONE_OF_INTEREST_URL": "zoneofinterestdefinitions",
-    "ORBIT_URL": "orbitdefinitions",
-    "SPACECRAFT_URL": "spacecraftdefinitions",
-    "SPACECRAFT_GEOMETRY_URL": "spacecraftgeometrydefinitions",
-    "PROPULSION_SYSTEM_URL": "propulsionsystemdefinitions",
-    "SIMULATION_URL": "simulationrequests",
+    "PARAMETRIC_PROPULSION_SYSTEM_URL": _segment("parametric_study", "propulsion_system"),
+    "PARAMETRIC_ORBIT_URL": _segment("parametric_study", "orbit"),
+    "PARAMETRIC_SPACECRAFT_URL": _segment("parametric_study", "spacecraft"),
+    "REACTION_WHEELS_URL": _segment("parametric_study", "reaction_wheels"),
+    "PARAMETRIC_MAGNETIC_TORQUER_URL": _segment("parametric_study", "magnetic_torquer"),
+    "PARAMETRIC_STUDY_URL": _segment("parametric_study", "mission"),
+    "GROUND_STATION_URL": _segment("constellation", "ground_station"),
+    "PAYLOAD_URL": _segment("constellation", "payload"),
+    "EARTH_MESH_URL": _segment("constellation", "earth_mesh"),
+    "SUB_CONSTELLATION_URL": _segment("constellation", "sub_constellation"),
+    "CONSTELLATION_URL": _segment("constellation", "constellation"),
+    "POINT_OF_INTEREST_URL": _segment("constellation", "point_of_interest"),
+    "CONSTELLATION_PERFORMANCE_ANALYSIS_URL": _segment(
+        "constellation", "performance_analysis_mission"
+    ),
+    "CONSTELLATION_OPTIMIZATION_URL": _segment("constellation", "optimization_mission"),
+    "CONSTELLATION_GENERATION_URL": _segment("constellation", "generation_mission"),
+    "CONSTELLATION_SIMULATION_URL": _segment("constellation", "simulation_mission"),
+    "LAUNCH_URL": _segment("deployment", "launch"),
+    "DEPLOYMENT_MISSION_URL": _segment("deployment", "mission"),
+    "ANTENNA_URL": _segment("simulation", "antenna"),
+    "BATTERY_URL": _segment("simulation", "battery"),
+    "ZONE_OF_INTEREST_URL": _segment("simulation", "zone_of_interest"),
+    "ORBIT_URL": _segment("simulation", "orbit"),
+    "SPACECRAFT_URL": _segment("simulation", "spacecraft"),
+    "SPACECRAFT_GEOMETRY_URL": _segment("simulation", "spacecraft_geometry"),
+    "PROPULSION_SYSTEM_URL": _segment("simulation", "propulsion_system"),
+    "SIMULATION_URL": _segment("simulation", "mission"),
+    # Published, though no function of the published client reads or writes them.
     "OPTICAL_GROUND_STATION_URL": "opticalgroundstationdefinitions",
     "OPTICAL_DATA_GENERATION_URL": "opticaldatagenerationrequests",
     "GRIDFS_URL": GRIDFS_SEGMENT,
-    "FF_SIMULATION_URL": "formationflyingsimulationrequests",
-    "INSPECTION_SIMULATION_URL": "inspectionsimulationrequests",
+    "FF_SIMULATION_URL": _segment("formation_flying", "mission"),
+    "INSPECTION_SIMULATION_URL": _segment("inspection", "mission"),
 }
 
 
