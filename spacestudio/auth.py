@@ -23,7 +23,7 @@ import requests.auth
 
 from spacestudio.answers import error_from_response, looks_like_html, server_message_of
 from spacestudio.errors import AuthenticationError, SpacestudioError, TransportError
-from spacestudio_contract.endpoints import REALMS_PREFIX
+from spacestudio_contract.endpoints import DEFAULT_REALM, REALMS_PREFIX
 
 logger = logging.getLogger("spacestudio")
 
@@ -189,7 +189,7 @@ class OidcPasswordFlow(requests.auth.AuthBase):
                 status=response.status_code,
                 server_message=server_message_of(response),
                 hint=(
-                    "Set SPACESTUDIO_REALM to the realm of your accounts (spacestudio-users "
+                    f"Set SPACESTUDIO_REALM to the realm of your accounts ({DEFAULT_REALM} "
                     "unless told otherwise), or SPACESTUDIO_AUTH_URL to the identity provider "
                     "that holds it."
                 ),
