@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -34,7 +34,8 @@ from spacestudio_contract.endpoints import (
     users_path,
 )
 
-_TOKEN_SUFFIX = f"{OIDC_PATH}/token"
+#: A realm's token endpoint: the only recorded path a login may take its realm from.
+_TOKEN_PATH = re.compile(rf"{re.escape(REALMS_PREFIX)}[^/]+{re.escape(OIDC_PATH)}/token\Z")
 _USERS = re.escape(users_path(""))
 _STATUS_POLL = re.compile(rf"{_USERS}[^/]+/[^/]+/status/[^/]+/?\Z")
 _COMPUTE = re.compile(rf"{_USERS}[^/]+/[^/]+/(?:compute|compute_until_duration)/[^/]+/?\Z")
@@ -48,6 +49,29 @@ HTTP_TIMEOUT = (10.0, 300.0)
 
 class UnusableSetup(Exception):
     """The fake cannot be used (unreachable, the account refused); the message says why."""
+
+
+class OffOrigin(ValueError):
+    """A recorded path that, joined to the fake's URL, would lead to another host."""
+
+
+def on_origin(base_url: str, path: str, query: str = "") -> str:
+    """``base_url`` with a recorded ``path`` (and ``query``) below it, parsed, not glued.
+
+    Cassettes arrive by pull request: a recorded "path" such as ``@evil:9999/x`` or
+    ``\\evil/x`` glued to ``http://127.0.0.1:8080`` names another host, and the login's
+    credentials would go there. Raises :class:`OffOrigin` unless the URL built stays on
+    the scheme, host and port of ``base_url``.
+    """
+    base = urlsplit(base_url)
+    # A backslash is a slash to browsers' URL parsers: none may stand in a path.
+    if not path.startswith("/") or any(character in path for character in "\\\r\n\t"):
+        raise OffOrigin(f"the recorded path {path!r} is not a path on the server")
+    url = urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + path, query, ""))
+    built = urlsplit(url)
+    if (built.scheme, built.netloc) != (base.scheme, base.netloc):
+        raise OffOrigin(f"the recorded path {path!r} leads away from {base_url}")
+    return url
 
 
 @dataclass(frozen=True)
@@ -115,7 +139,7 @@ class Replay:
             (
                 urlsplit(request.uri).path
                 for request in requests_
-                if urlsplit(request.uri).path.endswith(_TOKEN_SUFFIX)
+                if _TOKEN_PATH.match(urlsplit(request.uri).path)
             ),
             token_path(DEFAULT_REALM),
         )
@@ -144,7 +168,11 @@ class Replay:
         headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
         try:
             response = self.http.request(
-                method, self.base_url + path, headers=headers, timeout=HTTP_TIMEOUT, **kwargs
+                method,
+                on_origin(self.base_url, path),
+                headers=headers,
+                timeout=HTTP_TIMEOUT,
+                **kwargs,
             )
         except requests.RequestException as error:
             raise UnusableSetup(
@@ -178,6 +206,11 @@ class Replay:
         if not is_spacestudio_call(split.path):
             outcome.skipped = f"not a spacestudio call ({split.netloc})"
             return outcome
+        try:
+            url = self._fake_url(split.path, split.query)
+        except OffOrigin as error:
+            outcome.skipped = f"{error}: not sent"
+            return outcome
         comparison = self.comparison
         comparison.start()
         comparison.fake_origin = self.base_url
@@ -191,7 +224,7 @@ class Replay:
         )
         shape_only = _compared_by_shape(outcome, split.path, polls_until_finished)
         try:
-            answer, waited = self._send(request, polls_until_finished)
+            answer, waited = self._send(request, url, polls_until_finished)
         except requests.RequestException as error:
             comparison.add(
                 Difference(
@@ -225,13 +258,18 @@ class Replay:
         comparison.bodies(recorded_body, fake_body, shape_only=shape_only)
         return _finish(outcome, comparison)
 
-    def _send(self, request: Any, until_finished: bool) -> tuple[requests.Response, float]:
-        """Send ``request`` rewritten for the fake; with ``until_finished``, poll it until
-        the fake answers -1 (or anything but a progress value, or the timeout passes)."""
-        split = urlsplit(request.uri)
-        url = self.base_url + self.identities.to_fake(split.path)
-        if split.query:
-            url += "?" + self.identities.to_fake(split.query)
+    def _fake_url(self, path: str, query: str) -> str:
+        """The fake's URL for a recorded path and query, its ids mapped to the fake's."""
+        return on_origin(
+            self.base_url, self.identities.to_fake(path), self.identities.to_fake(query)
+        )
+
+    def _send(
+        self, request: Any, url: str, until_finished: bool
+    ) -> tuple[requests.Response, float]:
+        """Send ``request`` to ``url`` rewritten for the fake; with ``until_finished``,
+        poll it until the fake answers -1 (or anything but a progress value, or the
+        timeout passes)."""
         headers = {
             key: value
             for key, value in request.headers.items()

@@ -9,11 +9,14 @@ from what the check's fake issues.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from spacestudio import Client
 from spacestudio.cassettes import Scrubber, use_cassette
 from spacestudio.cli import main
 from spacestudio.errors import ConflictError
+from spacestudio.verify_fake.replay import OffOrigin, on_origin
 
 RECORDING_ACCOUNT = Account("orbit.engineer@recording.example", "recording-password-4271")
 RECORDING_CLIENT = "recording-scripting-client"
@@ -561,6 +565,75 @@ def test_bad_options_and_an_unreachable_fake(
         status, _, err = verify(capsys, cassette, "--url", server.url, *account)
     assert status == 2
     assert "logging in to " in err and "answered 401" in err and "--mail, --password" in err
+
+
+# -- a hostile cassette: nothing leaves the fake's origin -------------------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A server on another loopback address that keeps whatever reaches it."""
+    received: list[bytes] = []
+    server = socket.socket()
+    server.bind(("127.0.0.2", 0))
+    server.listen()
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                with contextlib.suppress(OSError):
+                    received.append(connection.recv(65536))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"127.0.0.2:{server.getsockname()[1]}", received
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.mark.parametrize("shape", ["x:@{host}/internal", "@{host}/internal", "\\\\{host}/internal"])
+def test_a_recorded_token_path_cannot_send_the_login_elsewhere(
+    capsys: pytest.CaptureFixture[str],
+    cassette: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    listener: tuple[str, list[bytes]],
+    shape: str,
+) -> None:
+    """A cassette from a pull request names a token "path" that, glued to the fake's URL,
+    is another host: the login (e-mail and password) must still go to the fake alone."""
+    host, received = listener
+    document, interactions = _interactions(cassette)
+    forged = {**interactions[0], "request": {**interactions[0]["request"]}}
+    forged["request"]["uri"] = shape.format(host=host) + "/protocol/openid-connect/token"
+    interactions.insert(0, forged)
+    cassette.write_text(yaml.safe_dump(document, sort_keys=False))
+    with FakeServer() as server:
+        monkeypatch.setenv("LOG_MAIL", server.account.email)
+        monkeypatch.setenv("LOG_PASSWORD", server.account.password)
+        monkeypatch.setenv("CLIENT_ID", server.client_id)
+        status, out, err = verify(capsys, cassette, "--url", server.url)
+    assert received == []
+    assert status == 0, out + err
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["@127.0.0.2:9/x", "127.0.0.2/x", "/\\127.0.0.2/x", "/x\r\nHost: 127.0.0.2", ""],
+)
+def test_a_url_built_from_a_recorded_path_stays_on_the_origin(path: str) -> None:
+    with pytest.raises(OffOrigin):
+        on_origin("http://127.0.0.1:8080", path)
+    assert on_origin("http://127.0.0.1:8080/base/", "//127.0.0.2/x", "a=1") == (
+        "http://127.0.0.1:8080/base//127.0.0.2/x?a=1"
+    )
 
 
 @pytest.fixture(autouse=True)
