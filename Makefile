@@ -48,10 +48,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-# The fast subset on the newer Pythons, and a plain install (noxfile.py); `$(BIN)/nox`
-# runs the whole suite too.
+# The fast subset on the newer Pythons and on the machine's own /usr/bin/python3, and the
+# built wheel installed alone (noxfile.py); `$(BIN)/nox` runs the whole suite too.
 pythons: $(STAMP)
-	$(BIN)/nox --sessions subset fresh_install
+	$(BIN)/nox --sessions subset system_python fresh_install
 
 # The cassette tests again with the oldest vcrpy allowed, whose private members the
 # cassettes rely on as much as the newest's (installed apart, ahead on the path).
@@ -62,14 +62,14 @@ test-vcrpy-lowest: $(STAMP)
 		-p no:randomly -k "not pytest_plugin and not recording_conventions and not cli"
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 record: $(STAMP)
 	$(BIN)/pytest --record $(PYTEST_ARGS)
 
 # The seed modules and namespaces written from the catalog, after changing it (docs/client.md).
 generate: $(STAMP)
-	$(BIN)/python -m spacestudio._codegen
+	$(BIN)/python -m spacestudio._codegen $(GENERATE_ARGS)
 
 clean:
 	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache
