@@ -3,8 +3,9 @@
 :class:`FakeSpacestudioApp` builds the server's state from a
 :class:`~fake_server.config.ServerConfig`, applies the fault rules, keeps the request
 journal, accepts the bearer token of a scripting API call and guards the ``/__admin/``
-routes, then answers with the handler that :data:`fake_server.routes.ROUTES` names: the
-realm's (:class:`~fake_server.oidc.IdentityProvider`), the scripting API's
+routes, then answers with the method that the route's row of
+:data:`fake_server.routes.ROUTES` names: one of the realm's
+(:class:`~fake_server.oidc.IdentityProvider`), the scripting API's
 (:class:`~fake_server.scripting_api.ScriptingApi`) or the administration's
 (:class:`~fake_server.administration.Administration`).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import logging
+import operator
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -70,7 +72,7 @@ class FakeSpacestudioApp:
     scripting_api: ScriptingApi = field(init=False)
     administration: Administration = field(init=False)
     url_map: Map = field(init=False)
-    _handlers: dict[str, Callable[..., Response]] = field(init=False, repr=False)
+    _handlers: dict[Route, Callable[..., Response]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.faults = FaultInjector(store=self.store)
@@ -84,18 +86,11 @@ class FakeSpacestudioApp:
             self.config, self.store, self.idp, self.faults, self.journal, self.clock
         )
         self.url_map = url_map()
-        # Each route's handler, found once: a method of the scripting API, of the
-        # administration or, for the realm's routes, of this application.
-        handlers: dict[str, Callable[..., Response]] = {}
-        for route in ROUTES:
-            for owner in (self.scripting_api, self.administration, self):
-                if hasattr(owner, route.endpoint):
-                    handlers[route.endpoint] = getattr(owner, route.endpoint)
-                    break
-        missing = [route.endpoint for route in ROUTES if route.endpoint not in handlers]
-        if missing:
-            raise TypeError(f"routes without a handler: {', '.join(missing)}")
-        self._handlers = handlers
+        # Each route's handler, found once: the bound method its row names.
+        try:
+            self._handlers = {route: operator.attrgetter(route.handler)(self) for route in ROUTES}
+        except AttributeError as error:
+            raise TypeError(f"a route names a handler this application lacks: {error}") from None
 
     @classmethod
     def from_config(
@@ -182,7 +177,7 @@ class FakeSpacestudioApp:
                     404, f"no route {request.method} {path}; /openapi.json lists the routes"
                 ) from None
             spec: Route = route.endpoint
-            handler = self._handlers[spec.endpoint]
+            handler = self._handlers[spec]
             if spec.authenticated:
                 assert call is not None  # every authenticated route lives under /exoops/
                 user_id = dict(args).get("user_id")
@@ -282,37 +277,6 @@ class FakeSpacestudioApp:
         if rule.body is not None:
             return json_response(rule.body, rule.status, headers)
         return error_response(rule.status, f"fault injected by rule {rule.id}", path, headers)
-
-    # -- auth routes ------------------------------------------------------------------
-
-    def oidc_realm(self, request: Request, realm: str) -> Response:
-        return self.idp.realm_info(request, realm)
-
-    def oidc_configuration(self, request: Request, realm: str) -> Response:
-        return self.idp.openid_configuration(request, realm)
-
-    def oidc_token(self, request: Request, realm: str) -> Response:
-        return self.idp.token(request, realm)
-
-    def oidc_certs(self, request: Request, realm: str) -> Response:
-        return self.idp.certs(request, realm)
-
-    def oidc_userinfo(self, request: Request, realm: str) -> Response:
-        return self.idp.userinfo(request, realm)
-
-    def oidc_logout(self, request: Request, realm: str) -> Response:
-        return self.idp.logout(request, realm)
-
-    oidc_browser_logout = oidc_logout  # the identity provider tells the two by method
-
-    def oidc_introspect(self, request: Request, realm: str) -> Response:
-        return self.idp.introspect(request, realm)
-
-    def oidc_authorize(self, request: Request, realm: str) -> Response:
-        return self.idp.authorize(request, realm)
-
-    def oidc_revoke(self, request: Request, realm: str) -> Response:
-        return self.idp.revoke(request, realm)
 
 
 def _drop_connection(environ: WSGIEnvironment) -> None:

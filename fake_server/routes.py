@@ -5,7 +5,8 @@
 ``/exoops/`` (derived from :mod:`spacestudio_contract.catalog`), the ``/__admin/`` and
 ``/health/`` routes and ``/openapi.json``.  The werkzeug :class:`~werkzeug.routing.Map`
 (:func:`url_map`) and the OpenAPI document (:mod:`fake_server.openapi`) are both built
-from it; :mod:`fake_server.app` dispatches each route to the handler its ``endpoint`` names.
+from it; :mod:`fake_server.app` calls the method each route's ``handler`` names, found
+once per application.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ ADMIN_PREFIX = "/__admin/"
 HEALTH_PREFIX = "/health/"
 USER_PREFIX = users_path("<user_id>")
 REALM_PREFIX = realm_path("<realm>")
-OIDC_PREFIX = f"{REALM_PREFIX}{OIDC_PATH}"
 
 ALL_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS)
 MISSION_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.mission)
@@ -38,8 +38,12 @@ PAUSABLE_SEGMENTS = tuple(spec.segment for spec in COLLECTIONS if spec.pausable)
 class Route:
     """One route: its werkzeug rule, methods, handler and what the OpenAPI document says.
 
-    ``segments`` lists the collection segments a ``<segment>`` placeholder stands for;
-    ``request`` and ``response`` name schemas of :mod:`fake_server.openapi`.
+    ``endpoint`` is the route's name (its OpenAPI operation id); ``handler`` names the
+    method that answers it by its attribute path from the application: one of the
+    identity provider (``idp.token``), the scripting API (``scripting_api.…``) or the
+    administration (``administration.…``). ``segments`` lists the collection segments a
+    ``<segment>`` placeholder stands for; ``request`` and ``response`` name schemas of
+    :mod:`fake_server.openapi`.
     """
 
     path: str
@@ -47,6 +51,7 @@ class Route:
     endpoint: str
     summary: str
     tag: str
+    handler: str
     segments: tuple[str, ...] = ()
     request: str | None = None
     response: str = "empty"
@@ -60,7 +65,23 @@ class Route:
         return Rule(path, methods=list(self.methods), endpoint=self)
 
 
+def _realm(
+    path: str, methods: str, endpoint: str, handler: str, summary: str, **more: Any
+) -> Route:
+    """A route of the realm's, answered by the identity provider's method ``handler``."""
+    return Route(
+        f"{REALM_PREFIX}{path}",
+        tuple(methods.split()),
+        endpoint,
+        summary,
+        "auth",
+        f"idp.{handler}",
+        **more,
+    )
+
+
 def _api(path: str, methods: str, endpoint: str, summary: str, **more: Any) -> Route:
+    """A route of the scripting API, answered by its method named as the route."""
     tag = more.pop("tag", "objects")
     return Route(
         f"{USER_PREFIX}/{path}",
@@ -68,39 +89,46 @@ def _api(path: str, methods: str, endpoint: str, summary: str, **more: Any) -> R
         endpoint,
         summary,
         tag,
+        f"scripting_api.{endpoint}",
         authenticated=True,
         **more,
     )
 
 
+def _admin(path: str, method: str, endpoint: str, summary: str, **more: Any) -> Route:
+    """A route of the fake's own, answered by the administration's method named as the route."""
+    return Route(path, (method,), endpoint, summary, "admin", f"administration.{endpoint}", **more)
+
+
 ROUTES: tuple[Route, ...] = (
     # The realm's OpenID Connect endpoints, on Keycloak's paths.
-    Route(REALM_PREFIX, ("GET",), "oidc_realm", "The realm's public key and service URLs",
-          "auth", response="oidc"),
-    Route(f"{REALM_PREFIX}/.well-known/openid-configuration", ("GET",), "oidc_configuration",
-          "OpenID Provider metadata", "auth", response="oidc"),
-    Route(f"{OIDC_PREFIX}/token", ("POST",), "oidc_token",
-          "Token endpoint (password and refresh_token grants)", "auth", request="form",
-          response="token"),
-    Route(f"{OIDC_PREFIX}/certs", ("GET",), "oidc_certs", "The realm's public keys (JWKS)",
-          "auth", response="oidc"),
-    Route(f"{OIDC_PREFIX}/userinfo", ("GET", "POST"), "oidc_userinfo",
-          "Claims of the bearer token's user", "auth", response="oidc"),
-    Route(f"{OIDC_PREFIX}/logout", ("POST",), "oidc_logout",
-          "End the session of a refresh token", "auth", request="form", status=204),
-    Route(f"{OIDC_PREFIX}/logout", ("GET",), "oidc_browser_logout",
-          "The browser's logout: end the id_token_hint's session, then redirect or say so",
-          "auth", response="html"),
-    Route(f"{OIDC_PREFIX}/token/introspect", ("POST",), "oidc_introspect",
-          "Token introspection (RFC 7662)", "auth", request="form", response="oidc"),
-    Route(f"{OIDC_PREFIX}/auth", ("GET", "POST"), "oidc_authorize",
-          "Authorization endpoint: the login page of the authorization-code flow (PKCE)",
-          "auth", request="form", response="html"),
-    Route(f"{OIDC_PREFIX}/revoke", ("POST",), "oidc_revoke",
-          "Token revocation (RFC 7009)", "auth", request="form", response="empty"),
+    _realm("", "GET", "oidc_realm", "realm_info", "The realm's public key and service URLs",
+           response="oidc"),
+    _realm("/.well-known/openid-configuration", "GET", "oidc_configuration",
+           "openid_configuration", "OpenID Provider metadata", response="oidc"),
+    _realm(f"{OIDC_PATH}/token", "POST", "oidc_token", "token",
+           "Token endpoint (password and refresh_token grants)", request="form",
+           response="token"),
+    _realm(f"{OIDC_PATH}/certs", "GET", "oidc_certs", "certs", "The realm's public keys (JWKS)",
+           response="oidc"),
+    _realm(f"{OIDC_PATH}/userinfo", "GET POST", "oidc_userinfo", "userinfo",
+           "Claims of the bearer token's user", response="oidc"),
+    _realm(f"{OIDC_PATH}/logout", "POST", "oidc_logout", "logout",
+           "End the session of a refresh token", request="form", status=204),
+    # The identity provider tells the browser's logout from a client's by the method.
+    _realm(f"{OIDC_PATH}/logout", "GET", "oidc_browser_logout", "logout",
+           "The browser's logout: end the id_token_hint's session, then redirect or say so",
+           response="html"),
+    _realm(f"{OIDC_PATH}/token/introspect", "POST", "oidc_introspect", "introspect",
+           "Token introspection (RFC 7662)", request="form", response="oidc"),
+    _realm(f"{OIDC_PATH}/auth", "GET POST", "oidc_authorize", "authorize",
+           "Authorization endpoint: the login page of the authorization-code flow (PKCE)",
+           request="form", response="html"),
+    _realm(f"{OIDC_PATH}/revoke", "POST", "oidc_revoke", "revoke",
+           "Token revocation (RFC 7009)", request="form", response="empty"),
     # The scripting API.
     Route(USER_INFOS_PATH, ("GET",), "user_infos", "The token's user", "users",
-          response="user", authenticated=True),
+          "scripting_api.user_infos", response="user", authenticated=True),
     _api("<segment>", "GET", "list_objects", "All objects of a collection",
          segments=ALL_SEGMENTS, response="object-list"),
     _api("<segment>", "POST", "create_object", "Create an object (names are unique)",
@@ -137,42 +165,42 @@ ROUTES: tuple[Route, ...] = (
     _api(f"{GRIDFS_SEGMENT}/csvasjson/<path:filename>", "GET", "gridfs_csv_as_json",
          "A results file's CSV as a JSON list of row objects", response="records", tag="files"),
     # Administration of the fake itself (no token: it listens on loopback).
-    Route("/__admin/health", ("GET",), "admin_health", "Liveness and a summary", "admin",
-          response="health"),
-    Route("/__admin/faults", ("GET",), "admin_list_faults", "Active fault rules", "admin",
-          response="faults"),
-    Route("/__admin/faults", ("POST",), "admin_add_fault", "Add a fault rule", "admin",
-          request="fault", response="fault", status=201),
-    Route("/__admin/faults", ("DELETE",), "admin_clear_faults", "Remove every fault rule",
-          "admin", status=204),
-    Route("/__admin/faults/<int:rule_id>", ("DELETE",), "admin_remove_fault",
-          "Remove one fault rule", "admin", status=204),
-    Route("/__admin/journal", ("GET",), "admin_journal", "The last requests answered",
-          "admin", response="journal"),
-    Route("/__admin/journal", ("DELETE",), "admin_clear_journal", "Forget the journal",
-          "admin", status=204),
-    Route("/__admin/reset", ("POST",), "admin_reset",
-          "Forget objects, journal and faults (and run-time users and clients with "
-          '{"users": true})', "admin", request="admin-reset", status=204),
-    Route("/__admin/users", ("GET",), "admin_list_users", "The realm's users", "admin",
-          response="admin-object"),
-    Route("/__admin/users", ("POST",), "admin_add_user",
-          "Add a user (a Keycloak UserRepresentation)", "admin", request="admin-object",
-          response="admin-object", status=201),
-    Route("/__admin/users/<username>", ("DELETE",), "admin_remove_user", "Remove a user",
-          "admin", status=204),
-    Route("/__admin/clients", ("GET",), "admin_list_clients", "The realm's clients", "admin",
-          response="admin-object"),
-    Route("/__admin/clients", ("POST",), "admin_add_client",
-          "Add a client (a Keycloak ClientRepresentation)", "admin", request="admin-object",
-          response="admin-object", status=201),
-    Route("/__admin/clients/<client_id>", ("DELETE",), "admin_remove_client",
-          "Remove a client", "admin", status=204),
-    Route("/health/ready", ("GET",), "health_ready", "Ready: the state store answers",
-          "admin", response="health"),
-    Route("/health/live", ("GET",), "health_live", "Live", "admin", response="health"),
-    Route("/openapi.json", ("GET",), "openapi_document", "This document", "admin",
-          response="openapi"),
+    _admin("/__admin/health", "GET", "admin_health", "Liveness and a summary",
+           response="health"),
+    _admin("/__admin/faults", "GET", "admin_list_faults", "Active fault rules",
+           response="faults"),
+    _admin("/__admin/faults", "POST", "admin_add_fault", "Add a fault rule",
+           request="fault", response="fault", status=201),
+    _admin("/__admin/faults", "DELETE", "admin_clear_faults", "Remove every fault rule",
+           status=204),
+    _admin("/__admin/faults/<int:rule_id>", "DELETE", "admin_remove_fault",
+           "Remove one fault rule", status=204),
+    _admin("/__admin/journal", "GET", "admin_journal", "The last requests answered",
+           response="journal"),
+    _admin("/__admin/journal", "DELETE", "admin_clear_journal", "Forget the journal",
+           status=204),
+    _admin("/__admin/reset", "POST", "admin_reset",
+           "Forget objects, journal and faults (and run-time users and clients with "
+           '{"users": true})', request="admin-reset", status=204),
+    _admin("/__admin/users", "GET", "admin_list_users", "The realm's users",
+           response="admin-object"),
+    _admin("/__admin/users", "POST", "admin_add_user",
+           "Add a user (a Keycloak UserRepresentation)", request="admin-object",
+           response="admin-object", status=201),
+    _admin("/__admin/users/<username>", "DELETE", "admin_remove_user", "Remove a user",
+           status=204),
+    _admin("/__admin/clients", "GET", "admin_list_clients", "The realm's clients",
+           response="admin-object"),
+    _admin("/__admin/clients", "POST", "admin_add_client",
+           "Add a client (a Keycloak ClientRepresentation)", request="admin-object",
+           response="admin-object", status=201),
+    _admin("/__admin/clients/<client_id>", "DELETE", "admin_remove_client",
+           "Remove a client", status=204),
+    _admin("/health/ready", "GET", "health_ready", "Ready: the state store answers",
+           response="health"),
+    _admin("/health/live", "GET", "health_live", "Live", response="health"),
+    _admin("/openapi.json", "GET", "openapi_document", "This document",
+           response="openapi"),
 )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ class Account:
     last_name: str = "User"
     username: str = ""
     id: str = ""
-    #: A password hash from a realm export (see :mod:`fake_server.oidc.passwords`), checked
+    #: A password hash from a realm export (see :mod:`fake_server.oidc.realm_model`), checked
     #: instead of ``password`` when set.
     password_hash: str = ""
 

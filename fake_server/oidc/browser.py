@@ -11,42 +11,33 @@ from urllib.parse import urlencode
 import jwt
 from werkzeug.wrappers import Request, Response
 
-from fake_server.oidc import pkce
-from fake_server.oidc.bearer import active_key
-from fake_server.oidc.directory import RealmDirectory
-from fake_server.oidc.endpoint_requests import Issuers, form_params
+from fake_server.oidc.bearer import active_key, read_header
 from fake_server.oidc.errors import OAuthError, TokenRejected
-from fake_server.oidc.minting import TokenMinter
-from fake_server.oidc.realm_setup import RealmSetup
-from fake_server.oidc.scopes import OFFLINE_SCOPE, requested_scopes
+from fake_server.oidc.realm_model import RealmModel
 from fake_server.oidc.sessions import Sessions
-from fake_server.oidc.tokens import read_header
+from fake_server.oidc.tokens import (
+    OFFLINE_SCOPE,
+    PKCE_METHODS,
+    authorization_code,
+    form_params,
+    is_valid_challenge,
+    requested_scopes,
+)
 
 
 class BrowserFlow:
-    """The login page and browser logout of the realm of ``setup``, whose users and
-    clients are in ``directory``; logins open ``sessions`` and ``minter`` signs their codes."""
+    """The login page and browser logout of ``realm``; a login opens one of ``sessions``."""
 
-    def __init__(
-        self,
-        setup: RealmSetup,
-        issuers: Issuers,
-        directory: RealmDirectory,
-        sessions: Sessions,
-        minter: TokenMinter,
-    ) -> None:
-        self._setup = setup
-        self._issuers = issuers
-        self._directory = directory
+    def __init__(self, realm: RealmModel, sessions: Sessions) -> None:
+        self._realm = realm
         self._sessions = sessions
-        self._minter = minter
 
     def authorize(self, request: Request) -> Response:
         """The login page (GET) and its form (POST): a good password redirects to the
         client's ``redirect_uri`` with a code; a refused request redirects with the error
         once the redirect URI is known to be the client's."""
         params = request.args
-        client = self._directory.client(params.get("client_id", ""))
+        client = self._realm.client(params.get("client_id", ""))
         if client is None:
             return _error_page(request, "Client not found.")
         redirect_uri = params.get("redirect_uri", "")
@@ -74,9 +65,9 @@ class BrowserFlow:
             )
         challenge = params.get("code_challenge")
         method = params.get("code_challenge_method") or ("plain" if challenge else None)
-        if method not in (None, *pkce.METHODS) or (method and not challenge):
+        if method not in (None, *PKCE_METHODS) or (method and not challenge):
             return refuse("invalid_request", "Invalid parameter: code_challenge_method")
-        if challenge and not pkce.is_valid_challenge(challenge):
+        if challenge and not is_valid_challenge(challenge):
             return refuse("invalid_request", "Invalid parameter: code_challenge")
         try:
             scopes = requested_scopes(params.get("scope"))
@@ -86,9 +77,7 @@ class BrowserFlow:
             return _login_page(request.url, "")
         form = form_params(request)
         try:
-            account = self._directory.check_credentials(
-                form.get("username"), form.get("password", "")
-            )
+            account = self._realm.check_credentials(form.get("username"), form.get("password", ""))
         except OAuthError as error:
             message = (
                 "Account is disabled, contact your administrator."
@@ -97,7 +86,8 @@ class BrowserFlow:
             )
             return _login_page(request.url, message)
         session = self._sessions.open(account, client, OFFLINE_SCOPE in scopes)
-        code = self._minter.authorization_code(
+        code = authorization_code(
+            self._realm,
             request,
             account,
             client,
@@ -109,7 +99,7 @@ class BrowserFlow:
             challenge_method=method,
         )
         query = {"state": state} if state else {}
-        query |= {"session_state": session.sid, "iss": self._issuers.of(request), "code": code}
+        query |= {"session_state": session.sid, "iss": self._realm.issuer(request), "code": code}
         return _redirect(redirect_uri, query)
 
     def logout(self, request: Request) -> Response:
@@ -124,7 +114,7 @@ class BrowserFlow:
             claims = self._verify_id_token_hint(request, hint)
             client_id = client_id or str(claims.get("azp"))
         if redirect:
-            client = self._directory.client(client_id) if client_id else None
+            client = self._realm.client(client_id) if client_id else None
             if client is None:
                 return _error_page(request, "Missing parameters: id_token_hint")
             if not client.accepts_redirect(redirect):
@@ -143,12 +133,12 @@ class BrowserFlow:
         """The claims of an ID token this realm signed for this URL (it may have expired)."""
         try:
             header = read_header(token)
-            key = active_key(self._setup.keys, str(header.get("kid")))
+            key = active_key(self._realm.keys, str(header.get("kid")))
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key.public_key,
                 algorithms=["RS256"],
-                issuer=self._issuers.of(request),
+                issuer=self._realm.issuer(request),
                 options={"verify_exp": False, "verify_aud": False, "require": ["sub", "typ"]},
             )
         except (TokenRejected, jwt.InvalidTokenError):

@@ -1,8 +1,9 @@
-"""The fake server's identity provider: one realm's OpenID Connect endpoints and the API's
-bearer check, as Keycloak answers them, each handed to the part of the realm that does it.
+"""The fake server's identity provider: one Keycloak realm's OpenID Connect endpoints, and
+its published documents (the realm info and the discovery document).
 
 Each endpoint method takes the werkzeug request and the ``{realm}`` of its URL and returns
-the response; the fake server's URL map mounts them on Keycloak's paths::
+the response; the fake server's route table (:mod:`fake_server.routes`) names them on
+Keycloak's paths::
 
     GET  /realms/{realm}                                     realm_info
     GET  /realms/{realm}/.well-known/openid-configuration   openid_configuration
@@ -15,10 +16,11 @@ the response; the fake server's URL map mounts them on Keycloak's paths::
     POST /realms/{realm}/protocol/openid-connect/token/introspect   introspect
 
 :class:`IdentityProvider` checks what every endpoint checks (the realm, the method, the
-content type) and hands the request on: to :mod:`~fake_server.oidc.grants` (the token
-endpoint), :mod:`~fake_server.oidc.browser` (login page, browser logout),
-:mod:`~fake_server.oidc.held_tokens` (userinfo, logout, revocation, introspection) or
-:mod:`~fake_server.oidc.discovery`; the API's bearer check is :mod:`~fake_server.oidc.bearer`'s.
+content type) and hands the request to the part of the realm that answers it:
+:mod:`~fake_server.oidc.tokens` (the token endpoint, userinfo, logout, revocation,
+introspection) or :mod:`~fake_server.oidc.browser` (login page, browser logout). The
+API's bearer check, :meth:`IdentityProvider.authenticate`, is
+:mod:`~fake_server.oidc.bearer`'s.
 
 Users, clients, sign-in sessions and revoked tokens live in a
 :class:`~fake_server.oidc.realm.RealmState`: the fake server passes its store, so every
@@ -31,24 +33,21 @@ host and port) accepts exactly the tokens issued to the URL it is reached by.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Generic, Self, TypeVar, overload
+from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from werkzeug.wrappers import Request, Response
 
-from fake_server.oidc import discovery
 from fake_server.oidc.accounts import Account
-from fake_server.oidc.bearer import MISSING_BEARER, BearerCheck, bearer_token
+from fake_server.oidc.bearer import DEFAULT_CACHE_SIZE, BearerCheck, VerifiedTokenCache
 from fake_server.oidc.browser import BrowserFlow
-from fake_server.oidc.directory import RealmDirectory
-from fake_server.oidc.endpoint_requests import FORM_CONTENT_TYPE, Issuers
-from fake_server.oidc.errors import OAuthError, TokenRejected, json_response
-from fake_server.oidc.grants import TokenGrants
-from fake_server.oidc.held_tokens import HeldTokenEndpoints
+from fake_server.oidc.errors import OAuthError, json_response
 from fake_server.oidc.keys import KeyRing
-from fake_server.oidc.minting import TokenMinter
 from fake_server.oidc.realm import (
     CONFIGURED,
     Client,
@@ -56,43 +55,15 @@ from fake_server.oidc.realm import (
     RealmSettings,
     RealmState,
 )
-from fake_server.oidc.realm_setup import RealmSetup
-from fake_server.oidc.refresh_tokens import RefreshTokenReader
+from fake_server.oidc.realm_model import RealmModel
 from fake_server.oidc.sessions import Sessions
-from fake_server.oidc.tokens import DEFAULT_CACHE_SIZE, VerifiedTokenCache
+from fake_server.oidc.tokens import FORM_CONTENT_TYPE, SCOPE_ORDER, TokenEndpoints
 from spacestudio_contract.endpoints import DEFAULT_REALM
 
 logger = logging.getLogger(__name__)
 
 # Keycloak's default "SSO Session Max": a session ends this long after its login.
 DEFAULT_SESSION_MAX_LIFETIME = 36_000
-
-_Value = TypeVar("_Value")
-
-
-class _Setup(Generic[_Value]):
-    """A provider attribute kept in the :class:`RealmSetup` its parts share: changing it
-    on the provider (as tests do) changes it for all of them."""
-
-    def __set_name__(self, owner: type[IdentityProvider], name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, provider: None, owner: type[IdentityProvider]) -> Self: ...
-
-    @overload
-    def __get__(self, provider: IdentityProvider, owner: type[IdentityProvider]) -> _Value: ...
-
-    def __get__(
-        self, provider: IdentityProvider | None, owner: type[IdentityProvider]
-    ) -> Self | _Value:
-        if provider is None:
-            return self
-        value: _Value = getattr(provider._setup, self._name)
-        return value
-
-    def __set__(self, provider: IdentityProvider, value: _Value) -> None:
-        setattr(provider._setup, self._name, value)
 
 
 class IdentityProvider:
@@ -104,8 +75,9 @@ class IdentityProvider:
     every setting spelt out. They and ``accounts`` are put in ``state`` (a fresh
     in-memory realm by default), which may already hold more. ``refresh_token_lifetime`` is
     also the session idle timeout, as Keycloak's "SSO Session Idle". ``settings`` carries
-    the other realm settings (refresh token reuse, offline sessions). ``clock`` gives the
-    current time in seconds since the epoch; tests pass a fake one.
+    the other realm settings (refresh token reuse, offline sessions); the lifetimes given
+    here replace its lifespans. ``clock`` gives the current time in seconds since the
+    epoch; tests pass a fake one.
 
     The bearer check remembers the ``verified_token_cache_size`` most recently used access
     tokens whose signature it verified (0 remembers none), so a client reusing its token
@@ -113,14 +85,10 @@ class IdentityProvider:
     still checked on every request.
     """
 
-    realm = _Setup[str]()
-    keys = _Setup[KeyRing]()
-    access_token_lifetime = _Setup[int]()
-    refresh_token_lifetime = _Setup[int]()
-    session_max_lifetime = _Setup[int]()
-    offline_session_idle_timeout = _Setup[int]()
-    revoke_refresh_token = _Setup[bool]()
-    refresh_token_max_reuse = _Setup[int]()
+    #: The account whose access token authorises a request, or :class:`TokenRejected`
+    #: saying what was wrong (:meth:`BearerCheck.authenticate
+    #: <fake_server.oidc.bearer.BearerCheck.authenticate>`, called directly).
+    authenticate: Callable[[Request], Account]
 
     def __init__(
         self,
@@ -153,66 +121,73 @@ class IdentityProvider:
             raise ValueError(
                 f"verified_token_cache_size must be a number of tokens >= 0, not {cache_size!r}"
             )
-        settings = settings or RealmSettings()
-        self._setup = RealmSetup(
-            realm=realm,
-            keys=keys if keys is not None else KeyRing.generate(),
-            clock=clock,
-            access_token_lifetime=access_token_lifetime,
-            refresh_token_lifetime=refresh_token_lifetime,
-            session_max_lifetime=session_max_lifetime,
-            offline_session_idle_timeout=settings.offline_session_idle_timeout,
-            revoke_refresh_token=settings.revoke_refresh_token,
-            refresh_token_max_reuse=settings.refresh_token_max_reuse,
+        settings = dataclasses.replace(
+            settings or RealmSettings(),
+            access_token_lifespan=access_token_lifetime,
+            sso_session_idle_timeout=refresh_token_lifetime,
+            sso_session_max_lifespan=session_max_lifetime,
         )
-        self.state = state if state is not None else MemoryRealmState()
-        self._directory = RealmDirectory(
-            self.state, accounts, client_ids, confidential_clients or {}, clients
+        self.model = RealmModel(
+            realm,
+            keys if keys is not None else KeyRing.generate(),
+            clock,
+            settings,
+            state if state is not None else MemoryRealmState(),
+            accounts=accounts,
+            client_ids=client_ids,
+            confidential_clients=confidential_clients or {},
+            clients=clients,
         )
-        setup = self._setup
-        self._issuers = Issuers(setup)
-        sessions = Sessions(self.state, setup)
-        refresh_tokens = RefreshTokenReader(setup, self._issuers)
-        minter = TokenMinter(setup, self._issuers, sessions)
-        self._bearer = BearerCheck(
-            setup,
-            self._issuers,
-            self._directory,
-            sessions,
-            self.state,
-            VerifiedTokenCache(verified_token_cache_size),
-        )
-        self._grants = TokenGrants(setup, self._directory, sessions, minter, refresh_tokens)
-        self._browser = BrowserFlow(setup, self._issuers, self._directory, sessions, minter)
-        self._held_tokens = HeldTokenEndpoints(
-            setup, self._directory, sessions, self.state, self._bearer, refresh_tokens
-        )
+        sessions = Sessions(self.model)
+        bearer = BearerCheck(self.model, sessions, VerifiedTokenCache(cache_size))
+        self._tokens = TokenEndpoints(self.model, sessions, bearer)
+        self._browser = BrowserFlow(self.model, sessions)
+        self.authenticate = bearer.authenticate
+
+    @property
+    def realm(self) -> str:
+        """The realm's name."""
+        return self.model.name
+
+    @property
+    def keys(self) -> KeyRing:
+        """The realm's signing keys."""
+        return self.model.keys
+
+    @property
+    def state(self) -> RealmState:
+        """Where the realm's users, clients, sessions and revoked tokens are kept."""
+        return self.model.state
+
+    def issuer(self, request: Request) -> str:
+        """The ``iss`` of tokens issued through ``request``'s base URL."""
+        return self.model.issuer(request)
 
     # ---------------------------------------------------------------- accounts
 
     @property
     def accounts(self) -> Sequence[Account]:
         """The realm's accounts."""
-        return self._directory.accounts
+        return self.model.accounts
 
     def account_by_id(self, user_id: str) -> Account | None:
         """The account whose :attr:`Account.user_id` is ``user_id``, None when unknown."""
-        return self._directory.account_by_id(user_id)
+        return self.model.account_by_id(user_id)
 
     def account_by_username(self, username: str) -> Account | None:
         """The account logging in as ``username`` (its username or e-mail, any case)."""
-        return self._directory.account_by_username(username)
+        return self.model.account_by_username(username)
 
     def update_account(self, account: Account, origin: str = CONFIGURED) -> None:
         """Add ``account``, or replace the account with its login (e.g. to disable it).
 
         A disabled account's live tokens are refused from the next request on.
         """
-        self._directory.update_account(account, origin)
+        self.model.update_account(account, origin)
 
     def restore_configured_realm(self) -> None:
         """Drop the users and clients added at run time; restore the configured ones."""
-        self._directory.restore_configured()
+        self.model.restore_configured()
 
     # --------------------------------------------------------------- endpoints
 
@@ -222,7 +197,7 @@ class IdentityProvider:
             request,
             realm,
             ("GET", "HEAD"),
-            lambda r: json_response(discovery.realm_info(self.realm, self.issuer(r), self.keys)),
+            lambda r: json_response(realm_info(self.realm, self.issuer(r), self.keys)),
         )
 
     def openid_configuration(self, request: Request, realm: str) -> Response:
@@ -231,12 +206,12 @@ class IdentityProvider:
             request,
             realm,
             ("GET", "HEAD"),
-            lambda r: json_response(discovery.openid_configuration(self.issuer(r))),
+            lambda r: json_response(openid_configuration(self.issuer(r))),
         )
 
     def token(self, request: Request, realm: str) -> Response:
         """POST ``/realms/{realm}/protocol/openid-connect/token``: Keycloak's token endpoint."""
-        return self._serve(request, realm, ("POST",), self._grants.token, form=True)
+        return self._serve(request, realm, ("POST",), self._tokens.token, form=True)
 
     def certs(self, request: Request, realm: str) -> Response:
         """GET ``/realms/{realm}/protocol/openid-connect/certs``: the realm's JWKS."""
@@ -246,7 +221,7 @@ class IdentityProvider:
 
     def userinfo(self, request: Request, realm: str) -> Response:
         """GET or POST ``/realms/{realm}/protocol/openid-connect/userinfo``: who the bearer is."""
-        return self._serve(request, realm, ("GET", "HEAD", "POST"), self._held_tokens.userinfo)
+        return self._serve(request, realm, ("GET", "HEAD", "POST"), self._tokens.userinfo)
 
     def logout(self, request: Request, realm: str) -> Response:
         """POST ``/realms/{realm}/protocol/openid-connect/logout`` with ``client_id`` and
@@ -259,7 +234,7 @@ class IdentityProvider:
         methods = ("GET", "HEAD", "POST")
         if request.method in ("GET", "HEAD"):
             return self._serve(request, realm, methods, self._browser.logout)
-        return self._serve(request, realm, methods, self._held_tokens.logout, form=True)
+        return self._serve(request, realm, methods, self._tokens.logout, form=True)
 
     def authorize(self, request: Request, realm: str) -> Response:
         """GET ``/realms/{realm}/protocol/openid-connect/auth``: the authorization-code flow's
@@ -274,35 +249,12 @@ class IdentityProvider:
         """POST ``/realms/{realm}/protocol/openid-connect/revoke`` (RFC 7009, ``token``):
         a refresh or offline token ends its session; an access token alone is refused
         from then on. 200, also for a token that is not valid (as the RFC says)."""
-        return self._serve(request, realm, ("POST",), self._held_tokens.revoke, form=True)
+        return self._serve(request, realm, ("POST",), self._tokens.revoke, form=True)
 
     def introspect(self, request: Request, realm: str) -> Response:
         """POST ``/realms/{realm}/protocol/openid-connect/token/introspect`` (confidential
         client auth, ``token``): ``{"active": false}`` or the token's claims and active."""
-        return self._serve(request, realm, ("POST",), self._held_tokens.introspect, form=True)
-
-    def authenticate(self, request: Request) -> Account:
-        """The account whose access token authorises ``request``.
-
-        Strict: requires ``Authorization: Bearer <jwt>`` holding an RS256 access token of
-        this realm, signed by an active key, issued for the URL the request reached, not
-        expired, of a live session and an enabled account. Raises :class:`TokenRejected`
-        saying what was wrong otherwise.
-        """
-        token = bearer_token(request)
-        if token is None:
-            raise TokenRejected(MISSING_BEARER, error=None)
-        claims = self._bearer.verify(request, token)
-        subject = self._bearer.live_subject(claims)
-        if subject.account is None:
-            raise TokenRejected(
-                "Service account tokens cannot call this API; log in with a user account"
-            )
-        return subject.account
-
-    def issuer(self, request: Request) -> str:
-        """The ``iss`` of tokens issued through ``request``'s base URL."""
-        return self._issuers.of(request)
+        return self._serve(request, realm, ("POST",), self._tokens.introspect, form=True)
 
     # ----------------------------------------------------------- request plumbing
 
@@ -337,3 +289,69 @@ class IdentityProvider:
         except OAuthError as error:
             logger.debug("%s %s answered %s", request.method, request.path, error)
             return error.response()
+
+
+# ------------------------------------------------------------ published documents
+
+
+def realm_info(realm: str, issuer: str, keys: KeyRing) -> dict[str, Any]:
+    """``GET /realms/{realm}``: the signing key (base64 DER) and the service URLs."""
+    der = keys.signing_key().public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return {
+        "realm": realm,
+        "public_key": base64.b64encode(der).decode("ascii"),
+        "token-service": f"{issuer}/protocol/openid-connect",
+        "account-service": f"{issuer}/account",
+        "tokens-not-before": 0,
+    }
+
+
+def openid_configuration(issuer: str) -> dict[str, Any]:
+    """The discovery document of the realm whose tokens name ``issuer``."""
+    endpoints = f"{issuer}/protocol/openid-connect"
+    client_auth = ["client_secret_basic", "client_secret_post"]
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": f"{endpoints}/auth",
+        "token_endpoint": f"{endpoints}/token",
+        "introspection_endpoint": f"{endpoints}/token/introspect",
+        "userinfo_endpoint": f"{endpoints}/userinfo",
+        "end_session_endpoint": f"{endpoints}/logout",
+        "revocation_endpoint": f"{endpoints}/revoke",
+        "jwks_uri": f"{endpoints}/certs",
+        "grant_types_supported": [
+            "authorization_code",
+            "password",
+            "refresh_token",
+            "client_credentials",
+        ],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "code_challenge_methods_supported": ["plain", "S256"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "userinfo_signing_alg_values_supported": ["none"],
+        "token_endpoint_auth_methods_supported": [*client_auth, "none"],
+        "introspection_endpoint_auth_methods_supported": client_auth,
+        "revocation_endpoint_auth_methods_supported": [*client_auth, "none"],
+        "scopes_supported": list(SCOPE_ORDER),
+        "claims_supported": [
+            "aud",
+            "sub",
+            "iss",
+            "auth_time",
+            "name",
+            "given_name",
+            "family_name",
+            "preferred_username",
+            "email",
+            "email_verified",
+            "acr",
+        ],
+        "claim_types_supported": ["normal"],
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "backchannel_logout_supported": False,
+    }

@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fake_server.oidc import passwords
 from fake_server.oidc.accounts import Account
 from fake_server.oidc.realm import Client, RealmSettings
+from fake_server.oidc.realm_model import SCRIPTING_ROLE, UnsupportedHash, hash_from_credential
 
 logger = logging.getLogger(__name__)
 
-#: The realm role that grants scripting access, when the realm file defines it.
-SCRIPTING_ROLE = "scripting"
 #: How Keycloak's admin console masks secrets in a partial export.
 MASKED_SECRET = "**********"
 
@@ -165,8 +163,8 @@ def user_from_representation(
             password = value
         elif credential.get("secretData"):
             try:
-                password_hash = passwords.hash_from_credential(credential)
-            except passwords.UnsupportedHash as exc:
+                password_hash = hash_from_credential(credential)
+            except UnsupportedHash as exc:
                 raise RealmFileError(
                     f"{where}: {exc}; give it a plain password instead: "
                     '"credentials": [{"type": "password", "value": "..."}]'

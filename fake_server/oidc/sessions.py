@@ -16,24 +16,35 @@ from typing import Any
 
 from fake_server.oidc.accounts import Account
 from fake_server.oidc.errors import OAuthError
-from fake_server.oidc.realm import Client, RealmState, SessionRecord
-from fake_server.oidc.realm_setup import RealmSetup
-from fake_server.oidc.tokens import BEARER_LEEWAY
+from fake_server.oidc.realm import Client, RealmSettings, SessionRecord
+from fake_server.oidc.realm_model import BEARER_LEEWAY, RealmModel
 
 logger = logging.getLogger(__name__)
 
 
-class Sessions:
-    """The sessions of the realm kept in ``state``, timed as ``setup`` says."""
+def end_time(settings: RealmSettings, session: SessionRecord) -> int:
+    """When ``session`` times out under the realm's ``settings`` if nothing refreshes it:
+    its "SSO Session Idle" (the refresh token lifespan) after its last refresh, at most its
+    "SSO Session Max" after login; an offline session idles out after its own timeout."""
+    if session.offline:
+        return session.last_refresh + settings.offline_session_idle_timeout
+    return min(
+        session.last_refresh + settings.sso_session_idle_timeout,
+        session.auth_time + settings.sso_session_max_lifespan,
+    )
 
-    def __init__(self, state: RealmState, setup: RealmSetup) -> None:
-        self._state = state
-        self._setup = setup
-        self._last_prune = int(setup.clock())
+
+class Sessions:
+    """The sign-in sessions of ``realm``, kept in its state and timed by its settings."""
+
+    def __init__(self, realm: RealmModel) -> None:
+        self._realm = realm
+        self._state = realm.state
+        self._last_prune = int(realm.clock())
 
     def open(self, account: Account, client: Client, offline: bool) -> SessionRecord:
         """A new session of ``account`` logged in with ``client`` (offline or not)."""
-        now = int(self._setup.clock())
+        now = int(self._realm.clock())
         session = SessionRecord(
             sid=str(uuid.uuid4()),
             user_id=account.user_id,
@@ -54,20 +65,10 @@ class Sessions:
         )
         return session
 
-    def end_time(self, session: SessionRecord) -> int:
-        """When the session times out if nothing refreshes it."""
-        setup = self._setup
-        if session.offline:
-            return session.last_refresh + setup.offline_session_idle_timeout
-        return min(
-            session.last_refresh + setup.refresh_token_lifetime,
-            session.auth_time + setup.session_max_lifetime,
-        )
-
     def is_active(self, session: SessionRecord, now: float, leeway: int = 0) -> bool:
         """Whether ``session`` has neither ended nor timed out at ``now`` (give or take
         ``leeway`` seconds)."""
-        return not session.ended and now - leeway < self.end_time(session)
+        return not session.ended and now - leeway < end_time(self._realm.settings, session)
 
     def redeem_code(self, sid: str, now: int) -> SessionRecord:
         """Mark the authorization code of session ``sid`` used; OAuthError when it was
@@ -86,7 +87,7 @@ class Sessions:
     def refresh(self, claims: Mapping[str, Any], now: int) -> SessionRecord:
         """Record the use of the verified refresh token ``claims`` at ``now``; OAuthError
         when its session is not active or the realm's reuse rules refuse the token."""
-        setup = self._setup
+        settings = self._realm.settings
 
         def refresh(current: SessionRecord | None) -> SessionRecord:
             session = current or self._resumed(claims)
@@ -94,7 +95,7 @@ class Sessions:
                 raise OAuthError(400, "invalid_grant", "Session not active")
             jti = str(claims["jti"])
             uses = session.refresh_uses
-            if setup.revoke_refresh_token:
+            if settings.revoke_refresh_token:
                 # Keycloak's "Revoke Refresh Token": a token older than the session's last
                 # refresh is stale; the newest may be used max-reuse + 1 times.
                 if (
@@ -104,7 +105,7 @@ class Sessions:
                     raise OAuthError(400, "invalid_grant", "Stale token")
                 if session.refresh_jti != jti:
                     uses = 0
-                if uses > setup.refresh_token_max_reuse:
+                if uses > settings.refresh_token_max_reuse:
                     raise OAuthError(
                         400, "invalid_grant", "Maximum allowed refresh token reuse exceeded"
                     )
@@ -175,9 +176,10 @@ class Sessions:
         if now - self._last_prune < 60:
             return
         self._last_prune = now
-        setup = self._setup
-        horizon = max(setup.access_token_lifetime, setup.refresh_token_lifetime) + BEARER_LEEWAY
-        offline_horizon = setup.offline_session_idle_timeout + BEARER_LEEWAY
+        settings = self._realm.settings
+        token_lifespan = max(settings.access_token_lifespan, settings.sso_session_idle_timeout)
+        horizon = token_lifespan + BEARER_LEEWAY
+        offline_horizon = settings.offline_session_idle_timeout + BEARER_LEEWAY
         self._state.prune_sessions(now - horizon, now - offline_horizon)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 import pytest
 
 from fake_server.app import FakeSpacestudioApp
-from fake_server.routes import ROUTES
+from fake_server.routes import REALM_PREFIX, ROUTES
 from spacestudio_contract.catalog import COLLECTIONS, CollectionSpec
 
 from .conftest import ALICE, BOB, NO_SCRIPTING, Api, AppFactory, assert_json_error
@@ -107,6 +108,18 @@ def test_users_see_only_their_own_objects(app: FakeSpacestudioApp) -> None:
     assert_json_error(bob.get(f"{alice.base}/orbitdefinitions/{created['id']}"), 403)
     assert_json_error(bob.delete(f"{alice.base}/orbitdefinitions/{created['id']}"), 403)
     assert alice.get(f"orbitdefinitions/{created['id']}").status_code == 200
+
+
+def test_the_realms_routes_reach_the_identity_providers_own_methods(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    realm_routes = [route for route in ROUTES if route.path.startswith(REALM_PREFIX)]
+    assert len(realm_routes) == 10
+    for route in realm_routes:
+        handler = operator.attrgetter(route.handler)(app)
+        # No pass-through on the way: the route names the provider's endpoint itself.
+        assert handler.__self__ is app.idp, route.endpoint
 
 
 def api_calls() -> list[tuple[str, str]]:

@@ -650,8 +650,9 @@ def test_refresh_keeps_session_alive_while_used(client: Client, clock: FakeClock
 
 
 def test_session_max_lifetime_caps_tokens(shared_keys: KeyRing, clock: FakeClock) -> None:
-    idp = IdentityProvider([ALICE], [CLIENT_ID], keys=shared_keys, clock=clock)
-    idp.session_max_lifetime = 2000
+    idp = IdentityProvider(
+        [ALICE], [CLIENT_ID], keys=shared_keys, clock=clock, session_max_lifetime=2000
+    )
     client = Client(oidc_app(idp))
     refresh_token = tokens(client)["refresh_token"]
     clock.advance(1500)

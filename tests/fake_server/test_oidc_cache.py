@@ -18,18 +18,22 @@ import jwt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder
+from werkzeug.wrappers import Request
 
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
-from fake_server.oidc.endpoint_requests import MAX_REMEMBERED_ISSUERS
-from fake_server.oidc.tokens import (
+from fake_server.oidc.bearer import (
     MALFORMED_TOKEN,
+    BearerCheck,
     VerifiedToken,
     VerifiedTokenCache,
     read_header,
 )
+from fake_server.oidc.realm_model import MAX_REMEMBERED_ISSUERS, RealmModel
+from fake_server.oidc.sessions import Sessions
 from tests.fake_server.test_oidc import (
     ALICE,
+    API,
     BASE,
     BOB,
     CLIENT_ID,
@@ -217,15 +221,39 @@ def test_a_cached_token_is_verified_again_for_another_issuer(
 
 
 def test_a_cached_entry_is_tied_to_the_key_that_verified_it(
-    client: Client, idp: IdentityProvider, keys: KeyRing, signature_checks: SignatureChecks
+    client: Client,
+    idp: IdentityProvider,
+    keys: KeyRing,
+    clock: FakeClock,
+    signature_checks: SignatureChecks,
 ) -> None:
-    access_token = cached_token(client, signature_checks)
+    access_token: str = tokens(client)["access_token"]
+    headers = {"Authorization": f"Bearer {access_token}"}
+    request = Request(EnvironBuilder(path=API, base_url=BASE, headers=headers).get_environ())
+    shared_cache = VerifiedTokenCache()
+
+    def bearer_check(ring: KeyRing) -> BearerCheck:
+        """A check of the provider's realm, with signing keys ``ring``, on the shared cache."""
+        realm = RealmModel(
+            idp.realm,
+            ring,
+            clock,
+            idp.model.settings,
+            idp.state,
+            accounts=idp.accounts,
+            client_ids=[CLIENT_ID],
+            confidential_clients={},
+            clients=(),
+        )
+        return BearerCheck(realm, Sessions(realm), shared_cache)
+
+    for _ in range(2):
+        assert bearer_check(keys).authenticate(request) == ALICE
+    assert signature_checks.count == 1
 
     # The same key loaded into a new ring is a new key object: verify afresh.
-    idp.keys = KeyRing([keys.signing_key().private_key])
-
-    assert call_api(client, access_token).status_code == 200
-    assert signature_checks.count == 1
+    assert bearer_check(KeyRing([keys.signing_key().private_key])).authenticate(request) == ALICE
+    assert signature_checks.count == 2
 
 
 # ------------------------------------------- any other string is verified afresh
@@ -489,7 +517,7 @@ def test_each_base_url_keeps_its_own_issuer(client: Client, idp: IdentityProvide
         assert document["issuer"] == f"{base}/realms/spacestudio-users"
 
     # Clients choose the Host header: the issuers remembered stay few.
-    assert len(idp._issuers) <= MAX_REMEMBERED_ISSUERS
+    assert len(idp.model._issuers) <= MAX_REMEMBERED_ISSUERS
 
 
 def test_a_token_is_accepted_only_at_the_base_url_that_issued_it(

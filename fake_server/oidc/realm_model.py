@@ -1,0 +1,314 @@
+"""The realm as its endpoints see it, as Keycloak's ``RealmModel``: its name, signing keys,
+clock and settings, the issuer its tokens name, its users and clients, the passwords they
+log in with, and whom a token speaks for.
+
+Users and clients live in the realm's :class:`~fake_server.oidc.realm.RealmState`: the
+model puts the configured ones there (checking that no two clash) and puts them back when
+the run-time additions are dropped.
+
+Passwords from a realm export are checked as Keycloak hashed them: the export's
+``secretData`` (hash and salt) and ``credentialData`` (algorithm and parameters) become
+the fake's own record (:func:`hash_from_credential`, a JSON string kept on
+:class:`~fake_server.oidc.accounts.Account`), which :func:`verify_password` checks:
+``argon2`` (Keycloak's default since 24, with argon2-cffi), ``pbkdf2-sha512``,
+``pbkdf2-sha256`` and ``pbkdf2`` (SHA-1).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from werkzeug.wrappers import Request
+
+from fake_server.oidc.accounts import Account
+from fake_server.oidc.errors import OAuthError
+from fake_server.oidc.keys import KeyRing
+from fake_server.oidc.realm import CONFIGURED, Client, RealmSettings, RealmState, seed_realm
+
+logger = logging.getLogger(__name__)
+
+# Clock skew allowed on the exp and iat of bearer tokens, in seconds.
+BEARER_LEEWAY = 2
+# Base URLs (scheme and host) whose issuer is remembered; a server is reached by a few.
+MAX_REMEMBERED_ISSUERS = 64
+
+
+class RealmModel:
+    """One realm: its ``name``, signing ``keys``, ``clock`` (seconds since the epoch) and
+    ``settings``, with its users and clients kept in ``state``.
+
+    ``client_ids`` are public clients, ``confidential_clients`` maps client ids to secrets,
+    ``clients`` are clients with every setting spelt out; they and ``accounts`` are the
+    configured entries, put in ``state`` now and again by :meth:`restore_configured`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        keys: KeyRing,
+        clock: Callable[[], float],
+        settings: RealmSettings,
+        state: RealmState,
+        *,
+        accounts: Sequence[Account],
+        client_ids: Sequence[str],
+        confidential_clients: Mapping[str, str],
+        clients: Sequence[Client],
+    ) -> None:
+        all_clients = _build_clients(client_ids, confidential_clients)
+        for client in clients:
+            if client.client_id in all_clients:
+                raise ValueError(f"client {client.client_id!r} is configured twice")
+            all_clients[client.client_id] = client
+        logins: set[str] = set()
+        for account in accounts:
+            if account.login in logins or account.email_key in logins:
+                raise ValueError(f"two accounts share the e-mail or username {account.login!r}")
+            logins.update({account.login, account.email_key} - {""})
+        self.name = name
+        self.keys = keys
+        self.clock = clock
+        self.settings = settings
+        self.state = state
+        self._configured_accounts = tuple(accounts)
+        self._configured_clients = tuple(all_clients.values())
+        self._issuers: dict[tuple[str, str], str] = {}
+        seed_realm(state, self._configured_accounts, self._configured_clients)
+
+    def issuer(self, request: Request) -> str:
+        """The ``iss`` of tokens issued through ``request``'s base URL: that URL plus
+        ``/realms/{realm}``, as Keycloak derives its frontend URL."""
+        # Werkzeug decodes the host URL anew for each request (about 10 µs of each check);
+        # it depends on the scheme and host only, so remember the few a server is reached by.
+        reached_at = (request.scheme, request.host)
+        issuer = self._issuers.get(reached_at)
+        if issuer is None:
+            issuer = f"{request.host_url.rstrip('/')}/realms/{self.name}"
+            if len(self._issuers) >= MAX_REMEMBERED_ISSUERS:
+                self._issuers.clear()  # Host headers are the client's to choose
+            self._issuers[reached_at] = issuer
+        return issuer
+
+    # ------------------------------------------------------------ users and clients
+
+    @property
+    def accounts(self) -> Sequence[Account]:
+        """The realm's accounts."""
+        return tuple(entry.account for entry in self.state.users())
+
+    def account_by_id(self, user_id: str) -> Account | None:
+        """The account whose :attr:`Account.user_id` is ``user_id``, None when unknown."""
+        return self.state.user_by_id(user_id)
+
+    def account_by_username(self, username: str) -> Account | None:
+        """The account logging in as ``username`` (its username or e-mail, any case)."""
+        return self.state.user_by_login(username)
+
+    def update_account(self, account: Account, origin: str = CONFIGURED) -> None:
+        """Add ``account``, or replace the account with its login."""
+        self.state.put_user(account, origin)
+
+    def restore_configured(self) -> None:
+        """Drop the users and clients added at run time; restore the configured ones."""
+        self.state.forget_run_time_entries()
+        seed_realm(self.state, self._configured_accounts, self._configured_clients)
+
+    def client(self, client_id: str) -> Client | None:
+        """The enabled client ``client_id``; None when it is unknown or disabled."""
+        client = self.state.client(client_id)
+        return client if client is not None and client.enabled else None
+
+    def check_credentials(self, username: str | None, password: str) -> Account:
+        """The enabled account ``username`` logs in as with ``password``; OAuthError else."""
+        if not username:
+            raise OAuthError(401, "invalid_request", "Missing parameter: username")
+        account = self.account_by_username(username)
+        given = password.encode()
+        if account is not None and account.password_hash:
+            matches = bool(password) and verify_password(password, account.password_hash)
+        else:
+            # Compare against something even for an unknown user, so timing tells nothing.
+            expected = account.password.encode() if account else b"\0" * max(len(given), 1)
+            matches = hmac.compare_digest(given, expected) and bool(account and account.password)
+        if account is None or not matches:
+            logger.info("login refused for %r: invalid user credentials", username)
+            raise OAuthError(401, "invalid_grant", "Invalid user credentials")
+        if not account.enabled:
+            raise OAuthError(400, "invalid_grant", "Account disabled")
+        return account
+
+
+def _build_clients(public_ids: Sequence[str], confidential: Mapping[str, str]) -> dict[str, Client]:
+    """The clients given as public client ids and confidential ``{client id: secret}``."""
+    if isinstance(public_ids, str):
+        raise TypeError("client_ids must be a sequence of client ids, not one string")
+    clients: dict[str, Client] = {}
+    for client_id in public_ids:
+        if not client_id:
+            raise ValueError("client ids must be non-empty")
+        clients[client_id] = Client(client_id, None)
+    for client_id, secret in confidential.items():
+        if not client_id or not secret:
+            raise ValueError(f"confidential client {client_id!r} needs an id and a secret")
+        if client_id in clients:
+            raise ValueError(f"client {client_id!r} cannot be both public and confidential")
+        clients[client_id] = Client(client_id, secret)
+    return clients
+
+
+# ------------------------------------------------------------------ token subjects
+
+# Roles Keycloak grants every user through the realm's default role.
+ACCOUNT_CLIENT_ROLES = ["manage-account", "manage-account-links", "view-profile"]
+#: The realm role that grants scripting access (a realm file that defines it grants it
+#: only to the users holding it).
+SCRIPTING_ROLE = "scripting"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom a token speaks for: a user account or a confidential client's service account,
+    with the realm roles Keycloak grants it."""
+
+    sub: str
+    preferred_username: str
+    roles: tuple[str, ...]
+    account: Account | None = None
+
+    def profile_claims(self) -> dict[str, Any]:
+        """The identity claims Keycloak puts in tokens and the userinfo answer."""
+        if self.account is None:
+            return {"email_verified": False, "preferred_username": self.preferred_username}
+        account = self.account
+        claims: dict[str, Any] = {"email_verified": True}
+        name = f"{account.first_name} {account.last_name}".strip()
+        if name:
+            claims["name"] = name
+        claims["preferred_username"] = self.preferred_username
+        if account.first_name:
+            claims["given_name"] = account.first_name
+        if account.last_name:
+            claims["family_name"] = account.last_name
+        claims["email"] = account.email.lower()
+        return claims
+
+
+def user_subject(realm: str, account: Account) -> Subject:
+    """The subject of ``account``'s tokens in ``realm``."""
+    roles = [f"default-roles-{realm}", "offline_access", "uma_authorization"]
+    if account.scripting:
+        roles.append(SCRIPTING_ROLE)
+    return Subject(account.user_id, account.login, tuple(roles), account)
+
+
+def service_subject(realm: str, client_id: str) -> Subject:
+    """The subject of the service account of confidential client ``client_id``."""
+    sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"spacestudio-fake-service-account:{client_id}"))
+    roles = (f"default-roles-{realm}", "offline_access", "uma_authorization")
+    return Subject(sub, f"service-account-{client_id}".lower(), roles)
+
+
+# ------------------------------------------------------------ hashed passwords
+
+_PBKDF2_DIGESTS = {"pbkdf2": "sha1", "pbkdf2-sha256": "sha256", "pbkdf2-sha512": "sha512"}
+_ARGON2_TYPES = {"id": Type.ID, "i": Type.I, "d": Type.D}
+_ARGON2_VERSIONS = {"1.3": 0x13, "1.0": 0x10}
+SUPPORTED_HASHES = ("argon2", *_PBKDF2_DIGESTS)
+
+
+class UnsupportedHash(ValueError):
+    """A stored credential the fake cannot check; the message says why."""
+
+
+def _json_field(credential: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = credential.get(key)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise UnsupportedHash(f"{key} is not JSON") from None
+    if not isinstance(value, dict):
+        raise UnsupportedHash(f"{key} is missing")
+    return value
+
+
+def _parameter(parameters: Mapping[str, Any], name: str, default: str) -> str:
+    """One of Keycloak's ``additionalParameters`` (each a list of strings)."""
+    value = parameters.get(name, [default])
+    return str(value[0] if isinstance(value, list) and value else value)
+
+
+def hash_from_credential(credential: Mapping[str, Any]) -> str:
+    """The fake's record of a Keycloak password credential's hash (UnsupportedHash when it
+    cannot be checked)."""
+    secret = _json_field(credential, "secretData")
+    data = _json_field(credential, "credentialData")
+    algorithm = str(data.get("algorithm", ""))
+    if algorithm not in SUPPORTED_HASHES:
+        raise UnsupportedHash(
+            f"password hash algorithm {algorithm!r} is not supported "
+            f"(supported: {', '.join(SUPPORTED_HASHES)})"
+        )
+    iterations = data.get("hashIterations")
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+        raise UnsupportedHash(f"hashIterations {iterations!r} is not a positive number")
+    try:
+        value = base64.b64decode(str(secret["value"]), validate=True)
+        salt = base64.b64decode(str(secret["salt"]), validate=True)
+    except (KeyError, binascii.Error):
+        raise UnsupportedHash("secretData needs a base64 value and salt") from None
+    record: dict[str, Any] = {
+        "algorithm": algorithm,
+        "iterations": iterations,
+        "salt": base64.b64encode(salt).decode(),
+        "value": base64.b64encode(value).decode(),
+    }
+    if algorithm == "argon2":
+        parameters = data.get("additionalParameters") or {}
+        kind = _parameter(parameters, "type", "id")
+        version = _parameter(parameters, "version", "1.3")
+        if kind not in _ARGON2_TYPES or version not in _ARGON2_VERSIONS:
+            raise UnsupportedHash(f"argon2 type {kind!r} version {version!r} is not supported")
+        try:
+            record |= {
+                "type": kind,
+                "version": version,
+                "memory": int(_parameter(parameters, "memory", "7168")),
+                "parallelism": int(_parameter(parameters, "parallelism", "1")),
+            }
+        except ValueError:
+            raise UnsupportedHash("argon2 memory and parallelism must be numbers") from None
+    return json.dumps(record, sort_keys=True)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` hashes to the record ``stored`` (constant-time comparison)."""
+    record = json.loads(stored)
+    salt = base64.b64decode(record["salt"])
+    expected = base64.b64decode(record["value"])
+    secret = password.encode("utf-8")
+    if record["algorithm"] == "argon2":
+        computed = hash_secret_raw(
+            secret,
+            salt,
+            time_cost=record["iterations"],
+            memory_cost=record["memory"],
+            parallelism=record["parallelism"],
+            hash_len=len(expected),
+            type=_ARGON2_TYPES[record["type"]],
+            version=_ARGON2_VERSIONS[record["version"]],
+        )
+    else:
+        digest = _PBKDF2_DIGESTS[record["algorithm"]]
+        computed = hashlib.pbkdf2_hmac(digest, secret, salt, record["iterations"], len(expected))
+    return hmac.compare_digest(computed, expected)
