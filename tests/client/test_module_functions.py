@@ -9,7 +9,9 @@ import os
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 import responses
@@ -183,6 +185,39 @@ def test_get_finds_by_displayed_name_or_returns_none(connected: MockService) -> 
     assert spacestudio.get_object("SSO-600", ORBITS) == ORBIT
     assert spacestudio.loop_through_object("other", [other, ORBIT]) == other
     assert spacestudio.loop_through_object("other", None) is None
+
+
+def _client_modules_entered(call: Callable[[], object]) -> list[str]:
+    """The client's modules whose functions ``call`` enters, in the order first entered."""
+    entered: list[str] = []
+
+    def record(frame: FrameType, event: str, _: object) -> None:
+        module = str(frame.f_globals.get("__name__", ""))
+        if event == "call" and module.startswith("spacestudio") and module not in entered:
+            entered.append(module)
+
+    sys.setprofile(record)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return entered
+
+
+def test_a_call_goes_from_its_function_through_the_object_api_to_the_transport(
+    connected: MockService,
+) -> None:
+    connected.rsps.add(responses.GET, ORBITS, json=[ORBIT])
+    entered = _client_modules_entered(lambda: spacestudio.simulation.get_orbit("SSO-600"))
+    # docs/architecture.md gives this path; the error flow is entered only after an error.
+    assert entered == [
+        "spacestudio.simulation",
+        "spacestudio.client",
+        "spacestudio.resources",
+        "spacestudio.transport",
+        "spacestudio.auth",
+        "spacestudio.answers",
+    ]
 
 
 def test_create_posts_json_and_returns_the_stored_object(connected: MockService) -> None:
