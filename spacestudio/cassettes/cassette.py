@@ -17,7 +17,13 @@ from typing import Any, Self
 from spacestudio.cassettes.errors import RequestRefusedError
 from spacestudio.cassettes.explain import explain_unknown_ids, explain_unmatched_request
 from spacestudio.cassettes.ids import placeholder_id_number, placeholder_ids_in
-from spacestudio.cassettes.matching import RequestKey, is_identity_request, matches, request_key
+from spacestudio.cassettes.matching import (
+    MATCHERS,
+    RequestKey,
+    is_identity_request,
+    matches,
+    request_key,
+)
 from spacestudio.cassettes.messages import body_bytes
 from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
 from spacestudio.cassettes.scrubbing import Scrubber
@@ -84,9 +90,9 @@ class SpacestudioCassette(SeamCassette):
     #: with the backend's own ids and tokens (see :meth:`can_play_response_for`).
     mixes_replay_and_recording: bool = False
 
-    def __init__(self, *args: Any, match_on: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, match_on: Any = MATCHERS, **kwargs: Any) -> None:
         super().__init__(*args, match_on=match_on, **kwargs)
-        #: The matchers, in vcrpy's form: (name, function) pairs or functions.
+        #: The matchers, in vcrpy's form (the lookup assumes they compare method and path).
         self.match_on = match_on
         self.refusals: list[str] = []
         self._playback = PlaybackIndex()
