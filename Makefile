@@ -53,8 +53,9 @@ pytest: $(STAMP)
 pythons: $(STAMP)
 	$(BIN)/nox --sessions subset system_python fresh_install
 
-# The cassette tests again with the oldest vcrpy allowed, whose private members the
-# cassettes rely on as much as the newest's (installed apart, ahead on the path).
+# The cassette tests again with the oldest vcrpy allowed, whose private members (listed in
+# spacestudio/cassettes/vcr_seam.py) the cassettes rely on as much as the newest's
+# (installed apart, ahead on the path).
 test-vcrpy-lowest: $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps --upgrade \
 		--target $(VENV)/vcrpy-$(VCRPY_LOWEST) vcrpy==$(VCRPY_LOWEST)

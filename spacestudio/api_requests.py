@@ -40,7 +40,6 @@ from spacestudio.client import (
 )
 from spacestudio.error_flow import published_flow
 from spacestudio.errors import NotConnectedError, ScriptingNotEnabledError
-from spacestudio.http_session import Session
 from spacestudio.lazy_modules import lazy_module
 from spacestudio.resources import (
     JSONObject,
@@ -48,7 +47,7 @@ from spacestudio.resources import (
     find_by_name,
     join_url,
 )
-from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Timeout
+from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Session, Timeout
 from spacestudio.urls import connected_value
 
 if TYPE_CHECKING:

@@ -38,7 +38,6 @@ from spacestudio.errors import (
     TransportError,
 )
 from spacestudio.file_store import GridFS
-from spacestudio.http_session import Session
 from spacestudio.namespaces import (
     ConstellationCollections,
     DeploymentCollections,
@@ -47,7 +46,14 @@ from spacestudio.namespaces import (
     ParametricStudyCollections,
     SimulationCollections,
 )
-from spacestudio.transport import DEFAULT_TIMEOUT, RetryPolicy, Timeout, Transport, is_idempotent
+from spacestudio.transport import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    Session,
+    Timeout,
+    Transport,
+    is_idempotent,
+)
 from spacestudio_contract.catalog import RESULTS_SEGMENT
 from spacestudio_contract.endpoints import USER_INFOS_PATH, token_url, users_path
 

@@ -6,6 +6,10 @@ functions here do the same by default, with the typed error's whole message as a
 ``logging`` warning, and raise where the published client stopped anyway or where
 going on would do harm (see docs/client.md). Strict mode (``connect(..., strict=True)``
 or ``SPACESTUDIO_STRICT=1``) makes every error raise; the object API always raises.
+
+The generated functions (``simulation.get_orbit`` …) call :func:`carry_on_or_raise` from
+their own ``except`` clause, so a call that succeeds never passes through here; the
+hand-written ones (``api_requests``, ``gridfs``) are decorated with :func:`published_flow`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from spacestudio import settings
 from spacestudio.client import default_client
@@ -61,17 +65,18 @@ def goes_on_after(error: SpacestudioError, *, missing_goes_on: bool) -> bool:
     return missing_goes_on and isinstance(error, NotFoundError) and error.missing_name is not None
 
 
-def run_in_published_flow(
-    name: str, call: Callable[[], R], *, missing_goes_on: bool = False
-) -> R | None:
-    """``call()``; an error the published client went on after is logged and gives None."""
-    try:
-        return call()
-    except SpacestudioError as error:
-        if is_strict() or not goes_on_after(error, missing_goes_on=missing_goes_on):
-            raise
-        logger.warning("%s: %s: %s%s", name, type(error).__name__, error, _first_time_note())
-        return None
+def carry_on_or_raise(name: str, error: SpacestudioError, *, missing_goes_on: bool = False) -> Any:
+    """Log ``error`` and return None (the published client went on), or raise it.
+
+    The module functions return what it returns from their ``except SpacestudioError``
+    clause, whatever their annotation says (hence ``Any``): the annotations describe the
+    answers, as the published client's scripts use them. ``name`` is the function as a
+    script calls it (``simulation.get_orbit``).
+    """
+    if is_strict() or not goes_on_after(error, missing_goes_on=missing_goes_on):
+        raise error
+    logger.warning("%s: %s: %s%s", name, type(error).__name__, error, _first_time_note())
+    return None
 
 
 def _first_time_note() -> str:
@@ -89,16 +94,18 @@ def _first_time_note() -> str:
 def published_flow(
     *, missing_goes_on: bool = False
 ) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
-    """Decorate a module function to follow :func:`run_in_published_flow`."""
+    """Decorate a hand-written module function to follow :func:`carry_on_or_raise`."""
 
     def decorate(function: Callable[P, R]) -> Callable[P, R | None]:
         name = f"{function.__module__.removeprefix('spacestudio.')}.{function.__name__}"
 
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
-            return run_in_published_flow(
-                name, lambda: function(*args, **kwargs), missing_goes_on=missing_goes_on
-            )
+            try:
+                return function(*args, **kwargs)
+            except SpacestudioError as error:
+                carry_on_or_raise(name, error, missing_goes_on=missing_goes_on)
+                return None
 
         return wrapper
 

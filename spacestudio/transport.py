@@ -1,4 +1,8 @@
-"""Sending the client's HTTP calls: timeouts, and bounded, polite retries.
+"""Sending the client's HTTP calls: the session, timeouts, and bounded, polite retries.
+
+:class:`Session` is the ``requests.Session`` the client's calls (and a script's own
+``spacestudio.session.get(…)``) go through; it reads the proxy and CA-bundle settings of
+the environment as requests does, without scanning the whole environment at each call.
 
 The retry policy says which calls may be repeated (by method and route), how long to
 back off (exponentially, or the ``Retry-After`` the service asked for) and how many
@@ -22,16 +26,24 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import os
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import requests
+from requests.sessions import merge_setting
+from requests.utils import get_environ_proxies
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from spacestudio import pacing
 from spacestudio.errors import TransportError
+
+if TYPE_CHECKING:
+    from requests.sessions import _Settings
 
 logger = logging.getLogger("spacestudio")
 
@@ -50,6 +62,77 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 ACTING_GET_SEGMENTS = frozenset({"compute", "compute_until_duration", "create_merged_results"})
 
 Timeout = float | tuple[float, float]
+
+#: The variables requests reads a request's proxy and CA bundle from (urllib's
+#: ``getproxies`` takes either case; ``REQUEST_METHOD`` makes it ignore HTTP_PROXY).
+ENVIRONMENT_VARIABLES: tuple[str, ...] = (
+    *(
+        name
+        for scheme in ("http", "https", "all", "no")
+        for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY")
+    ),
+    "REQUEST_METHOD",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+)
+
+# requests' own rule for a request's setting over the session's (untyped in its stubs).
+_merge_setting = cast(Callable[[Any, Any], Any], merge_setting)
+
+
+class Session(requests.Session):
+    """A ``requests.Session`` that settles the proxy and CA bundle once per origin and
+    environment.
+
+    requests reads them from ``os.environ`` on every request, a scan of the whole
+    environment each time. Here the answer for an origin is kept while the values of
+    :data:`ENVIRONMENT_VARIABLES`, read at each request, stay the same: a proxy or
+    ``NO_PROXY`` set after the first call counts from the next one, as in requests.
+    Everything else is as in requests: the session's own settings (``proxies``,
+    ``verify``, ``cert``, ``trust_env``) are read at each call, and ``no_proxy`` is
+    honoured.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment_lock = threading.Lock()
+        self._environment: dict[tuple[str, str, str | None], tuple[dict[str, str], Any]] = {}
+        self._environment_values: tuple[str | None, ...] = ()
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> _Settings:
+        if not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        proxies = dict(proxies or {})
+        environment_proxies, ca_bundle = self._environment_of(str(url), proxies.get("no_proxy"))
+        for scheme, proxy in environment_proxies.items():
+            proxies.setdefault(scheme, proxy)
+        if verify is True or verify is None:
+            verify = ca_bundle or verify
+        return {
+            "proxies": _merge_setting(proxies, self.proxies),
+            "stream": _merge_setting(stream, self.stream),
+            "verify": _merge_setting(verify, self.verify),
+            "cert": _merge_setting(cert, self.cert),
+        }
+
+    def _environment_of(self, url: str, no_proxy: str | None) -> tuple[dict[str, str], Any]:
+        parts = urlsplit(url)
+        environ = os.environ
+        values = tuple(environ.get(name) for name in ENVIRONMENT_VARIABLES)
+        key = (parts.scheme, parts.netloc, no_proxy)
+        with self._environment_lock:
+            if values != self._environment_values:
+                self._environment.clear()  # what was settled under other values is stale
+                self._environment_values = values
+            found = self._environment.get(key)
+            if found is None:
+                found = self._environment[key] = (
+                    get_environ_proxies(url, no_proxy=no_proxy),
+                    environ.get("REQUESTS_CA_BUNDLE") or environ.get("CURL_CA_BUNDLE"),
+                )
+            return found
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from spacestudio._codegen.render import COMMAND, generated_files, obsolete_files
+from spacestudio._codegen.render import COMMAND, generated_files
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,17 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     files = generated_files()
     stale = [path for path, text in files.items() if _read(path) != text]
-    obsolete = obsolete_files(files)
     if arguments.check:
-        for path in [*stale, *obsolete]:
+        for path in stale:
             sys.stderr.write(f"stale: {path} (run {COMMAND})\n")
-        return 1 if stale or obsolete else 0
+        return 1 if stale else 0
     for path in stale:
         path.write_text(files[path], encoding="utf-8")
         sys.stderr.write(f"wrote {path}\n")
-    for path in obsolete:
-        path.unlink()
-        sys.stderr.write(f"removed {path}\n")
     return 0
 
 

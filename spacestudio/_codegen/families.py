@@ -54,7 +54,7 @@ class Family:
     #: the spec.
     params: tuple[tuple[str, str], ...]
     #: Annotation source of the answer (None instead after an error the published client
-    #: went on after: spacestudio.module_function).
+    #: went on after: spacestudio.error_flow).
     returns: str
     doc: str
     applies: Callable[[CollectionSpec], bool] = lambda spec: True

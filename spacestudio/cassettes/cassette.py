@@ -12,19 +12,23 @@ import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from vcr.cassette import Cassette
-from vcr.errors import UnhandledHTTPRequestError
-from vcr.record_mode import RecordMode as VcrRecordMode
+from typing import Any, Self
 
 from spacestudio.cassettes.errors import RequestRefusedError
 from spacestudio.cassettes.explain import explain_unknown_ids, explain_unmatched_request
 from spacestudio.cassettes.ids import placeholder_id_number, placeholder_ids_in
-from spacestudio.cassettes.matching import RequestKey, is_identity_request, matches, request_key
+from spacestudio.cassettes.matching import (
+    MATCHERS,
+    RequestKey,
+    is_identity_request,
+    matches,
+    request_key,
+)
 from spacestudio.cassettes.messages import body_bytes
 from spacestudio.cassettes.playback import PlaybackIndex, group_by_key
 from spacestudio.cassettes.scrubbing import Scrubber
+from spacestudio.cassettes.vcr_seam import RecordMode as VcrRecordMode
+from spacestudio.cassettes.vcr_seam import SeamCassette, UnhandledHTTPRequestError
 
 
 @dataclass
@@ -53,7 +57,7 @@ def _fingerprint(request: Any) -> tuple[Any, ...]:
     return (request.method, request.uri, body_bytes(request), tuple(request.headers.items()))
 
 
-class SpacestudioCassette(Cassette):  # type: ignore[misc]
+class SpacestudioCassette(SeamCassette):
     """vcrpy's cassette, answering each request in a time that does not grow with its length.
 
     A request is compared only with the recorded requests of the same method and path
@@ -64,13 +68,10 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     :func:`~spacestudio.cassettes.session.use_cassette` guarantees. It also notes each
     request it had to refuse with an explanation.
 
-    vcrpy internals it relies on (no public API lets a cassette choose its candidates),
-    hence the pin to vcrpy 9.x, tested at 9.0.0 and the newest: ``_responses``, the
-    generator behind ``__contains__`` and ``play_response``; the attributes
-    ``_before_record_request``, ``_before_record_response``, ``_match_on`` and ``_path``;
-    ``_save``; ``_rerecorded_interactions`` and ``_loaded_count`` (the ``all`` mode); and
-    that ``can_play_response_for`` sees the very request object a live send then uses
-    (``new_episodes`` puts the backend's ids back into it).
+    What it needs of vcrpy beyond its public API (no public API lets a cassette choose
+    its candidates) comes through :mod:`~spacestudio.cassettes.vcr_seam`, which lists it;
+    it also relies on ``can_play_response_for`` seeing the very request object a live
+    send then uses (``new_episodes`` puts the backend's ids back into it).
 
     In ``new_episodes`` it also sends every login, refresh and ``users/infos`` to the
     backend, so the client holds the backend's tokens and user id, and numbers new ids
@@ -89,12 +90,20 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
     #: with the backend's own ids and tokens (see :meth:`can_play_response_for`).
     mixes_replay_and_recording: bool = False
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, match_on: Any = MATCHERS, **kwargs: Any) -> None:
+        super().__init__(*args, match_on=match_on, **kwargs)
+        #: The matchers, in vcrpy's form (the lookup assumes they compare method and path).
+        self.match_on = match_on
         self.refusals: list[str] = []
         self._playback = PlaybackIndex()
         self._last_lookup: _Lookup | None = None
         self._highest_loaded_id: int | None = None
+
+    @classmethod
+    def load(cls, **kwargs: Any) -> Self:
+        cassette: Self = super().load(**kwargs)
+        cassette.loaded_count = len(cassette.data)
+        return cassette
 
     # -- looking requests up --------------------------------------------------------------
 
@@ -110,7 +119,7 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
                 return last
             if request is last.scrubbed and request is not last.sent:
                 return last
-        scrubbed = self._before_record_request(request)
+        scrubbed = super().filter_request(request)
         lookup = _Lookup(
             sent=request,
             fingerprint=_fingerprint(request),
@@ -129,11 +138,11 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
         return self._playback.unplayed(key)
 
     def _matches(self, scrubbed: Any, position: int) -> bool:
-        return matches(scrubbed, self.data[position][0], self._match_on)
+        return matches(scrubbed, self.data[position][0], self.match_on)
 
-    def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
-        # Overrides vcrpy's internal generator of (position, response) for every recorded
-        # interaction matching ``request``, which compares it with all of them. This one
+    def candidate_responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+        # vcrpy's generator of (position, response) for every recorded interaction
+        # matching ``request`` compares it with all of them. This one
         # yields only those not played yet (unless playback repeats are allowed): the
         # only ones vcrpy's callers, ``__contains__`` and ``play_response``, accept.
         lookup = self._lookup(request)
@@ -183,7 +192,7 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
 
     def append(self, request: Any, response: Any) -> None:
         if self.mixes_replay_and_recording and self.scrubber is not None:
-            scrubbed = self._before_record_request(request)
+            scrubbed = super().filter_request(request)
             if scrubbed and is_identity_request(scrubbed):
                 twin = next(
                     (
@@ -196,7 +205,7 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
                 if twin is not None:
                     # Recorded already: learn the backend's tokens and ids from its answer,
                     # count the recorded twin as played, and keep the cassette as it was.
-                    self._before_record_response(copy.deepcopy(response))
+                    self.scrubber.scrub_response(copy.deepcopy(response))
                     self.play_counts[twin] += 1
                     return
             elif scrubbed:
@@ -236,15 +245,16 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
             if responses:
                 return responses
         raise UnhandledHTTPRequestError(
-            f"The cassette ({self._path!r}) doesn't contain the request ({request!r}) asked for"
+            f"The cassette ({str(self.cassette_path)!r}) doesn't contain the request "
+            f"({request!r}) asked for"
         )
 
-    def _rerecorded_interactions(self) -> list[tuple[Any, Any]]:
-        # Overrides vcrpy's (9.x) choice of what the ``all`` mode saves: what was
-        # recorded now, after the loaded interactions no new recording matches (all of
-        # them only when asked to drop unused ones). Same result, compared by key.
-        loaded = self.data[: self._loaded_count]
-        recorded = self.data[self._loaded_count :]
+    def interactions_to_rerecord(self) -> list[tuple[Any, Any]]:
+        # vcrpy's (9.x) choice of what the ``all`` mode saves: what was recorded now,
+        # after the loaded interactions no new recording matches (all of them only when
+        # asked to drop unused ones). Same result, compared by key.
+        loaded = self.data[: self.loaded_count]
+        recorded = self.data[self.loaded_count :]
         if self.drop_unused_requests:
             return list(recorded)
         recorded_by_key = group_by_key([request for request, _ in recorded])
@@ -252,7 +262,7 @@ class SpacestudioCassette(Cassette):  # type: ignore[misc]
             (old_request, old_response)
             for old_request, old_response in loaded
             if not any(
-                matches(request, old_request, self._match_on)
+                matches(request, old_request, self.match_on)
                 for request in recorded_by_key.get(request_key(old_request), ())
             )
         ]

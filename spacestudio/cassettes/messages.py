@@ -12,8 +12,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from vcr.request import Request
-from vcr.util import read_body
+from spacestudio.cassettes.vcr_seam import Request, read_body
 
 
 class ScrubbedRequest(Request):  # type: ignore[misc]

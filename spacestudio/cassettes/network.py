@@ -51,19 +51,24 @@ def _addresses_of(patterns: Sequence[str]) -> list[str]:
     return addresses
 
 
-def _blocked_connect(sock: socket.socket, address: Any) -> None:
+def _refuse_unless_allowed(sock: socket.socket, address: Any) -> None:
     if _is_network(sock) and not _allowed_address(address):
         raise NetworkBlockedError(
             f"{_reason}: the code tried to open a network connection to "
             f"{_describe(address)}. A replay answers from its cassette and never uses "
             "the network; a request the cassette does not hold is refused instead."
         )
+
+
+def _blocked_connect(sock: socket.socket, address: Any) -> None:
+    _refuse_unless_allowed(sock, address)
     _original_connect(sock, address)
 
 
 def _blocked_connect_ex(sock: socket.socket, address: Any) -> int:
-    _blocked_connect(sock, address)
-    return 0
+    # An allowed connection keeps connect_ex's contract: a failure is an error code.
+    _refuse_unless_allowed(sock, address)
+    return _original_connect_ex(sock, address)
 
 
 @contextlib.contextmanager

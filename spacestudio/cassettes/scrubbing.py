@@ -24,8 +24,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from vcr.util import read_body
-
 from spacestudio.cassettes.ids import IdNumbering
 from spacestudio.cassettes.leaks import leaked_kinds
 from spacestudio.cassettes.messages import (
@@ -62,6 +60,7 @@ from spacestudio.cassettes.secrets import (
     PERSONAL_KEYS,
     TOKEN_KEYS,
 )
+from spacestudio.cassettes.vcr_seam import read_body
 from spacestudio_contract.endpoints import OIDC_PATH, REALMS_PREFIX
 
 #: Request headers kept in a cassette; every other one (User-Agent, cookies …) is dropped.

@@ -19,10 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from vcr.errors import CannotOverwriteExistingCassetteException
-from vcr.patch import CassettePatcherBuilder
-from vcr.record_mode import RecordMode as VcrRecordMode
-
 from spacestudio import pacing
 from spacestudio.cassettes.cassette import SpacestudioCassette
 from spacestudio.cassettes.connection_settings import scrubber_from_environment
@@ -39,6 +35,8 @@ from spacestudio.cassettes.record_modes import (
 )
 from spacestudio.cassettes.scrubbing import Scrubber
 from spacestudio.cassettes.storage import CassettePersister
+from spacestudio.cassettes.vcr_seam import CannotOverwriteExistingCassetteException, patched
+from spacestudio.cassettes.vcr_seam import RecordMode as VcrRecordMode
 
 logger = logging.getLogger("spacestudio.cassettes")
 
@@ -224,7 +222,6 @@ def use_cassette(
     cassette.record_hint = hint
     cassette.scrubber = active_scrubber
     cassette.missing = missing
-    cassette.loaded_count = len(cassette.data)
     cassette.mixes_replay_and_recording = mode == "new_episodes" and not replaying
     session = CassetteSession(cassette_path, mode, cassette, active_scrubber, replaying=replaying)
     completed = False
@@ -234,8 +231,7 @@ def use_cassette(
                 network_blocked(f"Replaying cassette {cassette_path}", allowed_hosts)
             )
             stack.enter_context(pacing.instant())
-        for patcher in CassettePatcherBuilder(cassette).build():
-            stack.enter_context(patcher)
+        stack.enter_context(patched(cassette))
         try:
             yield session
             completed = True
@@ -265,9 +261,9 @@ def save_recording(session: CassetteSession) -> None:
             kind,
             length,
         )
-    # vcrpy's own save (a private method, stable across vcrpy versions): its record mode
-    # decides what is kept; the persister checks and writes it atomically.
-    cassette._save()
+    # vcrpy's own save: its record mode decides what is kept; the persister checks and
+    # writes it atomically.
+    cassette.save()
     session.saved = True
 
 

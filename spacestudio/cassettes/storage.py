@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vcr.persisters.filesystem import CassetteNotFoundError
-
 from spacestudio.cassettes.body_files import (
     body_file_directory,
     make_body_directory,
@@ -41,6 +39,7 @@ from spacestudio.cassettes.cassette_format import (
 from spacestudio.cassettes.errors import CassetteFormatError
 from spacestudio.cassettes.leaks import LeakCheck, refuse_leaks
 from spacestudio.cassettes.messages import body_bytes
+from spacestudio.cassettes.vcr_seam import CassetteNotFoundError
 
 logger = logging.getLogger("spacestudio.cassettes")
 

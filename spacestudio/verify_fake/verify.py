@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from vcr.persisters.filesystem import CassetteNotFoundError
-
 from spacestudio.cassettes.errors import CassetteFormatError
 from spacestudio.cassettes.storage import CassettePersister
+from spacestudio.cassettes.vcr_seam import CassetteNotFoundError
 from spacestudio.verify_fake.compare import Comparison, Tolerance
 from spacestudio.verify_fake.identities import IdentityMap
 from spacestudio.verify_fake.paths import PathPattern

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 import spacestudio
-import spacestudio.http_session
+import spacestudio.transport
 from fake_server.embedded import FakeServer
 from fake_server.samples import SSO_600 as ORBIT
 
@@ -146,11 +146,38 @@ def spacestudio_orbits(server: FakeServer, user_id: str) -> str:
     return f"{server.url}/exoops/users/{user_id}/orbitdefinitions"
 
 
-def test_the_shared_session_reads_the_environment_once_per_origin_as_requests_would(
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("HTTP_PROXY", "http://127.0.0.1:9", {"http": "http://127.0.0.1:9"}),
+        ("HTTPS_PROXY", "http://127.0.0.1:9", {"https": "http://127.0.0.1:9"}),
+        ("NO_PROXY", "api.example.test", {}),
+    ],
+)
+def test_the_shared_session_follows_proxy_variables_set_after_its_first_call(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: dict[str, str]
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    if variable == "NO_PROXY":  # a proxy from the start, then this host exempted from it
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+        monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    # A fresh origin per case: the shared session may have seen the others already.
+    url = f"{'https' if variable == 'HTTPS_PROXY' else 'http'}://api.example.test/{variable}"
+    first = spacestudio.session.merge_environment_settings(url, {}, None, None, None)
+    monkeypatch.setenv(variable, value)
+    later = spacestudio.session.merge_environment_settings(url, {}, None, None, None)
+    plain = requests.Session().merge_environment_settings(url, {}, None, None, None)
+    assert later["proxies"] == plain["proxies"] == expected
+    assert first["proxies"] != expected
+
+
+def test_the_shared_session_settles_the_environment_as_requests_would(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    session = spacestudio.http_session.Session()
-    assert isinstance(spacestudio.session, spacestudio.http_session.Session)
+    session = spacestudio.transport.Session()
+    assert isinstance(spacestudio.session, spacestudio.transport.Session)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     monkeypatch.delenv("NO_PROXY", raising=False)
@@ -158,11 +185,11 @@ def test_the_shared_session_reads_the_environment_once_per_origin_as_requests_wo
     url = "http://api.example.test/exoops"
     plain = requests.Session().merge_environment_settings(url, {}, None, None, None)
     assert session.merge_environment_settings(url, {}, None, None, None) == plain
-    # What the script sets on the session later still counts; the variables do not.
+    # What the script sets on the session later still counts, and so do the variables.
     session.verify = False
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:10")
     again = session.merge_environment_settings(url, {}, None, None, None)
-    assert again["proxies"] == {"http": "http://127.0.0.1:9"}
+    assert again["proxies"] == {"http": "http://127.0.0.1:10"}
     assert again["verify"] == "/etc/ssl/certs/ca-certificates.crt"  # requests' own rule
     assert session.merge_environment_settings(url, {}, None, False, None)["verify"] is False
     session.trust_env = False
