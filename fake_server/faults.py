@@ -353,9 +353,11 @@ class FaultInjector:
         for rule in rules:
             self.add(rule)
 
-    def configure(self, rules: Sequence[FaultRule]) -> None:
-        """Make the configured rules exactly ``rules`` (rules added at run time stay);
-        those already stored keep their counters, so every worker may call this at start."""
+    def configure(self, definitions: Sequence[Mapping[str, Any]]) -> None:
+        """Make the configured rules exactly those ``definitions`` define (rules added at
+        run time stay); those already stored keep their counters, so every worker may call
+        this at start.  Raises :class:`FaultSpecError` for a definition that is no rule."""
+        rules = [FaultRule.from_json(definition) for definition in definitions]
         self._store.sync_fault_rules(CONFIGURED, [rule.definition() for rule in rules])
 
     def add(self, rule: FaultRule) -> FaultRule:

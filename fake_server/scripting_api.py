@@ -26,8 +26,8 @@ from fake_server.lifecycle import (
     new_object,
     with_derived_fields,
 )
-from fake_server.oidc import Account
 from fake_server.relations import current, current_list
+from fake_server.representations import Account
 from fake_server.store import (
     DeleteObject,
     InsertObject,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 
-from fake_server.oidc.realm import RealmState
 from fake_server.store.changes import Change
 from fake_server.store.fault_rules import FaultStep, StoredFaultRule
+from fake_server.store.identity import RealmState
 from fake_server.store.quota import Quota
 from fake_server.store.records import ComputationLog, JsonObject, object_name
 

@@ -9,7 +9,6 @@ import threading
 from collections import deque
 from collections.abc import Sequence
 
-from fake_server.oidc.realm import MemoryRealmState
 from fake_server.store.changes import (
     Change,
     DeleteObject,
@@ -21,6 +20,7 @@ from fake_server.store.changes import (
 from fake_server.store.errors import NameTaken, ObjectNotFound, StoreError
 from fake_server.store.fault_rules import FaultStep, StoredFaultRule, plan_sync
 from fake_server.store.interface import Store
+from fake_server.store.memory_realm import MemoryRealmState
 from fake_server.store.quota import NOTHING, Quota, Usage, check_quota, replaced, text_usage
 from fake_server.store.records import ComputationLog, JsonObject, object_name
 
