@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import re2
 
-from fake_server.store import MemoryStore, Store
+from fake_server.store.fault_rules import FaultRuleStore, MemoryFaultRules
 
 FaultKind = Literal["latency", "status", "drop"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
@@ -343,8 +343,10 @@ class FaultInjector:
     """The active fault rules, kept in ``store`` (a private memory store by default);
     safe across threads, and across processes sharing one state file."""
 
-    def __init__(self, rules: Sequence[FaultRule] = (), store: Store | None = None) -> None:
-        self._store = store if store is not None else MemoryStore()
+    def __init__(
+        self, rules: Sequence[FaultRule] = (), store: FaultRuleStore | None = None
+    ) -> None:
+        self._store = store if store is not None else MemoryFaultRules()
         self._lock = threading.Lock()
         self._version = -1
         self._compiled: dict[int, FaultRule] = {}
@@ -376,6 +378,11 @@ class FaultInjector:
         with self._lock:
             self._added.clear()
         self._store.remove_fault_rules()
+
+    def rules_version(self) -> int:
+        """A number that changes whenever a rule is added or removed; reading it is the
+        cheapest question to the store, so it also shows that the store answers."""
+        return self._store.fault_rules_version()
 
     def rules(self) -> list[FaultRule]:
         """The rules in the order they were added, with how often each fired."""

@@ -25,10 +25,10 @@ from fake_server.store import (
     ComputationLog,
     InsertObject,
     JsonObject,
+    ObjectStore,
     ReplaceObject,
     SaveLog,
     SetField,
-    Store,
 )
 from spacestudio_contract.catalog import COLLECTIONS, CollectionSpec, spec_for
 
@@ -81,7 +81,7 @@ class Computations:
 
     def __init__(
         self,
-        store: Store,
+        store: ObjectStore,
         *,
         compute_seconds: float,
         clock: Callable[[], float] = time.time,

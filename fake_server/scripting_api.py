@@ -34,8 +34,8 @@ from fake_server.store import (
     JsonObject,
     NameTaken,
     ObjectNotFound,
+    ObjectStore,
     ReplaceObject,
-    Store,
 )
 from spacestudio_contract.catalog import BY_SEGMENT
 
@@ -56,7 +56,7 @@ class Call:
 class ScriptingApi:
     """The handlers of the scripting API, over ``store`` and its ``computations``."""
 
-    store: Store
+    store: ObjectStore
     computations: Computations
     limits: Limits
 
