@@ -24,13 +24,12 @@ second matching request whichever worker answers it.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-
-import re2
 
 from fake_server.store.fault_rules import FaultRuleStore, MemoryFaultRules
 
@@ -42,8 +41,16 @@ MAX_LATENCY_SECONDS = 600.0
 #: The prefix that marks a pattern as a regular expression, in a flag or a JSON rule.
 REGEX_PREFIX = "re:"
 
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # a refused pattern is reported to the client, not stderr
+
+@functools.cache
+def _re2() -> tuple[Any, Any]:
+    """The RE2 module and its options, loaded by the first regular-expression rule: a
+    server with glob rules only (and a module parsing request bodies) never needs it."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is reported to the client, not stderr
+    return re2, options
 
 
 class FaultSpecError(ValueError):
@@ -85,8 +92,9 @@ class FaultRule:
         if not self.pattern:
             raise FaultSpecError("a fault needs a path pattern, e.g. '/exoops/*'")
         if self.regex:
+            re2, options = _re2()
             try:
-                self._compiled = re2.compile(self.pattern, _RE2_OPTIONS)
+                self._compiled = re2.compile(self.pattern, options)
             except re2.error as exc:
                 reason = (
                     exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc

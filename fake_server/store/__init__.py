@@ -26,9 +26,10 @@ and what listing it costs, is bounded.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fake_server.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from fake_server.store.changes import (
@@ -116,14 +117,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """A front-door name, loaded with its submodule on first use (PEP 562)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES)
 
 
 def open_store(state_path: str | Path | None, *, quota: Quota | None = None) -> Store:
