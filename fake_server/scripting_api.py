@@ -14,17 +14,13 @@ from werkzeug.wrappers import Request, Response
 from fake_server.answers import ApiError, json_response
 from fake_server.bodies import duration_body, object_body, results_body, valid_name
 from fake_server.config import Limits
+from fake_server.gridfs_files import ephemerides_csv, ephemerides_json, ephemerides_records
 from fake_server.lifecycle import (
     STATUS_FINISHED,
     STATUS_PENDING,
     ChainNotReady,
     Computations,
     ResultsRejected,
-    ephemerides_csv,
-    ephemerides_json,
-    ephemerides_records,
-    new_object,
-    with_derived_fields,
 )
 from fake_server.relations import current, current_list
 from fake_server.representations import Account
@@ -37,6 +33,7 @@ from fake_server.store import (
     ObjectStore,
     ReplaceObject,
 )
+from fake_server.stored_objects import new_object, with_derived_fields
 from spacestudio_contract.catalog import BY_SEGMENT
 
 
