@@ -1,4 +1,5 @@
-"""Importing a light part of the fake server loads none of its heavy parts.
+"""Importing a light part of the fake server loads none of its heavy parts, and every
+module keeps to its layer.
 
 Parsing a request body (``fake_server.bodies``) needs werkzeug and the settings, not the
 identity provider's cryptography, the password hashes, the fault rules' RE2 or SQLite:
@@ -40,3 +41,16 @@ def test_parsing_a_request_body_loads_no_identity_store_or_fault_engine(tmp_path
     loaded = _top_level_modules_after("import fake_server.bodies", tmp_path)
     assert {"fake_server", "werkzeug"} <= loaded  # the probe sees what was imported
     assert loaded.isdisjoint(HEAVY), sorted(loaded.intersection(HEAVY))
+
+
+def test_every_module_keeps_to_its_layer(tmp_path: Path) -> None:
+    """The layer tables of docs/architecture.md, as import-linter contracts (pyproject)."""
+    finished = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
