@@ -41,6 +41,7 @@ test: lint typecheck pytest test-vcrpy-lowest pythons
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

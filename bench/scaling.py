@@ -37,8 +37,8 @@ from bench.workflow import (
     replay,
     reset_user_objects,
 )
-from fake_server.samples import SSO_600 as ORBIT
 from spacestudio import Client
+from tests.support.samples import SSO_600 as ORBIT
 
 TITLE = "5. How cost grows with the number of interactions and the body size"
 #: Largest exponent still counted as linear growth (the fit's noise on three points).

@@ -27,9 +27,9 @@ import jwt
 from bench.timing import Profile, Ratio, Report, at_least, measure_rates
 from bench.workflow import Backend, connected, fake_server
 from fake_server.oidc import KeyRing
-from fake_server.samples import SSO_600 as ORBIT
 from fake_server.serving import make_http_server
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM, realm_path, token_path
+from tests.support.samples import SSO_600 as ORBIT
 
 TITLE = "3. Fake server throughput vs a bare WSGI hello-world on the same stack"
 CLIENTS = 8

@@ -26,14 +26,14 @@ from urllib.parse import urlencode
 from bench.server_throughput import CLIENTS, Load, drive
 from bench.timing import Profile, Ratio, Report, at_least, measure_rates
 from fake_server.config import DEMO_EMAIL, DEMO_PASSWORD
-from fake_server.samples import SSO_600 as ORBIT
-from fake_server.served import GunicornServer
 from spacestudio_contract.endpoints import (
     DEFAULT_CLIENT_ID,
     DEFAULT_REALM,
     USER_INFOS_PATH,
     token_url,
 )
+from tests.support.samples import SSO_600 as ORBIT
+from tests.support.served import GunicornServer
 
 TITLE = "7. Fake server under gunicorn with 1, 2, 4 workers vs a hello-world on the same stack"
 HELLO_WORLD_APP = "bench.server_throughput:hello_world"

@@ -24,12 +24,12 @@ from responses.registries import OrderedRegistry
 import spacestudio
 from fake_server.config import ServerConfig
 from fake_server.embedded import FakeServer
-from fake_server.samples import HALL_THRUSTER as THRUSTER
-from fake_server.samples import SMALL_SATELLITE as SPACECRAFT
-from fake_server.samples import SSO_600 as ORBIT
-from fake_server.samples import orbit_raising_mission
 from spacestudio import Client, pacing
 from spacestudio.cassettes import REPLAY_SETTINGS, Scrubber, use_cassette
+from tests.support.samples import HALL_THRUSTER as THRUSTER
+from tests.support.samples import SMALL_SATELLITE as SPACECRAFT
+from tests.support.samples import SSO_600 as ORBIT
+from tests.support.samples import orbit_raising_mission
 
 Session = Callable[[Client], object]
 

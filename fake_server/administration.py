@@ -33,7 +33,7 @@ from fake_server.oidc.realm_file import (
     user_representation,
 )
 from fake_server.routes import ROUTES
-from fake_server.store import Store
+from fake_server.store import ObjectStore
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Administration:
     """The handlers of the administration routes, over the server's state."""
 
     config: ServerConfig
-    store: Store
+    store: ObjectStore
     idp: IdentityProvider
     faults: FaultInjector
     journal: RequestJournal
@@ -81,7 +81,7 @@ class Administration:
 
     def health_ready(self, request: Request) -> Response:
         try:
-            self.store.fault_rules_version()
+            self.faults.rules_version()
         except Exception as exc:  # the state file went away or is locked for good
             logger.error("health check: the state store does not answer: %s", exc)
             return json_response({"status": "DOWN", "checks": []}, 503)

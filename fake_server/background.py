@@ -1,7 +1,7 @@
 """A fake server run in the background of a test or benchmark: start, wait, stop, ``with``.
 
 :class:`~fake_server.embedded.FakeServer` (a thread of this process) and
-:class:`~fake_server.served.GunicornServer` (gunicorn in a child process) both take
+:class:`~tests.support.served.GunicornServer` (gunicorn in a child process) both take
 this shape: ``with`` starts the server and returns once it answers, leaving it stops
 the server and releases what it held.
 """

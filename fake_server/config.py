@@ -1,12 +1,16 @@
-"""The fake server's settings, shared by the CLI, the embedded server and tests."""
+"""The fake server's settings, shared by the CLI, the embedded server and tests.
+
+Plain data: this module imports only the standard library, the wire contract and the
+realm's plain records, so that any layer may read a setting without loading the layers
+that act on it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from fake_server.faults import FaultRule
-from fake_server.oidc import Account
-from fake_server.oidc.realm import Client, RealmSettings
+from fake_server.representations import Account, Client, RealmSettings
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 DEFAULT_HOST = "127.0.0.1"
@@ -79,7 +83,9 @@ class ServerConfig:
     compute_seconds: float = DEFAULT_COMPUTE_SECONDS
     state_path: str | None = None
     keys_path: str | None = None
-    faults: tuple[FaultRule, ...] = ()
+    #: The configured fault rules, as their JSON definitions (what
+    #: ``fake_server.faults.FaultRule.definition`` gives); checked when the server starts.
+    faults: tuple[dict[str, Any], ...] = ()
     journal_size: int = 1000
     limits: Limits = field(default_factory=Limits)
     clients: tuple[Client, ...] = ()

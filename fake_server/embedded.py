@@ -27,7 +27,7 @@ from fake_server.app import FakeSpacestudioApp
 from fake_server.background import BackgroundServer, wait_until
 from fake_server.config import Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultRule
-from fake_server.oidc import Account
+from fake_server.representations import Account
 from fake_server.serving import make_http_server
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM, realm_path
 
@@ -90,7 +90,7 @@ class FakeServer(BackgroundServer):
             compute_seconds=compute_seconds,
             state_path=state,
             keys_path=keys,
-            faults=tuple(faults),
+            faults=tuple(rule.definition() for rule in faults),
             limits=limits or Limits(),
         )
         self._clock = clock

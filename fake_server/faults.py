@@ -24,15 +24,14 @@ second matching request whichever worker answers it.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import re2
-
-from fake_server.store import MemoryStore, Store
+from fake_server.store.fault_rules import FaultRuleStore, MemoryFaultRules
 
 FaultKind = Literal["latency", "status", "drop"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
@@ -42,8 +41,16 @@ MAX_LATENCY_SECONDS = 600.0
 #: The prefix that marks a pattern as a regular expression, in a flag or a JSON rule.
 REGEX_PREFIX = "re:"
 
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # a refused pattern is reported to the client, not stderr
+
+@functools.cache
+def _re2() -> tuple[Any, Any]:
+    """The RE2 module and its options, loaded by the first regular-expression rule: a
+    server with glob rules only (and a module parsing request bodies) never needs it."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is reported to the client, not stderr
+    return re2, options
 
 
 class FaultSpecError(ValueError):
@@ -85,8 +92,9 @@ class FaultRule:
         if not self.pattern:
             raise FaultSpecError("a fault needs a path pattern, e.g. '/exoops/*'")
         if self.regex:
+            re2, options = _re2()
             try:
-                self._compiled = re2.compile(self.pattern, _RE2_OPTIONS)
+                self._compiled = re2.compile(self.pattern, options)
             except re2.error as exc:
                 reason = (
                     exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
@@ -343,8 +351,10 @@ class FaultInjector:
     """The active fault rules, kept in ``store`` (a private memory store by default);
     safe across threads, and across processes sharing one state file."""
 
-    def __init__(self, rules: Sequence[FaultRule] = (), store: Store | None = None) -> None:
-        self._store = store if store is not None else MemoryStore()
+    def __init__(
+        self, rules: Sequence[FaultRule] = (), store: FaultRuleStore | None = None
+    ) -> None:
+        self._store = store if store is not None else MemoryFaultRules()
         self._lock = threading.Lock()
         self._version = -1
         self._compiled: dict[int, FaultRule] = {}
@@ -353,9 +363,11 @@ class FaultInjector:
         for rule in rules:
             self.add(rule)
 
-    def configure(self, rules: Sequence[FaultRule]) -> None:
-        """Make the configured rules exactly ``rules`` (rules added at run time stay);
-        those already stored keep their counters, so every worker may call this at start."""
+    def configure(self, definitions: Sequence[Mapping[str, Any]]) -> None:
+        """Make the configured rules exactly those ``definitions`` define (rules added at
+        run time stay); those already stored keep their counters, so every worker may call
+        this at start.  Raises :class:`FaultSpecError` for a definition that is no rule."""
+        rules = [FaultRule.from_json(definition) for definition in definitions]
         self._store.sync_fault_rules(CONFIGURED, [rule.definition() for rule in rules])
 
     def add(self, rule: FaultRule) -> FaultRule:
@@ -374,6 +386,11 @@ class FaultInjector:
         with self._lock:
             self._added.clear()
         self._store.remove_fault_rules()
+
+    def rules_version(self) -> int:
+        """A number that changes whenever a rule is added or removed; reading it is the
+        cheapest question to the store, so it also shows that the store answers."""
+        return self._store.fault_rules_version()
 
     def rules(self) -> list[FaultRule]:
         """The rules in the order they were added, with how often each fired."""

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fake_server.store import MemoryStore, Store
+from fake_server.store.request_journal import MemoryJournal, RequestJournalStore
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,11 @@ class RequestJournal:
     """A bounded ring of :class:`JournalEntry` in ``store`` (a private memory store by
     default); safe across threads and processes."""
 
-    def __init__(self, capacity: int = 1000, store: Store | None = None) -> None:
+    def __init__(self, capacity: int = 1000, store: RequestJournalStore | None = None) -> None:
         if capacity < 1:
             raise ValueError("the journal needs room for at least one request")
         self.capacity = capacity
-        self._store = store if store is not None else MemoryStore()
+        self._store = store if store is not None else MemoryJournal()
 
     def record(
         self,

@@ -1,4 +1,6 @@
-"""The life of a computation as clients see it over HTTP: start, progress, pause, results.
+"""The life of a computation as clients see it over HTTP: start, progress, pause, results
+(the objects it stores are built by :mod:`fake_server.stored_objects`, its files rendered
+by :mod:`fake_server.gridfs_files`).
 
 A computation is computed once, when it starts (the analytic engine is fast), and its
 log is stored at once; what clients see of it is a function of the time elapsed on an
@@ -10,8 +12,6 @@ is finished the moment it starts.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import time
 import uuid
@@ -19,18 +19,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fake_server.compute import complete_orbit, compute_mission, continue_from_paused, merge_results
+from fake_server.compute import compute_mission, continue_from_paused, merge_results
+from fake_server.gridfs_files import with_files
 from fake_server.store import (
     Change,
     ComputationLog,
     InsertObject,
     JsonObject,
+    ObjectStore,
     ReplaceObject,
     SaveLog,
     SetField,
-    Store,
 )
-from spacestudio_contract.catalog import COLLECTIONS, CollectionSpec, spec_for
+from fake_server.stored_objects import new_object, with_derived_fields
+from spacestudio_contract.catalog import CollectionSpec, spec_for
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +40,8 @@ logger = logging.getLogger(__name__)
 PAUSED_PARENT = "pausedParentMissionId"
 #: Field of a mission naming its latest computation log.
 LOG_ID = "computationLogId"
-#: Field of the results naming the gridfs file that holds the ephemerides.
-EPHEMERIDES_FILE = "ephemeridesFileName"
 #: Share of ``compute_seconds`` during which a computation reports 0 (pending).
 PENDING_SHARE = 0.1
-#: Segments whose objects are orbits: stored orbits get their derived fields filled in.
-ORBIT_SEGMENTS = frozenset(spec.segment for spec in COLLECTIONS if spec.stem == "orbit")
-
 STATUS_PENDING = 0
 STATUS_FINISHED = -1
 
@@ -57,21 +54,6 @@ class ResultsRejected(ValueError):
     """Paused results a mission cannot resume from; the message says what is wrong."""
 
 
-def new_object(body: JsonObject, obj_id: str | None = None) -> JsonObject:
-    """The object as the service stores it: the body plus ``id`` and ``displayedName``."""
-    obj = dict(body)
-    obj["id"] = obj_id or str(uuid.uuid4())
-    obj["displayedName"] = obj["name"]
-    return obj
-
-
-def with_derived_fields(segment: str, body: JsonObject) -> JsonObject:
-    """The body as stored in ``segment``: orbits get their derived fields filled in."""
-    if segment in ORBIT_SEGMENTS:
-        return complete_orbit(body)
-    return body
-
-
 def iso_time(epoch_seconds: float) -> str:
     return datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds")
 
@@ -81,7 +63,7 @@ class Computations:
 
     def __init__(
         self,
-        store: Store,
+        store: ObjectStore,
         *,
         compute_seconds: float,
         clock: Callable[[], float] = time.time,
@@ -114,7 +96,7 @@ class Computations:
             logger.exception("computation of %s %s failed", spec.segment, mission.get("id"))
             cause = str(exc) or type(exc).__name__  # a MemoryError says nothing by itself
             results, errors, paused = None, [{"message": f"the computation failed: {cause}"}], False
-        results, files = _with_files(results, log_id)
+        results, files = with_files(results, log_id)
         log = ComputationLog(
             id=log_id,
             user_id=user_id,
@@ -286,7 +268,7 @@ class Computations:
         # The merge is the results of the mission "{name} - merged", and named so: the
         # published Pause-capability script exports both to "<results name>_results.xlsx".
         combined = merge_results([log.results for log in logs if log.results is not None])
-        merged, files = _with_files({**combined, "name": merged_name}, log_id)
+        merged, files = with_files({**combined, "name": merged_name}, log_id)
         log = ComputationLog(
             id=log_id,
             user_id=user_id,
@@ -328,65 +310,3 @@ def _error(entry: Any) -> dict[str, str]:
     if isinstance(entry, dict) and "message" in entry:
         return {"message": str(entry["message"])}
     return {"message": str(entry)}
-
-
-def _with_files(
-    results: JsonObject | None, log_id: str
-) -> tuple[JsonObject | None, tuple[str, ...]]:
-    """Results naming the gridfs file of their ephemerides, when they have any."""
-    if not isinstance(results, dict) or not _has_table(results):
-        return results, ()
-    filename = f"ephemerides-{log_id}"
-    return {**results, EPHEMERIDES_FILE: filename}, (filename,)
-
-
-def _has_table(results: JsonObject) -> bool:
-    rows = results.get("ephemerides")
-    return isinstance(rows, list) and bool(rows) and isinstance(results.get("fieldIndexes"), dict)
-
-
-# -- gridfs files ---------------------------------------------------------------
-
-#: Rows per chunk of a streamed CSV file.
-CSV_CHUNK_ROWS = 2000
-
-
-def table_columns(results: JsonObject) -> list[str]:
-    """Column names of the ephemerides, each at its index (unnamed gaps stay empty)."""
-    indexes: dict[str, int] = results["fieldIndexes"]
-    width = max(indexes.values(), default=-1) + 1
-    columns = [""] * width
-    for name, index in indexes.items():
-        columns[index] = name
-    return columns
-
-
-def ephemerides_csv(results: JsonObject) -> list[bytes]:
-    """The ephemerides as CSV (a header row of column names, then one line per row),
-    in chunks ready to stream."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table_columns(results))
-    chunks: list[bytes] = []
-    for count, row in enumerate(results["ephemerides"], start=1):
-        writer.writerow(row)
-        if count % CSV_CHUNK_ROWS == 0:
-            chunks.append(buffer.getvalue().encode())
-            buffer.seek(0)
-            buffer.truncate()
-    chunks.append(buffer.getvalue().encode())
-    return chunks
-
-
-def ephemerides_json(results: JsonObject) -> JsonObject:
-    """The ephemerides file as JSON: its column indexes and its rows."""
-    return {"fieldIndexes": results["fieldIndexes"], "ephemerides": results["ephemerides"]}
-
-
-def ephemerides_records(results: JsonObject) -> list[JsonObject]:
-    """The CSV file as JSON: one object per row, column name to value."""
-    named = [(index, name) for index, name in enumerate(table_columns(results)) if name]
-    return [
-        {name: row[index] for index, name in named if index < len(row)}
-        for row in results["ephemerides"]
-    ]

@@ -23,9 +23,8 @@ from fake_server.config import (
     demo_account,
 )
 from fake_server.faults import FaultRule, parse_fault_spec
-from fake_server.oidc import Account
-from fake_server.oidc.realm import Client, RealmSettings
 from fake_server.oidc.realm_file import RealmImport, load_realm_file
+from fake_server.representations import Account, Client, RealmSettings
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 logger = logging.getLogger("fake_server")
@@ -310,7 +309,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         compute_seconds=args.compute_seconds,
         state_path=args.state,
         keys_path=keys,
-        faults=tuple(faults),
+        faults=tuple(rule.definition() for rule in faults),
         clients=clients,
         realm_settings=settings,
         scripting_role_required=imported.scripting_role_required,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_server.store import JsonObject, Store
+from fake_server.store import JsonObject, ObjectStore
 from spacestudio_contract.catalog import BY_SEGMENT, collections_of
 
 #: Which collection (by stem, within the holder's module) a nested field usually names; a
@@ -48,7 +48,7 @@ MAX_DEPTH = 8
 class References:
     """Resolves the nested objects of one user's objects against the store."""
 
-    def __init__(self, store: Store, user_id: str) -> None:
+    def __init__(self, store: ObjectStore, user_id: str) -> None:
         self.store = store
         self.user_id = user_id
         self._by_segment: dict[str, dict[str, JsonObject]] = {}
@@ -94,12 +94,12 @@ class References:
         return self._by_segment[segment]
 
 
-def current(store: Store, user_id: str, segment: str, obj: JsonObject) -> JsonObject:
+def current(store: ObjectStore, user_id: str, segment: str, obj: JsonObject) -> JsonObject:
     """``obj`` with what it references as it is now (see the module docstring)."""
     return References(store, user_id).current(segment, obj)
 
 
-def current_list(store: Store, user_id: str, segment: str) -> list[JsonObject]:
+def current_list(store: ObjectStore, user_id: str, segment: str) -> list[JsonObject]:
     """Every object of a collection, each with what it references as it is now."""
     references = References(store, user_id)
     return [references.current(segment, obj) for obj in store.list_objects(user_id, segment)]

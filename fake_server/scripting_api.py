@@ -14,29 +14,26 @@ from werkzeug.wrappers import Request, Response
 from fake_server.answers import ApiError, json_response
 from fake_server.bodies import duration_body, object_body, results_body, valid_name
 from fake_server.config import Limits
+from fake_server.gridfs_files import ephemerides_csv, ephemerides_json, ephemerides_records
 from fake_server.lifecycle import (
     STATUS_FINISHED,
     STATUS_PENDING,
     ChainNotReady,
     Computations,
     ResultsRejected,
-    ephemerides_csv,
-    ephemerides_json,
-    ephemerides_records,
-    new_object,
-    with_derived_fields,
 )
-from fake_server.oidc import Account
 from fake_server.relations import current, current_list
+from fake_server.representations import Account
 from fake_server.store import (
     DeleteObject,
     InsertObject,
     JsonObject,
     NameTaken,
     ObjectNotFound,
+    ObjectStore,
     ReplaceObject,
-    Store,
 )
+from fake_server.stored_objects import new_object, with_derived_fields
 from spacestudio_contract.catalog import BY_SEGMENT
 
 
@@ -56,7 +53,7 @@ class Call:
 class ScriptingApi:
     """The handlers of the scripting API, over ``store`` and its ``computations``."""
 
-    store: Store
+    store: ObjectStore
     computations: Computations
     limits: Limits
 

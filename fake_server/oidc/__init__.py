@@ -2,11 +2,32 @@
 
 The fake server mounts the endpoint methods of :class:`IdentityProvider` on Keycloak's
 paths and calls :meth:`IdentityProvider.authenticate` on every API request.
+
+Names load with the submodule that defines them, on first use: importing one part of
+the identity package loads neither PyJWT nor the provider.
 """
 
-from fake_server.oidc.accounts import Account
-from fake_server.oidc.errors import TokenRejected
-from fake_server.oidc.keys import KeyRing
-from fake_server.oidc.provider import IdentityProvider
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fake_server.lazy_exports import lazy_exports
+
+if TYPE_CHECKING:
+    from fake_server.oidc.accounts import Account
+    from fake_server.oidc.errors import TokenRejected
+    from fake_server.oidc.keys import KeyRing
+    from fake_server.oidc.provider import IdentityProvider
+
+#: Where each name of the front door is defined.
+_HOMES = {
+    "Account": "accounts",
+    "IdentityProvider": "provider",
+    "KeyRing": "keys",
+    "TokenRejected": "errors",
+}
 
 __all__ = ["Account", "IdentityProvider", "KeyRing", "TokenRejected"]
+
+
+__getattr__ = lazy_exports(__name__, _HOMES)

@@ -1,21 +1,27 @@
-"""The store's interface, which both backends implement: per-user objects, computation
-logs and gridfs file names, the realm, fault rules and the request journal."""
+"""The store's roles, each an interface both backends implement: per-user objects,
+computation logs and gridfs file names (:class:`ObjectStore`); the realm's state
+(:class:`~fake_server.store.identity.RealmState`); fault rules
+(:class:`~fake_server.store.fault_rules.FaultRuleStore`); the request journal
+(:class:`~fake_server.store.request_journal.RequestJournalStore`).  :class:`Store` is all
+of them at once: what :func:`~fake_server.store.open_store` gives the code that wires the
+server together, which hands each consumer only its role."""
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from fake_server.oidc.realm import RealmState
 from fake_server.store.changes import Change
-from fake_server.store.fault_rules import FaultStep, StoredFaultRule
+from fake_server.store.fault_rules import FaultRuleStore
+from fake_server.store.identity import RealmState
 from fake_server.store.quota import Quota
 from fake_server.store.records import ComputationLog, JsonObject, object_name
+from fake_server.store.request_journal import RequestJournalStore
 
 
-class Store(RealmState):
-    """Per-user objects, computation logs and gridfs file names; the realm's users,
-    clients, sessions and revoked tokens; fault rules and the request journal.
+class ObjectStore(ABC):
+    """Per-user objects, computation logs and gridfs file names: what the scripting API
+    and the computation lifecycle read and write.
 
     ``quota`` bounds one user's objects (None: no bound).
     """
@@ -42,9 +48,6 @@ class Store(RealmState):
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         """Apply all changes, or none of them (raises :class:`StoreError`)."""
 
-    def close(self) -> None:  # nothing to release in memory
-        """Release files and connections."""
-
     def find_by_name(self, user_id: str, segment: str, name: str) -> JsonObject | None:
         """The object of that name in a collection, or None."""
         for obj in self.list_objects(user_id, segment):
@@ -52,44 +55,14 @@ class Store(RealmState):
                 return obj
         return None
 
-    # -- shared by the worker processes: objects reset, fault rules, journal
-
     @abstractmethod
     def clear_objects(self) -> None:
         """Forget every user's objects, computation logs and file names."""
 
-    @abstractmethod
-    def fault_rules_version(self) -> int:
-        """A number that changes whenever a rule is added or removed (not when it fires)."""
 
-    @abstractmethod
-    def fault_rules(self) -> list[StoredFaultRule]:
-        """The rules in the order they were added."""
+class Store(ObjectStore, RealmState, FaultRuleStore, RequestJournalStore):
+    """Every role in one state (memory, or one state file), for the code that wires the
+    server together."""
 
-    @abstractmethod
-    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
-        """Store a rule with zero counters; returns its id (never reused)."""
-
-    @abstractmethod
-    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
-        """Remove the rules with these ids (None: all); returns how many went."""
-
-    @abstractmethod
-    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
-        """Make the rules of ``origin`` exactly ``definitions``, atomically: rules already
-        stored keep their counters, the others are added or removed."""
-
-    @abstractmethod
-    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
-        """Apply ``step`` to each rule's counters atomically; the ids of those that fire."""
-
-    @abstractmethod
-    def append_journal(self, entry: JsonObject, capacity: int) -> None:
-        """Add a request to the journal, keeping the last ``capacity`` entries."""
-
-    @abstractmethod
-    def journal(self, capacity: int) -> list[JsonObject]:
-        """The last ``capacity`` requests, oldest first."""
-
-    @abstractmethod
-    def clear_journal(self) -> None: ...
+    def close(self) -> None:  # nothing to release in memory
+        """Release files and connections."""

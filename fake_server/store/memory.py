@@ -1,15 +1,12 @@
-"""The store in the memory of one process: gone when the process ends."""
+"""The store in the memory of one process, gone when it ends: objects, logs and file
+names, and every role at once (:class:`MemoryStore`)."""
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import json
 import threading
-from collections import deque
 from collections.abc import Sequence
 
-from fake_server.oidc.realm import MemoryRealmState
 from fake_server.store.changes import (
     Change,
     DeleteObject,
@@ -19,24 +16,25 @@ from fake_server.store.changes import (
     SetField,
 )
 from fake_server.store.errors import NameTaken, ObjectNotFound, StoreError
-from fake_server.store.fault_rules import FaultStep, StoredFaultRule, plan_sync
-from fake_server.store.interface import Store
+from fake_server.store.fault_rules import MemoryFaultRules
+from fake_server.store.interface import ObjectStore, Store
+from fake_server.store.memory_realm import MemoryRealmState
 from fake_server.store.quota import NOTHING, Quota, Usage, check_quota, replaced, text_usage
 from fake_server.store.records import ComputationLog, JsonObject, object_name
+from fake_server.store.request_journal import MemoryJournal
 
 #: One stored object: its name and its JSON text.
 _Stored = tuple[str, str]
 
 
-class MemoryStore(MemoryRealmState, Store):
-    """Everything in dictionaries; gone when the process ends.
+class MemoryObjectStore(ObjectStore):
+    """Objects, logs and file names in dictionaries; gone when the process ends.
 
     Objects are kept as JSON text: a read parses a fresh copy, and the memory a user's
     objects take is about the bytes the quota counts.
     """
 
     def __init__(self, *, quota: Quota | None = None) -> None:
-        MemoryRealmState.__init__(self)
         self.quota = quota
         self._lock = threading.Lock()
         # (user_id, segment) -> {obj_id: (name, JSON text)}; dicts keep creation order.
@@ -44,10 +42,6 @@ class MemoryStore(MemoryRealmState, Store):
         self._usage: dict[str, Usage] = {}
         self._logs: dict[tuple[str, str], ComputationLog] = {}
         self._files: dict[tuple[str, str], str] = {}
-        self._fault_rules: dict[int, StoredFaultRule] = {}
-        self._fault_ids = 0
-        self._fault_version = 0
-        self._journal: deque[JsonObject] = deque()
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
         with self._lock:
@@ -100,78 +94,15 @@ class MemoryStore(MemoryRealmState, Store):
             self._logs.clear()
             self._files.clear()
 
-    # -- fault rules
 
-    def fault_rules_version(self) -> int:
-        with self._lock:
-            return self._fault_version
+class MemoryStore(MemoryObjectStore, MemoryRealmState, MemoryFaultRules, MemoryJournal, Store):
+    """Every role in the memory of one process."""
 
-    def fault_rules(self) -> list[StoredFaultRule]:
-        with self._lock:
-            return list(self._fault_rules.values())
-
-    def _add_rule(self, definition: JsonObject, origin: str) -> int:
-        """Store a rule with zero counters (caller holds the lock)."""
-        self._fault_ids += 1
-        rule_id = self._fault_ids
-        self._fault_rules[rule_id] = StoredFaultRule(rule_id, definition, origin, 0, 0.0)
-        return rule_id
-
-    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
-        with self._lock:
-            self._fault_version += 1
-            return self._add_rule(copy.deepcopy(definition), origin)
-
-    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
-        with self._lock:
-            doomed = (
-                list(self._fault_rules)
-                if ids is None
-                else [i for i in ids if i in self._fault_rules]
-            )
-            for rule_id in doomed:
-                del self._fault_rules[rule_id]
-            self._fault_version += 1
-            return len(doomed)
-
-    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
-        with self._lock:
-            stored = [(i, r.definition) for i, r in self._fault_rules.items() if r.origin == origin]
-            doomed, added = plan_sync(stored, definitions)
-            for rule_id in doomed:
-                del self._fault_rules[rule_id]
-            for key in added:
-                self._add_rule(json.loads(key), origin)
-            self._fault_version += 1
-
-    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
-        fired: set[int] = set()
-        with self._lock:
-            for rule_id in ids:
-                rule = self._fault_rules.get(rule_id)
-                if rule is None:
-                    continue
-                count, credit, fires = step(rule_id, rule.fired, rule.credit)
-                self._fault_rules[rule_id] = dataclasses.replace(rule, fired=count, credit=credit)
-                if fires:
-                    fired.add(rule_id)
-        return fired
-
-    # -- the request journal
-
-    def append_journal(self, entry: JsonObject, capacity: int) -> None:
-        with self._lock:
-            self._journal.append(entry)
-            while len(self._journal) > capacity:
-                self._journal.popleft()
-
-    def journal(self, capacity: int) -> list[JsonObject]:
-        with self._lock:
-            return list(self._journal)[-capacity:]
-
-    def clear_journal(self) -> None:
-        with self._lock:
-            self._journal.clear()
+    def __init__(self, *, quota: Quota | None = None) -> None:
+        MemoryObjectStore.__init__(self, quota=quota)
+        MemoryRealmState.__init__(self)
+        MemoryFaultRules.__init__(self)
+        MemoryJournal.__init__(self)
 
 
 def _usage_of(stored: _Stored | None) -> Usage:

@@ -1,6 +1,6 @@
 """The store in an SQLite state file: users' objects, computation logs and gridfs file
-names, fault rules and the request journal, shared by every process that opens the file
-and surviving restarts and ``kill -9``."""
+names, shared by every process that opens the file and surviving restarts and
+``kill -9``; and every role at once on the file's connections (:class:`SQLiteStore`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from pathlib import Path
 
 from fake_server.store.changes import Change, InsertObject, ObjectWrite, SaveLog, SetField
 from fake_server.store.errors import NameTaken, ObjectNotFound, StoreError
-from fake_server.store.fault_rules import FaultStep, StoredFaultRule, plan_sync
-from fake_server.store.interface import Store
+from fake_server.store.interface import ObjectStore, Store
 from fake_server.store.quota import (
     BODY_BYTES_SQL,
     BODY_VALUES_SQL,
@@ -23,15 +22,18 @@ from fake_server.store.quota import (
     replaced,
 )
 from fake_server.store.records import ComputationLog, JsonObject, object_name
+from fake_server.store.sqlite_faults import SQLiteFaultRules
+from fake_server.store.sqlite_journal import SQLiteJournal
 from fake_server.store.sqlite_realm import SQLiteRealmState
-from fake_server.store.state_file import retry_while_locked, write_transaction
+from fake_server.store.state_file import StateFile, write_transaction
 
 #: Selects one object by its parameters (user_id, segment, id).
 _THE_OBJECT = "user_id = ? AND segment = ? AND id = ?"
 
 
-class SQLiteStore(SQLiteRealmState, Store):
-    """Everything in one SQLite file; survives restarts and ``kill -9``.
+class SQLiteObjectStore(StateFile, ObjectStore):
+    """Objects, logs and file names in one SQLite file; they survive restarts and
+    ``kill -9``.
 
     One connection serves all threads behind a lock: the fake server's load is far
     below what a single SQLite writer handles, and it keeps every read consistent
@@ -184,115 +186,9 @@ class SQLiteStore(SQLiteRealmState, Store):
         with self._lock:
             self._usages.clear()  # this connection's writes leave data_version as it was
 
-    # -- fault rules (definitions durable, counters on the journal's connection)
 
-    def fault_rules_version(self) -> int:
-        version = self._first("SELECT value FROM counters WHERE name = 'fault_rules'", ())
-        return 0 if version is None else int(version)
-
-    def fault_rules(self) -> list[StoredFaultRule]:
-        rows = self._query(
-            "SELECT id, definition, origin, fired, credit FROM fault_rules ORDER BY id", ()
-        )
-        return [
-            StoredFaultRule(int(i), json.loads(d), o, int(f), float(c)) for i, d, o, f, c in rows
-        ]
-
-    @staticmethod
-    def _bump_fault_version(db: sqlite3.Connection) -> None:
-        db.execute(
-            "INSERT INTO counters (name, value) VALUES ('fault_rules', 1)"
-            " ON CONFLICT (name) DO UPDATE SET value = value + 1"
-        )
-
-    def add_fault_rule(self, definition: JsonObject, origin: str) -> int:
-        def add(db: sqlite3.Connection) -> int:
-            cursor = db.execute(
-                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
-                (origin, json.dumps(definition)),
-            )
-            self._bump_fault_version(db)
-            return int(cursor.lastrowid or 0)
-
-        rule_id: int = self._write(add)
-        return rule_id
-
-    def remove_fault_rules(self, ids: Sequence[int] | None = None) -> int:
-        def remove(db: sqlite3.Connection) -> int:
-            if ids is None:
-                cursor = db.execute("DELETE FROM fault_rules")
-            else:
-                cursor = db.executemany("DELETE FROM fault_rules WHERE id = ?", [(i,) for i in ids])
-            self._bump_fault_version(db)
-            return int(cursor.rowcount)
-
-        removed: int = self._write(remove)
-        return removed
-
-    def sync_fault_rules(self, origin: str, definitions: Sequence[JsonObject]) -> None:
-        def sync(db: sqlite3.Connection) -> None:
-            rows = db.execute(
-                "SELECT id, definition FROM fault_rules WHERE origin = ? ORDER BY id", (origin,)
-            ).fetchall()
-            doomed, added = plan_sync([(i, json.loads(d)) for i, d in rows], definitions)
-            db.executemany("DELETE FROM fault_rules WHERE id = ?", [(i,) for i in doomed])
-            db.executemany(
-                "INSERT INTO fault_rules (origin, definition) VALUES (?, ?)",
-                [(origin, key) for key in added],
-            )
-            self._bump_fault_version(db)
-
-        self._write(sync)
-
-    def advance_fault_rules(self, ids: Sequence[int], step: FaultStep) -> set[int]:
-        def advance(db: sqlite3.Connection) -> set[int]:
-            fired: set[int] = set()
-            for rule_id in ids:
-                row = db.execute(
-                    "SELECT fired, credit FROM fault_rules WHERE id = ?", (rule_id,)
-                ).fetchone()
-                if row is None:
-                    continue
-                count, credit, fires = step(rule_id, int(row[0]), float(row[1]))
-                db.execute(
-                    "UPDATE fault_rules SET fired = ?, credit = ? WHERE id = ?",
-                    (count, credit, rule_id),
-                )
-                if fires:
-                    fired.add(rule_id)
-            return fired
-
-        result: set[int] = self._write_fast(advance)
-        return result
-
-    # -- the request journal
-
-    def append_journal(self, entry: JsonObject, capacity: int) -> None:
-        db = self._journal_db
-        body = json.dumps(entry)
-        with self._journal_lock:
-            # One statement is its own transaction: no BEGIN and COMMIT round trips.
-            cursor = retry_while_locked(
-                lambda: db.execute("INSERT INTO request_journal (body) VALUES (?)", (body,))
-            )
-            seq = int(cursor.lastrowid or 0)
-            # Trimming in batches keeps the cost of the bound off most requests.
-            if seq % 64 == 0:
-                retry_while_locked(
-                    lambda: db.execute(
-                        "DELETE FROM request_journal WHERE seq <= ?", (seq - capacity,)
-                    )
-                )
-
-    def journal(self, capacity: int) -> list[JsonObject]:
-        with self._journal_lock:
-            rows = self._journal_db.execute(
-                "SELECT body FROM request_journal ORDER BY seq DESC LIMIT ?", (capacity,)
-            ).fetchall()
-        return [json.loads(body) for (body,) in reversed(rows)]
-
-    def clear_journal(self) -> None:
-        self._write_fast(lambda db: db.execute("DELETE FROM request_journal"))
+class SQLiteStore(SQLiteObjectStore, SQLiteRealmState, SQLiteFaultRules, SQLiteJournal, Store):
+    """Every role in one state file, on its two shared connections."""
 
 
 def _log(body: str | None) -> ComputationLog | None:

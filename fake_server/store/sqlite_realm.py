@@ -7,10 +7,9 @@ import dataclasses
 import json
 import sqlite3
 
-from fake_server.oidc.accounts import Account
-from fake_server.oidc.realm import (
+from fake_server.representations import Account, Client
+from fake_server.store.identity import (
     ADDED_AT_RUN_TIME,
-    Client,
     RealmState,
     SessionRecord,
     SessionUpdate,

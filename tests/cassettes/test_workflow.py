@@ -7,11 +7,11 @@ against the fake server.
 from __future__ import annotations
 
 import spacestudio
-from fake_server.samples import HALL_THRUSTER as THRUSTER
-from fake_server.samples import SMALL_SATELLITE as SPACECRAFT
-from fake_server.samples import SSO_600 as ORBIT
-from fake_server.samples import orbit_raising_mission
 from spacestudio import Client
+from tests.support.samples import HALL_THRUSTER as THRUSTER
+from tests.support.samples import SMALL_SATELLITE as SPACECRAFT
+from tests.support.samples import SSO_600 as ORBIT
+from tests.support.samples import orbit_raising_mission
 
 
 def test_orbit_raising_session(spacestudio_client: Client) -> None:

@@ -17,9 +17,9 @@ import spacestudio
 from fake_server.embedded import FakeServer
 from fake_server.faults import FaultRule
 from fake_server.oidc import Account
-from fake_server.samples import HALL_THRUSTER as THRUSTER
-from fake_server.samples import SSO_600 as ORBIT
 from spacestudio import Client, RetryPolicy
+from tests.support.samples import HALL_THRUSTER as THRUSTER
+from tests.support.samples import SSO_600 as ORBIT
 
 ALICE = Account("alice@example.test", "alice-password")
 BOB = Account("bob@example.test", "bob-password")

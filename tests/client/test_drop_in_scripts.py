@@ -17,7 +17,7 @@ import requests
 import spacestudio
 import spacestudio.transport
 from fake_server.embedded import FakeServer
-from fake_server.samples import SSO_600 as ORBIT
+from tests.support.samples import SSO_600 as ORBIT
 
 OWN_CALLS_SCRIPT = textwrap.dedent(
     """

@@ -223,7 +223,7 @@ def test_the_wait_is_logged_when_no_bar_is_shown(caplog: pytest.LogCaptureFixtur
 WAITING_SCRIPT = textwrap.dedent(
     """
     import spacestudio
-    from fake_server.samples import HALL_THRUSTER, SSO_600
+    from tests.support.samples import HALL_THRUSTER, SSO_600
 
     spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
                         spacestudio.log_password, poll_interval=0.05)

@@ -284,7 +284,9 @@ def test_environment_variables_mirror_the_flags(tmp_path: Path) -> None:
     assert config.keys_path == f"{tmp_path / 's.sqlite'}.keys.pem"
     assert [a.login for a in config.accounts][-2:] == ["eve@acme.test", "fay@acme.test"]
     assert not config.accounts[-1].scripting
-    assert config.faults == (parse_fault_spec("/exoops/*:status=503:methods=GET,POST"),)
+    assert config.faults == (
+        parse_fault_spec("/exoops/*:status=503:methods=GET,POST").definition(),
+    )
     assert config.realm_settings.revoke_refresh_token  # the realm file's; "false" adds no flag
     assert config.compute_seconds == 0
     assert argv_from_environment(build_parser(), {"SPACESTUDIO_FAKE_REALM": "x"}) == ["--realm=x"]

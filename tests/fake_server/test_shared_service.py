@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from fake_server.served import GunicornServer
+from tests.support.served import GunicornServer
 
 REALM = "spacestudio-users"
 CLIENT_ID = "spacestudio-scripting"

@@ -26,12 +26,12 @@ import yaml
 
 from fake_server.embedded import FakeServer
 from fake_server.oidc import Account
-from fake_server.samples import HALL_THRUSTER, SMALL_SATELLITE, SSO_600, orbit_raising_mission
 from spacestudio import Client
 from spacestudio.cassettes import Scrubber, use_cassette
 from spacestudio.cli import main
 from spacestudio.errors import ConflictError
 from spacestudio.verify_fake.replay import OffOrigin, on_origin
+from tests.support.samples import HALL_THRUSTER, SMALL_SATELLITE, SSO_600, orbit_raising_mission
 
 RECORDING_ACCOUNT = Account("orbit.engineer@recording.example", "recording-password-4271")
 RECORDING_CLIENT = "recording-scripting-client"

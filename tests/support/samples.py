@@ -1,4 +1,4 @@
-"""Sample bodies of the objects scripts build, for trying the fake server by hand.
+"""Sample bodies of the objects scripts build, as tests and benchmarks send them.
 
 A sun-synchronous orbit at 600 km, a Hall-effect thruster, a small satellite and an
 orbit-raising mission, with the fields and units of the published client's scripts. The
