@@ -282,7 +282,9 @@ class MissionCollection(Collection):
                     if status != previous:
                         logger.debug("%s %r: computation status %g", self.kind, name, status)
             except KeyboardInterrupt:
-                raise WaitInterrupted(self._interrupted_message(name)) from None
+                raise WaitInterrupted(
+                    self._interrupted_message(name), subject=f"{self.kind} {name!r}"
+                ) from None
             bar.finish()
         return self.results(name)
 
