@@ -92,3 +92,26 @@ DEBUG_VARIABLE = "SPACESTUDIO_DEBUG"
 def debug() -> bool:
     """``SPACESTUDIO_DEBUG``: whether the command prints tracebacks of spacestudio errors."""
     return (os.environ.get(DEBUG_VARIABLE) or "").strip().lower() in TRUE_WORDS
+
+
+#: Seconds between two lines telling a wait when stderr is no terminal (CI logs).
+DEFAULT_PROGRESS_INTERVAL = 10.0
+
+
+def progress_interval() -> float:
+    """``SPACESTUDIO_PROGRESS_INTERVAL``: seconds between two lines telling a wait in a
+    log (stderr no terminal); 10 by default."""
+    text = (os.environ.get("SPACESTUDIO_PROGRESS_INTERVAL") or "").strip()
+    if not text:
+        return DEFAULT_PROGRESS_INTERVAL
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigurationError(
+            f"SPACESTUDIO_PROGRESS_INTERVAL is {text!r}, not a number of seconds above 0",
+            hint="Set it to the seconds between two progress lines in a log, such as 10, "
+            "or unset it for the default (10).",
+        )
+    return seconds
