@@ -112,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script", type=Path, help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
     _add_verify_fake(commands)
+    commands.add_parser(
+        "doctor",
+        help="check the install, the .env settings, the service, the login, the clock and "
+        "the token, each with a pass/fail line and the fix",
+        description="Check what a connection needs, in order: the install (no clash with "
+        "spacestudio-constellation), the settings (.env: present, URLs with a scheme), the "
+        "base URL (reachable, answers as spacestudio), the login (the token endpoint accepts "
+        "the account), the clock (against the token's iat) and the token (issuer, client, "
+        "expiry, accepted by the service). Exit status 1 when a check fails.",
+    )
     return parser
 
 
@@ -308,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _print_version()
     if options.command == "run":
         return _run_script(options)
+    if options.command == "doctor":
+        from spacestudio.doctor import run_doctor
+
+        return run_doctor()
     if options.command == "verify-fake":
         from spacestudio.verify_fake.command import run
 
