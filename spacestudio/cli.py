@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import runpy
 import shlex
 import sys
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from spacestudio import settings
 
 if TYPE_CHECKING:
     from fake_server.embedded import FakeServer
@@ -32,13 +32,31 @@ EXIT_REPLAY_REFUSED = 3
 EXIT_NOT_RECORDED = 4
 
 
-def _version_text() -> str:
+def _print_version() -> int:
+    """The version and where the package is imported from; or, when the package is not
+    whole (the published client installed over it, or uninstalled after it), what
+    happened and the command that repairs it, with exit status 1."""
+    from spacestudio.installation import inspect_installation
+
+    installation = inspect_installation()
+    problem = installation.problem()
+    if problem is not None:
+        print(f"spacestudio: {problem}", file=sys.stderr)
+        return 1
+    # Imported only now: a damaged package may not import at all.
     import spacestudio
 
-    return (
+    print(
         f"spacestudio-harness {spacestudio.__version__} "
         f"(spacestudio imported from {Path(spacestudio.__file__).parent})"
     )
+    return 0
+
+
+_DEBUG_HELP = (
+    "print the traceback of a spacestudio error, not its message alone (as "
+    "SPACESTUDIO_DEBUG=1 does)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the version and where the spacestudio package is imported from",
     )
+    parser.add_argument("--debug", action="store_true", default=False, help=_DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser(
         "run",
@@ -88,9 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="record the cassette afresh, against the backend the settings name (or the "
         "fake server with --fake)",
     )
+    # SUPPRESS: given before the command, --debug must not be reset by the command's default.
+    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     run.add_argument("script", type=Path, help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
     _add_verify_fake(commands)
+    commands.add_parser(
+        "doctor",
+        help="check the install, the .env settings, the service, the login, the clock and "
+        "the token, each with a pass/fail line and the fix",
+        description="Check what a connection needs, in order: the install (no clash with "
+        "spacestudio-constellation), the settings (.env: present, URLs with a scheme), the "
+        "base URL (reachable, answers as spacestudio), the login (the token endpoint accepts "
+        "the account), the clock (against the token's iat) and the token (issuer, client, "
+        "expiry, accepted by the service). Exit status 1 when a check fails.",
+    )
     return parser
 
 
@@ -129,24 +160,6 @@ def _script_argv(script: Path, args: Sequence[str]) -> Iterator[None]:
         sys.argv, sys.path[:] = saved_argv, saved_path
 
 
-def _script_frame(error: BaseException, script: Path) -> str | None:
-    """``file:line`` of the script's deepest frame in ``error`` or the errors behind it."""
-    target = script.resolve()
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        frames = [
-            frame
-            for frame in traceback.extract_tb(current.__traceback__)
-            if Path(frame.filename).resolve() == target
-        ]
-        if frames:
-            return f"{script}:{frames[-1].lineno}"
-        current = current.__cause__ or current.__context__
-    return None
-
-
 def _record_command(options: argparse.Namespace) -> str:
     """The command that records the cassette again, against the backend it was recorded
     against (the fake server when the cassette says so, though replaying needs no --fake)."""
@@ -171,6 +184,12 @@ def _run_script(options: argparse.Namespace) -> int:
         NetworkBlockedError,
         use_cassette,
     )
+    from spacestudio.script_run import (
+        print_script_traceback,
+        run_as_main,
+        script_frame,
+        warnings_once,
+    )
 
     script: Path = options.script
     if options.record and options.cassette is None:
@@ -193,6 +212,7 @@ def _run_script(options: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with contextlib.ExitStack() as stack:
+            stack.enter_context(warnings_once())
             if options.fake:
                 server = stack.enter_context(_fake_server(options))
                 os.environ.update(server.env())
@@ -213,11 +233,11 @@ def _run_script(options: argparse.Namespace) -> int:
             with _script_argv(script, options.args):
                 # A script ending in sys.exit(main()) ends here, inside the cassette, so
                 # that its recording is saved (exit status 0) or its replay checked.
-                status = _run_as_main(script)
+                status = run_as_main(script, debug=options.debug, fake=options.fake)
             if session is not None and status != 0 and not session.replaying:
                 session.discard()
     except CassetteMismatchError as refusal:
-        where = _script_frame(refusal, script)
+        where = script_frame(refusal, script)
         doing = "replay" if session is None or session.replaying else "recording"
         print(
             f"spacestudio run: the {doing} of {script} stopped"
@@ -232,18 +252,12 @@ def _run_script(options: argparse.Namespace) -> int:
     except CassetteError as failure:
         print(f"spacestudio run: {failure}", file=sys.stderr)
         return EXIT_NOT_RECORDED
+    except Exception as error:
+        print_script_traceback(error, script)
+        return 1
     if session is not None:
         _report(session, status, time.perf_counter() - started)
     return status
-
-
-def _run_as_main(script: Path) -> int:
-    """Run ``script`` as ``__main__``; its exit status (``sys.exit(n)`` included)."""
-    try:
-        runpy.run_path(str(script), run_name="__main__")
-    except SystemExit as exit_request:
-        return _exit_status(exit_request)
-    return 0
 
 
 def _report(session: CassetteSession, status: int, seconds: float) -> None:
@@ -295,25 +309,19 @@ def _fake_server(options: argparse.Namespace) -> FakeServer:
     return FakeServer(compute_seconds=compute_seconds)
 
 
-def _exit_status(exit_request: SystemExit) -> int:
-    code = exit_request.code
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``spacestudio`` console script; returns the exit status."""
     parser = build_parser()
     options = parser.parse_args(argv)
+    options.debug = options.debug or settings.debug()
     if options.version:
-        print(_version_text())
-        return 0
+        return _print_version()
     if options.command == "run":
         return _run_script(options)
+    if options.command == "doctor":
+        from spacestudio.doctor import run_doctor
+
+        return run_doctor()
     if options.command == "verify-fake":
         from spacestudio.verify_fake.command import run
 

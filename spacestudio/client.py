@@ -140,9 +140,11 @@ class Client:
             raise ConfigurationError(
                 f"poll_interval must be 0 or more seconds, not {poll_interval}"
             )
-        self.base_url = format_base_url(url)
+        self.base_url = format_base_url(settings.checked_url("LOG_BASE_URL", url))
         self.mail = mail
-        self.auth_url = auth_url if auth_url is not None else settings.auth_url()
+        self.auth_url = settings.checked_url(
+            "SPACESTUDIO_AUTH_URL", auth_url if auth_url is not None else settings.auth_url()
+        )
         self.realm = realm if realm is not None else settings.realm()
         self.poll_interval = poll_interval
         self.computation_timeout = computation_timeout

@@ -158,9 +158,12 @@ class WaitInterrupted(KeyboardInterrupt):
     and the user needs only to know how to pick the results up later.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, subject: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: What was being waited for ("simulation mission 'raise'"), for a caller that
+        #: knows better what became of it (``spacestudio run --fake``).
+        self.subject = subject
         _print_wait_interruptions_quietly()
 
     def __str__(self) -> str:

@@ -1,8 +1,11 @@
-"""Progress bars (tqdm on stderr) for computations and downloads, shown on a terminal only.
+"""How far a computation or a download has got, told on stderr: a bar or plain lines.
 
-A script run by hand shows how far a computation or a download has got; the same
-script in CI or under a scheduler, whose stderr is no terminal, stays quiet. Either
-can be forced with ``progress=True`` / ``progress=False``.
+A script run by hand shows tqdm bars on its terminal. The same script in CI or under a
+scheduler, whose stderr is no terminal (where a bar's carriage returns make one long
+garbled line), tells a wait in plain lines instead: one every
+``SPACESTUDIO_PROGRESS_INTERVAL`` seconds (10 by default) with the time waited, the
+progress and the time left, and one at the end. ``progress=True`` forces the bar,
+``progress=False`` silence.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from tqdm import tqdm
+
+from spacestudio import settings
 
 logger = logging.getLogger("spacestudio")
 
@@ -69,8 +74,15 @@ class ComputationProgress(_Bar):
     """
 
     def __init__(
-        self, mission: str, enabled: bool, clock: Callable[[], float] = time.monotonic
+        self,
+        mission: str,
+        enabled: bool,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        line_every: float | None = None,
     ) -> None:
+        """``enabled`` shows the bar; else ``line_every`` seconds, when given, tell the
+        wait in plain lines on stderr."""
         super().__init__(
             enabled,
             total=100,
@@ -84,6 +96,18 @@ class ComputationProgress(_Bar):
         self._started = clock()
         #: (time, percent) at the first poll that saw the computation running.
         self._running_since: tuple[float, float] | None = None
+        self._line_every = None if enabled else line_every
+        self._next_line_at = self._started
+
+    @classmethod
+    def for_choice(cls, mission: str, choice: bool | None) -> ComputationProgress:
+        """The progress ``progress=choice`` asks for: True a bar, False nothing, None a bar
+        on a terminal and plain lines elsewhere."""
+        if progress_enabled(choice):
+            return cls(mission, True)
+        return cls(
+            mission, False, line_every=None if choice is False else settings.progress_interval()
+        )
 
     def seconds_left(self, status: float) -> float | None:
         """The time left, extrapolated from the progress since the computation started
@@ -103,17 +127,23 @@ class ComputationProgress(_Bar):
 
     def update(self, status: float) -> None:
         left = self.seconds_left(status)
-        if self._bar is None:
-            return
-        self._bar.n = status_percent(status)
         if status == 0:
             state = "pending"
         elif left is None:
             state = "running"
         else:
             state = f"running, about {tqdm.format_interval(round(left))} left"
-        self._bar.set_postfix_str(state, refresh=False)
-        self._bar.refresh()
+        if self._bar is not None:
+            self._bar.n = status_percent(status)
+            self._bar.set_postfix_str(state, refresh=False)
+            self._bar.refresh()
+        elif self._line_every is not None and self._clock() >= self._next_line_at:
+            waited = tqdm.format_interval(round(self._clock() - self._started))
+            done = "" if status == 0 else f"{status_percent(status):.0f}% done, "
+            print(f"{self.mission}: waited {waited}, {done}{state}", file=sys.stderr, flush=True)
+            # A steady beat from the start, however the polls fall.
+            while self._next_line_at <= self._clock():
+                self._next_line_at += self._line_every
 
     def finish(self) -> str:
         """Close the bar and say how long the wait took (on stderr when the bar was shown,
@@ -124,6 +154,8 @@ class ComputationProgress(_Bar):
             self._bar.close()
             self._bar = None
             print(line, file=sys.stderr)
+        elif self._line_every is not None:
+            print(line, file=sys.stderr, flush=True)
         else:
             logger.info("%s", line)
         return line

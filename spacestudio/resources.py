@@ -21,7 +21,7 @@ from spacestudio.errors import (
     TransportError,
     WaitInterrupted,
 )
-from spacestudio.progress import ComputationProgress, progress_enabled
+from spacestudio.progress import ComputationProgress
 from spacestudio_contract.catalog import CollectionSpec, collections_of
 
 if TYPE_CHECKING:
@@ -255,13 +255,13 @@ class MissionCollection(Collection):
         """
         interval = self.client.poll_interval if poll_interval is None else poll_interval
         limit = self.client.computation_timeout if timeout is None else timeout
-        show = progress_enabled(self.client.progress if progress is None else progress)
         status_url = join_url(self.url, "status", self.require(name)["id"])
         started = time.monotonic()
         # Time spent in pacing.sleep counts even when replaying makes it instant, so a
         # timeout ends after the same number of polls live and in replay.
         waited = 0.0
-        with ComputationProgress(f"{self.kind} {name!r}", show) as bar:
+        choice = self.client.progress if progress is None else progress
+        with ComputationProgress.for_choice(f"{self.kind} {name!r}", choice) as bar:
             try:
                 status = self._status_at(status_url)
                 if status == 0:
@@ -282,7 +282,9 @@ class MissionCollection(Collection):
                     if status != previous:
                         logger.debug("%s %r: computation status %g", self.kind, name, status)
             except KeyboardInterrupt:
-                raise WaitInterrupted(self._interrupted_message(name)) from None
+                raise WaitInterrupted(
+                    self._interrupted_message(name), subject=f"{self.kind} {name!r}"
+                ) from None
             bar.finish()
         return self.results(name)
 

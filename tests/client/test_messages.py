@@ -220,6 +220,54 @@ def test_the_wait_is_logged_when_no_bar_is_shown(caplog: pytest.LogCaptureFixtur
     assert "mission 'm': computed, after waiting 01:01" in caplog.text
 
 
+def test_a_wait_in_a_log_is_a_line_at_a_steady_interval_and_one_at_the_end(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock = _Clock()
+    with ComputationProgress("mission 'm'", False, clock=clock, line_every=10) as wait:
+        for status in (0, 0, 10, 20, 30, 40, 50, 60, 70):  # a poll every 4 s
+            wait.update(status)
+            clock.now += 4
+        wait.finish()
+    assert capsys.readouterr().err.splitlines() == [
+        "mission 'm': waited 00:00, pending",
+        # Running since 10 % at 8 s: 10 % in 4 s, so 80 % left takes 32 s.
+        "mission 'm': waited 00:12, 20% done, running, about 00:32 left",
+        "mission 'm': waited 00:20, 40% done, running, about 00:24 left",
+        "mission 'm': waited 00:32, 70% done, running, about 00:12 left",
+        "mission 'm': computed, after waiting 00:36",
+    ]
+
+
+def test_a_wait_with_stderr_no_terminal_speaks_at_the_interval_asked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "wait.py").write_text(WAITING_SCRIPT)
+    with FakeServer(compute_seconds=1.5) as server:
+        done = subprocess.run(
+            [sys.executable, "wait.py"], cwd=tmp_path, capture_output=True, text=True,
+            env={**os.environ, **server.env(), "PYTHONPATH": str(Path.cwd()),
+                 "SPACESTUDIO_PROGRESS_INTERVAL": "0.3"},
+            timeout=60, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    telling = [line for line in lines if line.startswith("simulation mission 'raise': waited")]
+    assert 3 <= len(telling) <= 8, done.stderr  # 1.5 s told every 0.3 s
+    assert "% done, running" in telling[-1]
+    end = [
+        i for i, line in enumerate(lines) if line.startswith("simulation mission 'raise': computed")
+    ]
+    assert len(end) == 1 and lines.index(telling[-1]) < end[0], done.stderr
+
+
+def test_a_wrong_progress_interval_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPACESTUDIO_PROGRESS_INTERVAL", "10s")
+    with pytest.raises(spacestudio.ConfigurationError) as raised:
+        ComputationProgress.for_choice("mission 'm'", None)
+    assert "SPACESTUDIO_PROGRESS_INTERVAL is '10s', not a number of seconds" in _message(raised)
+
+
 WAITING_SCRIPT = textwrap.dedent(
     """
     import spacestudio
@@ -277,9 +325,11 @@ def test_ctrl_c_while_waiting_says_the_computation_goes_on_without_a_traceback(
         finally:
             running.kill()
     assert "Traceback" not in stderr
+    # Before it, the wait's own line: stderr is no terminal.
     lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0] == (
+    assert lines[:-1], stderr
+    assert all(line.startswith("simulation mission 'raise': waited ") for line in lines[:-1])
+    assert lines[-1] == (
         "Stopped waiting for the simulation mission 'raise': it goes on computing on the "
         "server; pick up its results later with "
         "spacestudio.simulation.wait_and_get_mission_results('raise') "
