@@ -24,7 +24,6 @@ from fake_server.config import ServerConfig
 from fake_server.faults import FaultInjector
 from fake_server.journal import RequestJournal
 from fake_server.oidc import IdentityProvider
-from fake_server.oidc.realm import ADDED_AT_RUN_TIME
 from fake_server.oidc.realm_file import (
     RealmFileError,
     client_from_representation,
@@ -34,6 +33,7 @@ from fake_server.oidc.realm_file import (
 )
 from fake_server.routes import ROUTES
 from fake_server.store import ObjectStore
+from fake_server.store.identity import ADDED_AT_RUN_TIME
 
 logger = logging.getLogger(__name__)
 

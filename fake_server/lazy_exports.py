@@ -9,15 +9,17 @@ from typing import Any
 
 
 def lazy_exports(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` for ``package`` that imports ``package.<homes[name]>`` when
-    ``name`` is first asked for, and keeps the value in the package from then on."""
+    """A module ``__getattr__`` for ``package`` that imports ``package.<homes[name]>`` (or
+    ``homes[name]`` itself, a dotted name) when ``name`` is first asked for, and keeps the
+    value in the package from then on."""
     namespace = importlib.import_module(package).__dict__
 
     def __getattr__(name: str) -> Any:
         home = homes.get(name)
         if home is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{home}"), name)
+        module = home if "." in home else f"{package}.{home}"
+        value = getattr(importlib.import_module(module), name)
         namespace[name] = value
         return value
 

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from fake_server.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
-    from fake_server.oidc.accounts import Account
     from fake_server.oidc.errors import TokenRejected
     from fake_server.oidc.keys import KeyRing
     from fake_server.oidc.provider import IdentityProvider
+    from fake_server.representations import Account
 
 #: Where each name of the front door is defined.
 _HOMES = {
-    "Account": "accounts",
+    "Account": "fake_server.representations",
     "IdentityProvider": "provider",
     "KeyRing": "keys",
     "TokenRejected": "errors",

@@ -30,7 +30,6 @@ from typing import Any
 import jwt
 from werkzeug.wrappers import Request
 
-from fake_server.oidc.accounts import Account
 from fake_server.oidc.errors import SessionNotActive, TokenRejected
 from fake_server.oidc.keys import KeyRing, SigningKey
 from fake_server.oidc.realm_model import (
@@ -41,6 +40,7 @@ from fake_server.oidc.realm_model import (
     user_subject,
 )
 from fake_server.oidc.sessions import Sessions
+from fake_server.representations import Account
 
 MISSING_BEARER = "Missing bearer token: send the header 'Authorization: Bearer <access token>'"
 MALFORMED_TOKEN = "Malformed token: not a signed JWT"

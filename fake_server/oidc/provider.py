@@ -23,7 +23,7 @@ API's bearer check, :meth:`IdentityProvider.authenticate`, is
 :mod:`~fake_server.oidc.bearer`'s.
 
 Users, clients, sign-in sessions and revoked tokens live in a
-:class:`~fake_server.oidc.realm.RealmState`: the fake server passes its store, so every
+:class:`~fake_server.store.identity.RealmState`: the fake server passes its store, so every
 worker process of one server, and the same server after a restart, shares them.
 
 Tokens name the server they came from: ``iss`` is the request's own base URL plus
@@ -43,21 +43,16 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from werkzeug.wrappers import Request, Response
 
-from fake_server.oidc.accounts import Account
 from fake_server.oidc.bearer import DEFAULT_CACHE_SIZE, BearerCheck, VerifiedTokenCache
 from fake_server.oidc.browser import BrowserFlow
 from fake_server.oidc.errors import OAuthError, json_response
 from fake_server.oidc.keys import KeyRing
-from fake_server.oidc.realm import (
-    CONFIGURED,
-    Client,
-    MemoryRealmState,
-    RealmSettings,
-    RealmState,
-)
 from fake_server.oidc.realm_model import RealmModel
 from fake_server.oidc.sessions import Sessions
 from fake_server.oidc.tokens import FORM_CONTENT_TYPE, SCOPE_ORDER, TokenEndpoints
+from fake_server.representations import Account, Client, RealmSettings
+from fake_server.store.identity import CONFIGURED, RealmState
+from fake_server.store.memory_realm import MemoryRealmState
 from spacestudio_contract.endpoints import DEFAULT_REALM
 
 logger = logging.getLogger(__name__)

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fake_server.oidc.accounts import Account
-from fake_server.oidc.realm import Client, RealmSettings
 from fake_server.oidc.realm_model import SCRIPTING_ROLE, UnsupportedHash, hash_from_credential
+from fake_server.representations import Account, Client, RealmSettings
 
 logger = logging.getLogger(__name__)
 

@@ -2,14 +2,14 @@
 clock and settings, the issuer its tokens name, its users and clients, the passwords they
 log in with, and whom a token speaks for.
 
-Users and clients live in the realm's :class:`~fake_server.oidc.realm.RealmState`: the
+Users and clients live in the realm's :class:`~fake_server.store.identity.RealmState`: the
 model puts the configured ones there (checking that no two clash) and puts them back when
 the run-time additions are dropped.
 
 Passwords from a realm export are checked as Keycloak hashed them: the export's
 ``secretData`` (hash and salt) and ``credentialData`` (algorithm and parameters) become
 the fake's own record (:func:`hash_from_credential`, a JSON string kept on
-:class:`~fake_server.oidc.accounts.Account`), which :func:`verify_password` checks:
+:class:`~fake_server.representations.Account`), which :func:`verify_password` checks:
 ``argon2`` (Keycloak's default since 24, with argon2-cffi), ``pbkdf2-sha512``,
 ``pbkdf2-sha256`` and ``pbkdf2`` (SHA-1).
 """
@@ -30,10 +30,10 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from werkzeug.wrappers import Request
 
-from fake_server.oidc.accounts import Account
 from fake_server.oidc.errors import OAuthError
 from fake_server.oidc.keys import KeyRing
-from fake_server.oidc.realm import CONFIGURED, Client, RealmSettings, RealmState, seed_realm
+from fake_server.representations import Account, Client, RealmSettings
+from fake_server.store.identity import CONFIGURED, RealmState
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,23 @@ logger = logging.getLogger(__name__)
 BEARER_LEEWAY = 2
 # Base URLs (scheme and host) whose issuer is remembered; a server is reached by a few.
 MAX_REMEMBERED_ISSUERS = 64
+
+
+def seed_realm(state: RealmState, accounts: Sequence[Account], clients: Sequence[Client]) -> None:
+    """Put the configured users and clients in ``state`` (replacing earlier versions of
+    them), and drop configured ones the configuration no longer names."""
+    logins = {account.login for account in accounts}
+    client_ids = {client.client_id for client in clients}
+    for entry in state.users():
+        if entry.origin == CONFIGURED and entry.account.login not in logins:
+            state.delete_user(entry.account.login)
+    for client, origin in state.clients():
+        if origin == CONFIGURED and client.client_id not in client_ids:
+            state.delete_client(client.client_id)
+    for account in accounts:
+        state.put_user(account, CONFIGURED)
+    for client in clients:
+        state.put_client(client, CONFIGURED)
 
 
 class RealmModel:

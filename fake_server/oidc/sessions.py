@@ -1,7 +1,7 @@
 """The sign-in sessions tokens belong to: opening one at login, its timeouts, refreshing
 it under Keycloak's refresh-token rules, ending it, resuming it and forgetting it.
 
-A session lives in the realm's :class:`~fake_server.oidc.realm.RealmState`; every change
+A session lives in the realm's :class:`~fake_server.store.identity.RealmState`; every change
 that reads before it writes goes through :meth:`RealmState.update_session`, so two workers
 refreshing the same session cannot both win.
 """
@@ -14,10 +14,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from fake_server.oidc.accounts import Account
 from fake_server.oidc.errors import OAuthError
-from fake_server.oidc.realm import Client, RealmSettings, SessionRecord
 from fake_server.oidc.realm_model import BEARER_LEEWAY, RealmModel
+from fake_server.representations import Account, Client, RealmSettings
+from fake_server.store.identity import SessionRecord
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,6 @@ from urllib.parse import unquote_plus
 import jwt
 from werkzeug.wrappers import Request, Response
 
-from fake_server.oidc.accounts import Account
 from fake_server.oidc.bearer import (
     MAX_TOKEN_LENGTH,
     MISSING_BEARER,
@@ -33,7 +32,6 @@ from fake_server.oidc.bearer import (
     read_header,
 )
 from fake_server.oidc.errors import OAuthError, SessionNotActive, TokenRejected, json_response
-from fake_server.oidc.realm import Client, SessionRecord
 from fake_server.oidc.realm_model import (
     ACCOUNT_CLIENT_ROLES,
     BEARER_LEEWAY,
@@ -43,6 +41,8 @@ from fake_server.oidc.realm_model import (
     user_subject,
 )
 from fake_server.oidc.sessions import Sessions, end_time
+from fake_server.representations import Account, Client
+from fake_server.store.identity import SessionRecord
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from werkzeug.test import Client, TestResponse
 from werkzeug.wrappers import Request, Response
 
 from fake_server.oidc import Account, IdentityProvider, KeyRing, TokenRejected
-from fake_server.oidc.realm import RealmSettings
+from fake_server.representations import RealmSettings
 
 REALM = "spacestudio-users"
 CLIENT_ID = "spacestudio-scripting"

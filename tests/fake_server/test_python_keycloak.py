@@ -27,7 +27,7 @@ from keycloak.exceptions import KeycloakAuthenticationError, KeycloakPostError
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.oidc import Account, KeyRing
-from fake_server.oidc.realm import Client
+from fake_server.representations import Client
 from fake_server.serving import make_http_server
 
 REALM = "keycloak-users"

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from fake_server.oidc import Account
-from fake_server.oidc.realm import ADDED_AT_RUN_TIME, CONFIGURED, Client, SessionRecord
+from fake_server.representations import Client
 from fake_server.store import SCHEMA_VERSION, SQLiteStore, Store
+from fake_server.store.identity import ADDED_AT_RUN_TIME, CONFIGURED, SessionRecord
 
 ANA = Account("ana@example.test", "pw", username="ana")
 
