@@ -21,9 +21,10 @@ from fake_server.config import MAX_PAUSE_SECONDS, Limits
 from fake_server.faults import FaultRule, FaultSpecError
 from fake_server.store import JsonObject
 from spacestudio_contract.json_types import json_type_phrase
+from spacestudio_contract.wire import COMPUTATION_LOG_ID, PAUSED_PARENT_MISSION_ID
 
 #: Fields of a stored object that name other objects: ids are strings.
-_ID_FIELDS = ("computationLogId", "pausedParentMissionId")
+_ID_FIELDS = (COMPUTATION_LOG_ID, PAUSED_PARENT_MISSION_ID)
 #: Bodies of the realm's pages and endpoints, held to the smaller form limit.
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

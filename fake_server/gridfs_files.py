@@ -7,9 +7,7 @@ import csv
 import io
 
 from fake_server.store import JsonObject
-
-#: Field of the results naming the gridfs file that holds the ephemerides.
-EPHEMERIDES_FILE = "ephemeridesFileName"
+from spacestudio_contract.wire import EPHEMERIDES_FILE_NAME
 
 
 def with_files(
@@ -19,7 +17,7 @@ def with_files(
     if not isinstance(results, dict) or not has_table(results):
         return results, ()
     filename = f"ephemerides-{log_id}"
-    return {**results, EPHEMERIDES_FILE: filename}, (filename,)
+    return {**results, EPHEMERIDES_FILE_NAME: filename}, (filename,)
 
 
 def has_table(results: JsonObject) -> bool:

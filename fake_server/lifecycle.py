@@ -33,13 +33,18 @@ from fake_server.store import (
 )
 from fake_server.stored_objects import new_object, with_derived_fields
 from spacestudio_contract.catalog import CollectionSpec, spec_for
+from spacestudio_contract.wire import (
+    COMPUTATION_LOG_ID,
+    COMPUTE,
+    COMPUTE_UNTIL_DURATION,
+    DISPLAYED_NAME,
+    ID,
+    PAUSED_PARENT_MISSION_ID,
+    SERVICE_FIELDS,
+)
 
 logger = logging.getLogger(__name__)
 
-#: Field linking every mission, orbit and spacecraft of a paused chain to its first mission.
-PAUSED_PARENT = "pausedParentMissionId"
-#: Field of a mission naming its latest computation log.
-LOG_ID = "computationLogId"
 #: Share of ``compute_seconds`` during which a computation reports 0 (pending).
 PENDING_SHARE = 0.1
 STATUS_PENDING = 0
@@ -103,7 +108,7 @@ class Computations:
             segment=spec.segment,
             mission_id=mission["id"],
             mission_name=str(mission.get("name")),
-            kind="compute" if until_duration is None else "compute_until_duration",
+            kind=COMPUTE if until_duration is None else COMPUTE_UNTIL_DURATION,
             started_at=started_at,
             duration=self.compute_seconds,
             results=results,
@@ -112,7 +117,8 @@ class Computations:
             files=files,
         )
         self.store.apply(
-            user_id, [SaveLog(log), SetField(spec.segment, mission["id"], LOG_ID, log_id)]
+            user_id,
+            [SaveLog(log), SetField(spec.segment, mission["id"], COMPUTATION_LOG_ID, log_id)],
         )
         return log
 
@@ -154,7 +160,7 @@ class Computations:
 
     def latest_log(self, user_id: str, mission: JsonObject) -> ComputationLog | None:
         """The mission's latest computation, or None when it was never computed."""
-        log_id = mission.get(LOG_ID)
+        log_id = mission.get(COMPUTATION_LOG_ID)
         if not isinstance(log_id, str):
             return None
         return self.store.get_log(user_id, log_id)
@@ -188,13 +194,13 @@ class Computations:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ResultsRejected(f"these paused results cannot be resumed: {exc}") from exc
-        root_id = paused_mission.get(PAUSED_PARENT) or paused_mission["id"]
+        root_id = paused_mission.get(PAUSED_PARENT_MISSION_ID) or paused_mission["id"]
         orbit_spec = spec_for(spec.module, "orbit")
         spacecraft_spec = spec_for(spec.module, "spacecraft")
-        orbit_body = {**continuation.orbit, PAUSED_PARENT: root_id}
+        orbit_body = {**continuation.orbit, PAUSED_PARENT_MISSION_ID: root_id}
         orbit_body["name"] = self._free_name(user_id, orbit_spec.segment, orbit_body["name"])
         orbit = new_object(with_derived_fields(orbit_spec.segment, orbit_body))
-        spacecraft_body = {**continuation.spacecraft, PAUSED_PARENT: root_id}
+        spacecraft_body = {**continuation.spacecraft, PAUSED_PARENT_MISSION_ID: root_id}
         spacecraft_body["name"] = self._free_name(
             user_id, spacecraft_spec.segment, spacecraft_body["name"]
         )
@@ -202,10 +208,10 @@ class Computations:
         body = {
             key: value
             for key, value in continuation.mission.items()
-            if key not in ("id", "displayedName", LOG_ID)
+            if key not in (ID, DISPLAYED_NAME, COMPUTATION_LOG_ID)
         }
         body["name"] = new_name
-        body[PAUSED_PARENT] = root_id
+        body[PAUSED_PARENT_MISSION_ID] = root_id
         # Missions embed whole stored objects, as scripts build them from get_… answers.
         if isinstance(body.get("initialOrbit"), dict):
             body["initialOrbit"] = orbit
@@ -226,7 +232,7 @@ class Computations:
         """``name``, or ``name (2)``, ``(3)`` … when taken: the objects a resumption makes
         are named after the new mission, and a script run again resumes under the same name
         while the objects of its first run are still there (it deletes only the mission)."""
-        taken = {str(obj.get("displayedName")) for obj in self.store.list_objects(user_id, segment)}
+        taken = {str(obj.get(DISPLAYED_NAME)) for obj in self.store.list_objects(user_id, segment)}
         candidate, number = name, 1
         while candidate in taken:
             number += 1
@@ -236,7 +242,7 @@ class Computations:
     def chain(self, user_id: str, spec: CollectionSpec, mission: JsonObject) -> list[JsonObject]:
         """The paused chain ``mission`` belongs to: its first mission, then the resumptions
         in the order they were created."""
-        root_id = mission.get(PAUSED_PARENT) or mission["id"]
+        root_id = mission.get(PAUSED_PARENT_MISSION_ID) or mission["id"]
         root = self.store.get_object(user_id, spec.segment, root_id)
         if root is None:
             raise ChainNotReady(
@@ -246,7 +252,7 @@ class Computations:
         resumed = [
             other
             for other in self.store.list_objects(user_id, spec.segment)
-            if other.get(PAUSED_PARENT) == root_id
+            if other.get(PAUSED_PARENT_MISSION_ID) == root_id
         ]
         return [root, *resumed]
 
@@ -257,13 +263,9 @@ class Computations:
         logs = [self._finished_log(user_id, member) for member in chain]
         merged_name = f"{mission['name']} - merged"
         existing = self.store.find_by_name(user_id, spec.segment, merged_name)
-        body = {
-            key: value
-            for key, value in chain[0].items()
-            if key not in ("id", "displayedName", LOG_ID, PAUSED_PARENT)
-        }
+        body = {key: value for key, value in chain[0].items() if key not in SERVICE_FIELDS}
         body["name"] = merged_name
-        body[LOG_ID] = log_id = str(uuid.uuid4())
+        body[COMPUTATION_LOG_ID] = log_id = str(uuid.uuid4())
         merged_mission = new_object(body, existing["id"] if existing else None)
         # The merge is the results of the mission "{name} - merged", and named so: the
         # published Pause-capability script exports both to "<results name>_results.xlsx".

@@ -20,6 +20,16 @@ from fake_server.config import MAX_PAUSE_SECONDS, Limits
 from fake_server.faults import FAULT_KINDS, HTTP_METHODS, MAX_LATENCY_SECONDS
 from fake_server.routes import Route
 from spacestudio_contract.catalog import BY_SEGMENT
+from spacestudio_contract.wire import (
+    COMPUTATION_LOG_ID,
+    COMPUTE,
+    COMPUTE_UNTIL_DURATION,
+    CREATE_FROM_RESULTS,
+    CREATE_MERGED_RESULTS,
+    DISPLAYED_NAME,
+    EPHEMERIDES_FILE_NAME,
+    PAUSED_PARENT_MISSION_ID,
+)
 
 _PLACEHOLDER = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>[a-z_]+)>")
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -56,12 +66,12 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "string", "format": "uuid", "readOnly": True},
             "name": {"$ref": "#/components/schemas/Name"},
-            "displayedName": {"type": "string", "readOnly": True},
-            "computationLogId": {
+            DISPLAYED_NAME: {"type": "string", "readOnly": True},
+            COMPUTATION_LOG_ID: {
                 "type": "string",
                 "description": "missions: the latest computation's log",
             },
-            "pausedParentMissionId": {
+            PAUSED_PARENT_MISSION_ID: {
                 "type": "string",
                 "description": "objects of a resumed chain: the chain's first mission",
             },
@@ -86,7 +96,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "ephemerides": {"type": "array", "items": {"type": "array"}},
             "fieldIndexes": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "ephemeridesFileName": {"type": "string"},
+            EPHEMERIDES_FILE_NAME: {"type": "string"},
             "maneuverReport": _ANY_OBJECT,
             "initialOrbit": _ANY_OBJECT,
             "finalOrbit": _ANY_OBJECT,
@@ -116,7 +126,7 @@ SCHEMAS: dict[str, Any] = {
     "ComputationStarted": {
         "type": "object",
         "properties": {
-            "computationLogId": {"type": "string"},
+            COMPUTATION_LOG_ID: {"type": "string"},
             "missionId": {"type": "string"},
             "status": {"type": "string"},
         },
@@ -277,10 +287,10 @@ def _path_and_parameters(path: str) -> tuple[str, list[dict[str, Any]]]:
 _MORE_ERRORS: dict[str, tuple[str, ...]] = {
     "create_object": ("409",),
     "replace_object": ("409",),
-    "create_from_results": ("409",),
-    "create_merged_results": ("409", "413"),
-    "compute": ("413",),  # the mission's computationLogId counts against the quota
-    "compute_until_duration": ("413",),
+    CREATE_FROM_RESULTS: ("409",),
+    CREATE_MERGED_RESULTS: ("409", "413"),
+    COMPUTE: ("413",),  # the mission's computationLogId counts against the quota
+    COMPUTE_UNTIL_DURATION: ("413",),
     "oidc_token": ("401",),
     "oidc_logout": ("401",),
     "oidc_introspect": ("401", "403"),

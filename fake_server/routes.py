@@ -23,6 +23,13 @@ from spacestudio_contract.endpoints import (
     realm_path,
     users_path,
 )
+from spacestudio_contract.wire import (
+    COMPUTE,
+    COMPUTE_UNTIL_DURATION,
+    CREATE_FROM_RESULTS,
+    CREATE_MERGED_RESULTS,
+    STATUS,
+)
 
 ADMIN_PREFIX = "/__admin/"
 HEALTH_PREFIX = "/health/"
@@ -139,20 +146,20 @@ ROUTES: tuple[Route, ...] = (
          segments=ALL_SEGMENTS, request="object", response="object"),
     _api("<segment>/<obj_id>", "DELETE", "delete_object", "Delete an object",
          segments=ALL_SEGMENTS),
-    _api("<segment>/compute/<obj_id>", "GET", "compute", "Start computing a mission",
+    _api(f"<segment>/{COMPUTE}/<obj_id>", "GET", COMPUTE, "Start computing a mission",
          segments=MISSION_SEGMENTS, response="computation", tag="computations"),
-    _api("<segment>/compute_until_duration/<obj_id>", "POST", "compute_until_duration",
+    _api(f"<segment>/{COMPUTE_UNTIL_DURATION}/<obj_id>", "POST", COMPUTE_UNTIL_DURATION,
          "Start computing a mission that pauses after a duration (seconds)",
          segments=MISSION_SEGMENTS, request="duration", response="computation",
          tag="computations"),
-    _api("<segment>/status/<obj_id>", "GET", "status",
+    _api(f"<segment>/{STATUS}/<obj_id>", "GET", STATUS,
          "Status of the mission's latest computation: 0 pending, percent running, -1 finished",
          segments=MISSION_SEGMENTS, response="status", tag="computations"),
-    _api("<segment>/create_from_results/<obj_id>/<new_name>", "POST", "create_from_results",
+    _api(f"<segment>/{CREATE_FROM_RESULTS}/<obj_id>/<new_name>", "POST", CREATE_FROM_RESULTS,
          "Create a mission resuming a paused one from its results",
          segments=PAUSABLE_SEGMENTS, request="results", response="object",
          tag="computations"),
-    _api("<segment>/create_merged_results/<obj_id>", "GET", "create_merged_results",
+    _api(f"<segment>/{CREATE_MERGED_RESULTS}/<obj_id>", "GET", CREATE_MERGED_RESULTS,
          "Merge the results of a paused chain into a mission named '{name} - merged'",
          segments=PAUSABLE_SEGMENTS, response="log", tag="computations"),
     _api(f"{RESULTS_SEGMENT}/<log_id>", "GET", "computation_log",

@@ -35,6 +35,7 @@ from fake_server.store import (
 )
 from fake_server.stored_objects import new_object, with_derived_fields
 from spacestudio_contract.catalog import BY_SEGMENT
+from spacestudio_contract.wire import COMPUTATION_LOG_ID
 
 
 @dataclass
@@ -129,7 +130,7 @@ class ScriptingApi:
             raise ApiError(404, f"no mission with id {obj_id} in {segment}") from None
         described = self.computations.describe(log)
         return json_response(
-            {"computationLogId": log.id, "missionId": obj_id, "status": described["status"]}
+            {COMPUTATION_LOG_ID: log.id, "missionId": obj_id, "status": described["status"]}
         )
 
     def status(self, call: Call, segment: str, obj_id: str) -> Response:

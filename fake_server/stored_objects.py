@@ -8,6 +8,7 @@ import uuid
 from fake_server.compute import complete_orbit
 from fake_server.store import JsonObject
 from spacestudio_contract.catalog import COLLECTIONS
+from spacestudio_contract.wire import DISPLAYED_NAME, ID, NAME
 
 #: Segments whose objects are orbits: stored orbits get their derived fields filled in.
 ORBIT_SEGMENTS = frozenset(spec.segment for spec in COLLECTIONS if spec.stem == "orbit")
@@ -16,8 +17,8 @@ ORBIT_SEGMENTS = frozenset(spec.segment for spec in COLLECTIONS if spec.stem == 
 def new_object(body: JsonObject, obj_id: str | None = None) -> JsonObject:
     """The object as the service stores it: the body plus ``id`` and ``displayedName``."""
     obj = dict(body)
-    obj["id"] = obj_id or str(uuid.uuid4())
-    obj["displayedName"] = obj["name"]
+    obj[ID] = obj_id or str(uuid.uuid4())
+    obj[DISPLAYED_NAME] = obj[NAME]
     return obj
 
 

@@ -23,6 +23,18 @@ from spacestudio.errors import (
 )
 from spacestudio.progress import ComputationProgress
 from spacestudio_contract.catalog import CollectionSpec, collections_of
+from spacestudio_contract.wire import (
+    COMPUTATION_LOG_ID,
+    COMPUTE,
+    COMPUTE_UNTIL_DURATION,
+    CREATE_FROM_RESULTS,
+    CREATE_MERGED_RESULTS,
+    DISPLAYED_NAME,
+    ID,
+    NAME,
+    PAUSED_PARENT_MISSION_ID,
+    STATUS,
+)
 
 if TYPE_CHECKING:
     from spacestudio.client import Client
@@ -50,7 +62,7 @@ def join_url(base: str, *parts: str) -> str:
 def find_by_name(name: str, objects: Iterable[Any] | None) -> JSONObject | None:
     """The first object whose ``displayedName`` is ``name``; None when there is none."""
     for candidate in objects or ():
-        if isinstance(candidate, dict) and candidate.get("displayedName") == name:
+        if isinstance(candidate, dict) and candidate.get(DISPLAYED_NAME) == name:
             return candidate
     return None
 
@@ -143,7 +155,7 @@ class Collection:
 
         Raises NotFoundError when there is no such object.
         """
-        name = old if isinstance(old, str) else old.get("name", old.get("displayedName"))
+        name = old if isinstance(old, str) else old.get(NAME, old.get(DISPLAYED_NAME))
         if not isinstance(name, str):
             raise NotFoundError(
                 f"The {self.kind} to modify has no 'name'",
@@ -186,7 +198,7 @@ class MissionCollection(Collection):
     def compute(self, name: str) -> Any:
         """Start computing the mission named ``name`` (GET collection/compute/{id})."""
         mission_id = self.require(name)["id"]
-        return self.client.call("GET", join_url(self.url, "compute", mission_id), idempotent=False)
+        return self.client.call("GET", join_url(self.url, COMPUTE, mission_id), idempotent=False)
 
     def compute_until_duration(self, name: str, seconds: float) -> Any:
         """Compute the mission named ``name`` until ``seconds`` of mission time, then pause.
@@ -194,12 +206,12 @@ class MissionCollection(Collection):
         POST collection/compute_until_duration/{id}, the body being the duration.
         """
         mission_id = self.require(name)["id"]
-        url = join_url(self.url, "compute_until_duration", mission_id)
+        url = join_url(self.url, COMPUTE_UNTIL_DURATION, mission_id)
         return self.client.call("POST", url, body=seconds)
 
     def status(self, name: str) -> float:
         """The computation's status: 0 pending, -1 finished, otherwise its progress."""
-        return self._status_at(join_url(self.url, "status", self.require(name)["id"]))
+        return self._status_at(join_url(self.url, STATUS, self.require(name)[ID]))
 
     def _status_at(self, url: str) -> float:
         value = self.client.call("GET", url)
@@ -223,8 +235,8 @@ class MissionCollection(Collection):
         return self._results_of(self.require(name))
 
     def _results_of(self, mission: JSONObject) -> JSONObject:
-        name = mission.get("displayedName", mission.get("id"))
-        log_id = mission.get("computationLogId")
+        name = mission.get(DISPLAYED_NAME, mission.get(ID))
+        log_id = mission.get(COMPUTATION_LOG_ID)
         if not log_id:
             raise NotFoundError(
                 f"The {self.kind} {name!r} has no results yet",
@@ -255,7 +267,7 @@ class MissionCollection(Collection):
         """
         interval = self.client.poll_interval if poll_interval is None else poll_interval
         limit = self.client.computation_timeout if timeout is None else timeout
-        status_url = join_url(self.url, "status", self.require(name)["id"])
+        status_url = join_url(self.url, STATUS, self.require(name)[ID])
         started = time.monotonic()
         # Time spent in pacing.sleep counts even when replaying makes it instant, so a
         # timeout ends after the same number of polls live and in replay.
@@ -340,7 +352,7 @@ class PausableMissionCollection(MissionCollection):
         """
         mission = self.require(name)
         paused_results = self._results_of(mission).get("results")
-        url = join_url(self.url, "create_from_results", mission["id"], new_name)
+        url = join_url(self.url, CREATE_FROM_RESULTS, mission[ID], new_name)
         return self.client.call("POST", url, body=paused_results)
 
     def merged_results(self, name: str) -> JSONObject:
@@ -349,7 +361,7 @@ class PausableMissionCollection(MissionCollection):
         GET collection/create_merged_results/{id}; the service also stores them as a
         mission named ``"{name} - merged"``.
         """
-        url = join_url(self.url, "create_merged_results", self.require(name)["id"])
+        url = join_url(self.url, CREATE_MERGED_RESULTS, self.require(name)[ID])
         merged = self.client.call("GET", url, idempotent=False)
         if not isinstance(merged, dict):
             raise TransportError("Expected merged results as an object", method="GET", url=url)
@@ -366,7 +378,7 @@ class PausableMissionCollection(MissionCollection):
         deleted = 0
         for url in (*self.intermediate_object_urls, self.url):
             for element in Collection(self.client, url).all():
-                if isinstance(element, dict) and element.get("pausedParentMissionId") == parent_id:
+                if isinstance(element, dict) and element.get(PAUSED_PARENT_MISSION_ID) == parent_id:
                     self.client.request("DELETE", join_url(url, element["id"])).close()
                     deleted += 1
         logger.info("Deleted %d objects made while resuming %r", deleted, name)

@@ -41,6 +41,7 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 
 from spacestudio import pacing
 from spacestudio.errors import TransportError
+from spacestudio_contract.wire import ACTING_SUB_ROUTES
 
 if TYPE_CHECKING:
     from requests.sessions import _Settings
@@ -57,9 +58,6 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 #: Methods that can be repeated without changing the outcome.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
-#: GET routes that change something on the service: starting a computation, storing merged
-#: results. Repeating them could start a computation twice, so they are never retried.
-ACTING_GET_SEGMENTS = frozenset({"compute", "compute_until_duration", "create_merged_results"})
 
 Timeout = float | tuple[float, float]
 
@@ -177,7 +175,7 @@ def is_idempotent(method: str, url: str) -> bool:
     if method not in IDEMPOTENT_METHODS:
         return False
     segments = urlsplit(url).path.split("/")
-    return not (method == "GET" and ACTING_GET_SEGMENTS.intersection(segments))
+    return not (method == "GET" and ACTING_SUB_ROUTES.intersection(segments))
 
 
 def _never_sent(error: requests.ConnectionError) -> bool:

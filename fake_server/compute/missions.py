@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from spacestudio_contract.catalog import BY_SEGMENT, CollectionSpec, spec_for
+from spacestudio_contract.wire import SERVICE_FIELDS
 
 from . import (
     constellation_ephemerides,
@@ -104,7 +105,7 @@ def continue_from_paused(
     mission: JSON = {
         key: value
         for key, value in paused_mission.items()
-        if key not in ("id", "displayedName", "computationLogId", "status", "pausedParentMissionId")
+        if key not in (*SERVICE_FIELDS, "status")
     }
     mission.update(
         {

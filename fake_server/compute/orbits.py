@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from spacestudio_contract.wire import DISPLAYED_NAME
+
 from . import inputs
 from .constants import (
     DAY,
@@ -326,7 +328,7 @@ def orbit_body(
     still satisfies the condition at the new size (so re-reading the body never moves it)."""
     body: dict[str, Any] = dict(template or {})
     body.pop("id", None)
-    body.pop("displayedName", None)
+    body.pop(DISPLAYED_NAME, None)
     circular = orbit.eccentricity < 1e-9
     sso = False
     if template is not None and template.get("sunSynchronousOrbit") is True:

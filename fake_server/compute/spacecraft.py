@@ -35,6 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from spacestudio_contract.wire import DISPLAYED_NAME
+
 from . import inputs
 from .constants import G0, SOLAR_CONSTANT
 
@@ -274,7 +276,7 @@ def with_propellant(body: Mapping[str, Any], propellant_mass: float, name: str) 
     ``totalMass`` lowered by what was burnt), renamed ``name``."""
     copy: dict[str, Any] = dict(body)
     copy.pop("id", None)
-    copy.pop("displayedName", None)
+    copy.pop(DISPLAYED_NAME, None)
     copy["name"] = name
     thruster = dict(inputs.as_mapping(body.get("thruster"), "spacecraft.thruster"))
     thruster.pop("id", None)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacestudio_contract.wire import DISPLAYED_NAME
+
 JsonObject = dict[str, Any]
 
 
 def object_name(obj: JsonObject) -> str:
     """The name that must be unique within a collection."""
-    return str(obj["displayedName"])
+    return str(obj[DISPLAYED_NAME])
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,13 @@ from spacestudio_contract.endpoints import (
     token_path,
     users_path,
 )
+from spacestudio_contract.wire import COMPUTE, COMPUTE_UNTIL_DURATION, STATUS
 
 #: A realm's token endpoint: the only recorded path a login may take its realm from.
 _TOKEN_PATH = re.compile(rf"{re.escape(REALMS_PREFIX)}[^/]+{re.escape(OIDC_PATH)}/token\Z")
 _USERS = re.escape(users_path(""))
-_STATUS_POLL = re.compile(rf"{_USERS}[^/]+/[^/]+/status/[^/]+/?\Z")
-_COMPUTE = re.compile(rf"{_USERS}[^/]+/[^/]+/(?:compute|compute_until_duration)/[^/]+/?\Z")
+_STATUS_POLL = re.compile(rf"{_USERS}[^/]+/[^/]+/{STATUS}/[^/]+/?\Z")
+_COMPUTE = re.compile(rf"{_USERS}[^/]+/[^/]+/(?:{COMPUTE}|{COMPUTE_UNTIL_DURATION})/[^/]+/?\Z")
 _USER_PATH = re.compile(rf"{_USERS}([^/]+)/")
 _BEARER_LABEL = re.compile(r"<(.+)>\Z")
 #: The status a finished computation answers to a poll.

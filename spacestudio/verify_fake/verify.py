@@ -26,15 +26,16 @@ from spacestudio.verify_fake.identities import IdentityMap
 from spacestudio.verify_fake.paths import PathPattern
 from spacestudio.verify_fake.replay import Account, Replay, UnusableSetup, is_spacestudio_call
 from spacestudio.verify_fake.report import Verification
+from spacestudio_contract.wire import EPHEMERIDES_FILE_NAME, ID
 
 #: Places holding what a server makes up for itself, that later requests may carry back:
 #: compared by shape, and learned (recorded value ↔ the fake's) to rewrite those requests.
 #: Besides these, any recorded string that is a whole server-made id counts as one.
 DEFAULT_IDENTIFIERS: tuple[str, ...] = (
-    "id",
+    ID,
     "*Id",
     "$..*Ids[*]",
-    "ephemeridesFileName",
+    EPHEMERIDES_FILE_NAME,
     "access_token",
     "refresh_token",
     "id_token",
