@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pytest
@@ -172,3 +173,37 @@ def connected_client(
     finally:
         client.close()
         set_default_client(previous)
+
+
+def _traceback_to_test_line(item: pytest.Item, error: BaseException) -> TracebackType | None:
+    """``error``'s traceback cut after the test function's own frame (None when the test
+    function is not in it): the line of the test that sent the refused request."""
+    code = getattr(getattr(item, "obj", None), "__code__", None)
+    entries: list[TracebackType] = []
+    entry = error.__traceback__
+    while entry is not None:
+        entries.append(entry)
+        if entry.tb_frame.f_code is code:
+            break
+        entry = entry.tb_next
+    else:
+        return None
+    cut: TracebackType | None = None
+    for kept in reversed(entries):
+        cut = TracebackType(cut, kept.tb_frame, kept.tb_lasti, kept.tb_lineno)
+    return cut
+
+
+def raise_refusal_at_test_line(
+    item: pytest.Item, session: CassetteSession, error: BaseException
+) -> None:
+    """Raise the cassette's refusal (if any) in place of ``error``, at the test's line
+    rather than in the HTTP libraries the request went through."""
+    __tracebackhide__ = True
+    try:
+        session.raise_refusal(error)
+    except CassetteMismatchError as mismatch:
+        at_test_line = _traceback_to_test_line(item, error)
+        if at_test_line is None:
+            raise
+        raise mismatch.with_traceback(at_test_line) from mismatch.__cause__

@@ -328,7 +328,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         result = yield
     except Exception as error:
         if session is not None:
-            session.raise_refusal(error)
+            _implementation().raise_refusal_at_test_line(item, session, error)
         raise
     if session is not None:
         session.raise_refusal()
