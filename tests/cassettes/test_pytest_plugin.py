@@ -74,7 +74,7 @@ def test_a_changed_request_fails_with_the_difference_and_the_record_command(
     assert " error" not in result.parseoutcomes()  # reported once, not again at teardown
     # The failure points at the test's own line, not at the plugin's source.
     assert "test_user.py:10: CassetteMismatchError" in output
-    assert "spacestudio_pytest" not in output and "pytest_plugin.py" not in output
+    assert "spacestudio_pytest/__init__.py" not in output and "pytest_plugin.py" not in output
     assert "cassettes/session.py" not in output
 
 
