@@ -19,6 +19,7 @@ from types import ModuleType
 from bench import (
     ephemerides,
     large_body,
+    plugin_startup,
     replay_workflow,
     revisit,
     scaling,
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "scaling": scaling,
     "revisit": revisit,
     "workers": workers,
+    "plugin-startup": plugin_startup,
 }
 
 

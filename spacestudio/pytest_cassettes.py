@@ -1,5 +1,12 @@
 """Which cassette a pytest test uses, in which record mode, against which backend.
 
+A test marked ``vcr`` gets a spacestudio cassette when it talks to spacestudio: it asks
+for a ``spacestudio_*`` fixture or the ``cassette`` marker, its cassette is a spacestudio
+cassette, or, with no cassette yet, its module uses the ``spacestudio`` client. Any other
+``vcr`` test (another service's, or one replaying a plain vcrpy cassette) gets vcrpy's
+own cassette, recorded and replayed as pytest-recording does
+(:func:`plain_test_cassette`).
+
 The cassette wiring behind :mod:`spacestudio.pytest_plugin` (as pytest-recording keeps
 its ``_vcr.py`` apart from its ``plugin.py``): the cassette's file, pytest-recording's
 place ``<test file's folder>/cassettes/<test module>/<test name>.yaml`` unless a marker
@@ -17,6 +24,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -27,7 +35,6 @@ if TYPE_CHECKING:
     from spacestudio.cassettes.record_modes import RecordMode
     from spacestudio.cassettes.session import CassetteSession
 
-BACKENDS = ("fake", "live")
 #: The settings a recording against the live service needs.
 LIVE_SETTINGS = ("LOG_BASE_URL", "LOG_MAIL", "LOG_PASSWORD", "CLIENT_ID")
 CASSETTE_DIRECTORY = "cassettes"
@@ -114,6 +121,81 @@ def record_command(item: pytest.Item, cassette: Path | None = None) -> str:
         backend = recorded_against(cassette) or backend
     extra = " --backend live" if backend == "live" else ""
     return f"pytest --record{extra} {shlex.quote(item.nodeid)}"
+
+
+def pytest_recording_name(item: pytest.Item) -> str:
+    """The cassette name pytest-recording gives ``item``: ``[Class.]test_name[params]``
+    with the characters a file name cannot hold replaced."""
+    test_class = getattr(item, "cls", None)
+    name = f"{test_class.__name__}.{item.name}" if test_class else item.name
+    for character in "<>?%*:|\"'/\\":
+        name = name.replace(character, "-")
+    return name
+
+
+def _is_spacestudio(value: object) -> bool:
+    name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", "")
+    return isinstance(name, str) and (name == "spacestudio" or name.startswith("spacestudio."))
+
+
+def speaks_to_spacestudio(request: pytest.FixtureRequest) -> bool:
+    """Whether the test marked ``vcr`` gets a spacestudio cassette: by the fixtures and
+    markers it asks for, then by the cassette it would replay, then, with no cassette yet,
+    by whether its module uses the spacestudio client."""
+    from spacestudio.cassettes.plain import cassette_kind
+
+    item = request.node
+    if item.get_closest_marker("cassette") is not None:
+        return True
+    names = getattr(item, "fixturenames", ())
+    if any(name in names for name in ("spacestudio_client", "spacestudio_cassette")):
+        return True
+    plan: CassettePlan = request.getfixturevalue("spacestudio_cassette_plan")
+    plain_path = Path(request.getfixturevalue("vcr_cassette_dir")) / _with_suffix(
+        plain_cassette_name(request)
+    )
+    for path in (plan.path, plain_path, *plan.extra_paths):
+        kind = cassette_kind(path)
+        if kind is not None:
+            return kind != "vcrpy"
+    module = getattr(item, "module", None)
+    return module is not None and any(_is_spacestudio(value) for value in vars(module).values())
+
+
+def plain_cassette_name(request: pytest.FixtureRequest) -> str:
+    """pytest-recording's name for the test's vcrpy cassette, unless ``default_cassette_name``
+    or the ``default_cassette`` marker names another."""
+    name = str(request.getfixturevalue("default_cassette_name"))
+    item = request.node
+    if item.get_closest_marker("default_cassette") is None and name == default_name(item):
+        return pytest_recording_name(item)
+    return name
+
+
+def plain_test_cassette(request: pytest.FixtureRequest) -> Any:
+    """vcrpy's cassette of a test marked ``vcr`` that does not talk to spacestudio, as
+    pytest-recording would give it: its ``vcr_config`` and marker settings, record mode,
+    extra cassettes and ``pytest_recording_configure`` hook."""
+    from spacestudio.cassettes.plain import use_plain_cassette
+
+    markers = list(request.node.iter_markers(name="vcr"))
+    config: dict[str, Any] = dict(request.getfixturevalue("vcr_config") or {})
+    for marker in reversed(markers):
+        config.update(marker.kwargs)
+    hook = getattr(request.config.hook, "pytest_recording_configure", None)
+
+    def configure(vcr: Any) -> None:
+        if hook is not None:
+            hook(config=request.config, vcr=vcr)
+
+    return use_plain_cassette(
+        plain_cassette_name(request),
+        str(request.getfixturevalue("vcr_cassette_dir")),
+        str(request.getfixturevalue("record_mode")),
+        config,
+        [str(extra) for marker in markers for extra in marker.args],
+        configure,
+    )
 
 
 def marked_for_cassette(item: pytest.Item) -> bool:

@@ -91,7 +91,10 @@ def explain_unrelated_host(path: Path, sent: Any, host: str) -> str:
             "A cassette records the service alone. If the code needs that host, allow it "
             "(its requests then go to the network, recording or replaying, and are never "
             "recorded): use_cassette(..., allowed_hosts=[...]), pytest --allowed-hosts, or "
-            '@pytest.mark.block_network(allowed_hosts=["..."]).',
+            '@pytest.mark.block_network(allowed_hosts=["..."]). A pytest test about that '
+            "host alone gets vcrpy's own cassette when its module does not use spacestudio; "
+            "spacestudio_vcr = false in the pytest ini leaves every vcr test to "
+            "pytest-recording.",
         ]
     )
 

@@ -90,6 +90,7 @@ class CassetteSession:
         ``error`` is the exception the code ended with: replaced when the refusal caused
         it, chained otherwise. Raises once per session.
         """
+        __tracebackhide__ = True  # in pytest, the failure shows the test's line instead
         refusals = self.cassette.refusals
         if not refusals or self.reported:
             return

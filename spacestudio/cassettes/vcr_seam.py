@@ -3,7 +3,8 @@
 Every other module of the cassette layer (and ``spacestudio.verify_fake``) takes what it
 needs from vcrpy from here. Where vcrpy has a public API it is used: ``Cassette.load``,
 ``filter_request`` (the ``before_record_request`` hook), persisters, record modes,
-``Request`` and ``read_body``. What no public API offers is listed in
+``Request`` and ``read_body``, and ``VCR`` with its ``FilesystemPersister`` for the plain
+vcrpy cassettes of other services' tests. What no public API offers is listed in
 :data:`PRIVATE_MEMBERS`, with why it is needed; :func:`check_vcrpy` runs when the
 cassette layer is first used and names the installed vcrpy version and the member that
 moved, instead of an ``AttributeError`` in the middle of a replay.
@@ -17,9 +18,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import vcr.patch as _vcr_patch
+from vcr import VCR
 from vcr.cassette import Cassette as _VcrCassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
-from vcr.persisters.filesystem import CassetteNotFoundError
+from vcr.persisters.filesystem import CassetteNotFoundError, FilesystemPersister
 from vcr.record_mode import RecordMode
 from vcr.request import Request
 from vcr.util import read_body
@@ -46,8 +48,10 @@ PRIVATE_MEMBERS: dict[str, str] = {
 
 __all__ = [
     "PRIVATE_MEMBERS",
+    "VCR",
     "CannotOverwriteExistingCassetteException",
     "CassetteNotFoundError",
+    "FilesystemPersister",
     "RecordMode",
     "Request",
     "SeamCassette",

@@ -72,6 +72,10 @@ def test_a_changed_request_fails_with_the_difference_and_the_record_command(
     assert "$.altitude: recorded 600000.0, sent 650000.0" in output
     assert "pytest --record test_user.py::test_orbit" in output
     assert " error" not in result.parseoutcomes()  # reported once, not again at teardown
+    # The failure points at the test's own line, not at the plugin's source.
+    assert "test_user.py:10: CassetteMismatchError" in output
+    assert "spacestudio_pytest/__init__.py" not in output and "pytest_plugin.py" not in output
+    assert "cassettes/session.py" not in output
 
 
 def test_a_missing_cassette_is_explained(user_project: pytest.Pytester) -> None:
