@@ -128,7 +128,7 @@ def test_another_error_of_the_script_keeps_its_traceback_without_the_commands_fr
 WAITING_SCRIPT = textwrap.dedent(
     """
     import spacestudio
-    from fake_server.samples import HALL_THRUSTER, SSO_600
+    from tests.support.samples import HALL_THRUSTER, SSO_600
 
     spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
                         spacestudio.log_password, poll_interval=0.05)
