@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from werkzeug.test import Client as HttpClient
 from werkzeug.test import TestResponse
 
+from fake_server.administration import USER_EXAMPLE
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.faults import parse_fault_spec
@@ -94,8 +95,13 @@ def test_imported_users_and_clients_log_in_as_keycloak_would_let_them(app: Any) 
     by_email = password_login(http, "ana@acme.test", "ana-password")
     assert http.get("/exoops/users/infos", headers=bearer(by_username)).status_code == 200
     assert by_email.status_code == 200
+    infos = http.get("/exoops/users/infos", headers=bearer(by_username)).get_json()
+    assert (infos["username"], infos["email"]) == ("ana", "ana@acme.test")
     bob = password_login(http, "bob", "bob-password")
-    assert http.get("/exoops/users/infos", headers=bearer(bob)).status_code == 403
+    refused = http.get("/exoops/users/infos", headers=bearer(bob))
+    assert refused.status_code == 403
+    assert "lacks the realm role 'scripting'" in refused.get_json()["message"]
+    assert '"realmRoles": ["scripting"]' in refused.get_json()["message"]
     assert password_login(http, "carl", "carl-password").get_json() == {
         "error": "invalid_grant",
         "error_description": "Account disabled",
@@ -227,8 +233,16 @@ def test_reset_forgets_objects_journal_and_run_time_faults(app: Any) -> None:
     extra = {"username": "temp", "enabled": True, "credentials": [{"value": "pw"}]}
     assert http.post("/__admin/users", json=extra).status_code == 201
 
-    # Even an empty POST must say JSON: a web page's plain POST must not wipe the server.
-    assert http.post("/__admin/reset").status_code == 415
+    # A web page's plain POST must not wipe the server: a body must say JSON, and an
+    # empty POST may come from curl but not from a page of another origin.
+    assert http.post("/__admin/reset", data="{}", content_type="text/plain").status_code == 415
+    from_page = http.post("/__admin/reset", headers={"Origin": "https://evil.test"})
+    assert from_page.status_code == 403
+    assert "another origin" in from_page.get_json()["message"]
+    sandboxed = http.post("/__admin/reset", headers={"Sec-Fetch-Site": "cross-site"})
+    assert sandboxed.status_code == 403
+    assert http.post("/__admin/reset", headers={"Origin": "http://localhost"}).status_code == 204
+    assert http.post("/__admin/reset").status_code == 204  # curl -X POST …/reset
     assert http.post("/__admin/reset", json={}).status_code == 204
 
     assert http.get("/__admin/journal").get_json()["requests"] == []
@@ -241,6 +255,26 @@ def test_reset_forgets_objects_journal_and_run_time_faults(app: Any) -> None:
     assert password_login(http, "temp", "pw").status_code == 401
     assert password_login(http, "ana", "ana-password").status_code == 200
     assert http.post("/__admin/reset", json={"users": "yes"}).status_code == 400
+
+
+def test_an_empty_admin_post_passes_with_the_admin_token_from_anywhere(keys: KeyRing) -> None:
+    application = FakeSpacestudioApp.from_config(config_of("--admin-token", "t0ken"), keys=keys)
+    http = HttpClient(application)
+    # A page cannot attach the Authorization header cross-origin without a preflight.
+    headers = {"Origin": "https://ci.example", "Authorization": "Bearer t0ken"}
+
+    assert http.post("/__admin/reset", headers=headers).status_code == 204
+    assert http.post("/__admin/reset", headers={"Origin": "https://ci.example"}).status_code == 401
+    application.close()
+
+
+def test_the_documented_user_example_may_use_the_api_of_a_realm_with_the_role(app: Any) -> None:
+    http = HttpClient(app)
+    example = json.loads(USER_EXAMPLE)
+
+    assert http.post("/__admin/users", json=example).status_code == 201
+    session = bearer(password_login(http, example["username"], "s3cret"))
+    assert http.get("/exoops/users/infos", headers=session).status_code == 200
 
 
 def test_two_applications_on_one_state_file_share_the_realm(keys: KeyRing, tmp_path: Path) -> None:
