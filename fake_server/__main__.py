@@ -70,6 +70,9 @@ def print_banner(out: TextIO, base_url: str, config: ServerConfig) -> None:
     out.write(f"spacestudio fake server listening on {base_url}\n")
     out.write(f"OpenAPI document: {base_url}/openapi.json\n")
     for account in config.accounts:
+        if client_id := account.service_account_client_id:
+            out.write(f"service account: {account.login} (client {client_id})\n")
+            continue
         notes = [] if account.scripting else ["no scripting"]
         if not account.enabled:
             notes.append("disabled")

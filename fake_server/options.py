@@ -275,8 +275,6 @@ def _realm_import(args: argparse.Namespace) -> RealmImport:
             f"--realm {args.realm!r}: the realm file {args.realm_file} holds realm "
             f"{imported.realm!r}; drop --realm or name that realm"
         )
-    for what in imported.skipped:
-        logger.info("realm file: skipped %s", what)
     return imported
 
 

@@ -71,7 +71,9 @@ def test_a_realm_export_imports_settings_clients_and_users() -> None:
     assert not clients["account-console"].direct_access_grants  # Keycloak's default: off
     assert not clients["broker"].enabled  # bearer-only: never obtains a token
     users = {account.login: account for account in realm.accounts}
-    assert set(users) == {"ana", "bob", "carl"}  # the service account user is skipped
+    assert set(users) == {"ana", "bob", "carl", "service-account-ci-robot"}
+    assert users["service-account-ci-robot"].service_account_client_id == "ci-robot"
+    assert realm.accounts[-1].service_account_client_id  # a script uses the first account
     assert users["ana"].user_id == "0f0c9c3e-1a47-4a3e-8f0e-6f1b1c2d3e4f"
     assert users["ana"].scripting and not users["bob"].scripting  # the realm has the role
     assert not users["carl"].enabled  # no "enabled": true, as Keycloak imports it
@@ -275,6 +277,58 @@ def test_the_documented_user_example_may_use_the_api_of_a_realm_with_the_role(ap
     assert http.post("/__admin/users", json=example).status_code == 201
     session = bearer(password_login(http, example["username"], "s3cret"))
     assert http.get("/exoops/users/infos", headers=session).status_code == 200
+
+
+def export_with_service_account(tmp_path: Path, **service_user: Any) -> Path:
+    """A copy of the export whose ci-robot service-account user has ``service_user``."""
+    data = json.loads(EXPORT.read_text(encoding="utf-8"))
+    (user,) = [u for u in data["users"] if u.get("serviceAccountClientId")]
+    user.update(service_user)
+    path = tmp_path / "realm.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_client_credentials_tokens_speak_for_the_exported_service_account_user(
+    keys: KeyRing, tmp_path: Path, backend: str
+) -> None:
+    realm_file = export_with_service_account(
+        tmp_path,
+        id="5a1e0c4b-7c2d-4f9e-9a33-0c1d2e3f4a5b",
+        realmRoles=["default-roles-acme-mission", "ci-runner"],
+    )
+    store = SQLiteStore(tmp_path / "state.sqlite") if backend == "sqlite" else None
+    application = FakeSpacestudioApp.from_config(
+        config_of("--realm-file", str(realm_file)), keys=keys, store=store
+    )
+    http = HttpClient(application)
+    grant = {"grant_type": "client_credentials", "client_id": "ci-robot"}
+
+    answer = http.post(TOKEN, data={**grant, "client_secret": "robot-secret"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    claims = json.loads(
+        base64.urlsafe_b64decode(answer.get_json()["access_token"].split(".")[1] + "==")
+    )
+    assert claims["sub"] == "5a1e0c4b-7c2d-4f9e-9a33-0c1d2e3f4a5b"
+    assert claims["preferred_username"] == "service-account-ci-robot"
+    assert "ci-runner" in claims["realm_access"]["roles"]
+    assert "scripting" not in claims["realm_access"]["roles"]  # the realm defines the role
+    userinfo = http.get(
+        f"/realms/{REALM}/protocol/openid-connect/userinfo",
+        headers={"Authorization": f"Bearer {answer.get_json()['access_token']}"},
+    )
+    assert userinfo.get_json()["sub"] == claims["sub"]
+    # The service-account user has no password: it never logs in itself.
+    assert password_login(http, "service-account-ci-robot", "").status_code == 401
+    application.close()
+
+
+def test_a_service_account_user_of_a_missing_client_is_refused(tmp_path: Path) -> None:
+    realm_file = export_with_service_account(tmp_path, serviceAccountClientId="gone")
+
+    with pytest.raises(RealmFileError, match="service account of client 'gone'"):
+        load_realm_file(realm_file)
 
 
 def test_two_applications_on_one_state_file_share_the_realm(keys: KeyRing, tmp_path: Path) -> None:
