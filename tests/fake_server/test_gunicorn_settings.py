@@ -1,0 +1,49 @@
+"""A bad ``SPACESTUDIO_FAKE_*`` setting stops gunicorn with its message, under real gunicorn.
+
+Before, each worker exited on its own and the master forked new ones without end.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from fake_server.options import ENV_PREFIX
+
+pytest.importorskip("gunicorn")
+
+#: How long the start may take to give up (it used to crash-loop for as long as it ran).
+GIVE_UP_WITHIN = 15.0
+
+
+@pytest.mark.parametrize(
+    ("config", "status", "messages"),
+    [
+        pytest.param([], 4, 2, id="documented-plain-command"),  # each worker says it once
+        pytest.param(["-c", "python:fake_server.gunicorn_conf"], 2, 1, id="shipped-config"),
+    ],
+)
+def test_a_bad_setting_stops_gunicorn_with_its_message(
+    config: list[str], status: int, messages: int
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    env[f"{ENV_PREFIX}COMPUTE_SECONDS"] = "soon"
+    command = [sys.executable, "-m", "gunicorn", *config, "-w", "2", "-b", "127.0.0.1:0"]
+    started = time.monotonic()
+
+    finished = subprocess.run(
+        [*command, "--no-control-socket", "fake_server.wsgi:application"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=GIVE_UP_WITHIN,
+    )
+
+    assert time.monotonic() - started < GIVE_UP_WITHIN
+    assert finished.returncode == status, finished.stderr
+    said = "spacestudio fake server: --compute-seconds: 'soon' is not a number of seconds"
+    assert finished.stderr.count(said) == messages, finished.stderr
