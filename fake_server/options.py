@@ -13,6 +13,8 @@ import dataclasses
 import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
 
 from fake_server.config import (
     DEFAULT_COMPUTE_SECONDS,
@@ -25,6 +27,7 @@ from fake_server.config import (
 from fake_server.faults import FaultRule, parse_fault_spec
 from fake_server.oidc.realm_file import RealmImport, load_realm_file
 from fake_server.representations import Account, Client, RealmSettings
+from fake_server.tls import ServerCertificate
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
 
 logger = logging.getLogger("fake_server")
@@ -256,6 +259,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="most object JSON one user may store, in MiB (default %(default)s)",
     )
     parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a throw-away CA and certificate for 127.0.0.1, ::1 and "
+        "localhost, made at start in a private folder; prints REQUESTS_CA_BUNDLE",
+    )
+    parser.add_argument(
+        "--cert",
+        metavar="FILE",
+        help="serve HTTPS with this PEM certificate (and its chain); needs --key",
+    )
+    parser.add_argument(
+        "--key",
+        metavar="FILE",
+        help="the PEM private key of --cert",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         type=str.upper,
@@ -321,6 +340,18 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         admin_token=args.admin_token,
         admin_hosts=tuple(args.admin_host),
     )
+
+
+def tls_choice(args: argparse.Namespace) -> ServerCertificate | Literal["throwaway"] | None:
+    """How the server speaks TLS: ``"throwaway"`` (``--tls``), the user's certificate
+    and key files, or None for plain HTTP (ValueError when they clash)."""
+    if args.tls and (args.cert or args.key):
+        raise ValueError("--tls makes its own certificate: give either --tls or --cert/--key")
+    if bool(args.cert) != bool(args.key):
+        raise ValueError("--cert and --key go together: the certificate and its private key")
+    if args.cert:
+        return ServerCertificate(Path(args.cert), Path(args.key))
+    return "throwaway" if args.tls else None
 
 
 def argv_from_environment(parser: argparse.ArgumentParser, environ: Mapping[str, str]) -> list[str]:

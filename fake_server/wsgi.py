@@ -72,7 +72,13 @@ def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerC
             state = default_state_path()
             state.parent.mkdir(parents=True, exist_ok=True)
             argv.append(f"--state={state}")
-        return config_from_args(parser.parse_args(argv))
+        args = parser.parse_args(argv)
+        if args.tls or args.cert or args.key:
+            raise ValueError(
+                f"{ENV_PREFIX}TLS, _CERT and _KEY are the command's: under gunicorn, HTTPS "
+                "is gunicorn's own --certfile FILE --keyfile FILE"
+            )
+        return config_from_args(args)
     except (_ParserError, ValueError, FaultSpecError) as exc:
         message = str(exc).replace("argument --", "--")
         raise ConfigurationError(

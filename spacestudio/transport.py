@@ -106,7 +106,9 @@ class Session(requests.Session):
         environment_proxies, ca_bundle = self._environment_of(str(url), proxies.get("no_proxy"))
         for scheme, proxy in environment_proxies.items():
             proxies.setdefault(scheme, proxy)
-        if verify is True or verify is None:
+        # requests lets a CA bundle in the environment override a session whose checks
+        # are off (VERIFY_SSL_CERTIFICATE=FALSE); off stays off here.
+        if (verify is True or verify is None) and self.verify is not False:
             verify = ca_bundle or verify
         return {
             "proxies": _merge_setting(proxies, self.proxies),
@@ -298,7 +300,7 @@ def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str |
     """What a failed connection means for a user, and whether it lasts (retrying is vain).
 
     None when it is none of the well-known cases (refused, unknown host, TLS on a
-    plain-HTTP port).
+    plain-HTTP port, an untrusted certificate).
     """
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
@@ -318,6 +320,14 @@ def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str |
         return (
             f"{parts.netloc} answers in plain HTTP, not TLS: the URL says https:// for a "
             f"port that speaks http://; use http://{parts.netloc} or the service's https port",
+            True,
+        )
+    if isinstance(error, requests.exceptions.SSLError) and "certificate verify failed" in text:
+        why = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip()
+        return (
+            f"the TLS certificate of {parts.netloc} is not trusted ({why}): name the CA that "
+            f"signed it in REQUESTS_CA_BUNDLE=/path/to/ca.pem, or for a test server only, "
+            f"turn the check off with VERIFY_SSL_CERTIFICATE=FALSE",
             True,
         )
     if isinstance(reason, NewConnectionError) and "refused" in text:

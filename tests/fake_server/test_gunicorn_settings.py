@@ -1,5 +1,8 @@
 """A bad ``SPACESTUDIO_FAKE_*`` setting stops gunicorn with its message, under real gunicorn.
 
+TLS under gunicorn is gunicorn's own (``--certfile``/``--keyfile``): the command's TLS
+settings are refused there rather than ignored.
+
 Before, each worker exited on its own and the master forked new ones without end.
 """
 
@@ -9,10 +12,12 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from fake_server.options import ENV_PREFIX
+from fake_server.wsgi import ConfigurationError, config_from_environment
 
 pytest.importorskip("gunicorn")
 
@@ -47,3 +52,10 @@ def test_a_bad_setting_stops_gunicorn_with_its_message(
     assert finished.returncode == status, finished.stderr
     said = "spacestudio fake server: --compute-seconds: 'soon' is not a number of seconds"
     assert finished.stderr.count(said) == messages, finished.stderr
+
+
+def test_tls_settings_under_gunicorn_point_to_its_own_certificate_options(tmp_path: Path) -> None:
+    environ = {f"{ENV_PREFIX}STATE": str(tmp_path / "state.sqlite"), f"{ENV_PREFIX}TLS": "true"}
+
+    with pytest.raises(ConfigurationError, match="--certfile FILE --keyfile FILE"):
+        config_from_environment(environ)
