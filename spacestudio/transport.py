@@ -27,8 +27,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import re
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -37,7 +39,12 @@ from urllib.parse import urlsplit
 import requests
 from requests.sessions import merge_setting
 from requests.utils import get_environ_proxies
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    InsecureRequestWarning,
+    NameResolutionError,
+    NewConnectionError,
+)
 
 from spacestudio import pacing
 from spacestudio.errors import TransportError
@@ -294,6 +301,18 @@ class Transport:
                 f"carried out this {method}; check (get_… / get_all_…) before sending it again"
             )
         raise TransportError(message, method=method, url=url) from error
+
+
+def said_once_unverified(*urls: str) -> None:
+    """urllib3 warns of every unverified HTTPS request; with checks turned off on purpose
+    (``VERIFY_SSL_CERTIFICATE=FALSE``) the client says so once itself, so urllib3's
+    warnings are silenced for the hosts of ``urls`` alone."""
+    for host in {urlsplit(url).hostname for url in urls} - {None}:
+        warnings.filterwarnings(
+            "ignore",
+            message=f"Unverified HTTPS request is being made to host '{re.escape(str(host))}'",
+            category=InsecureRequestWarning,
+        )
 
 
 def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str | None, bool]:

@@ -50,13 +50,15 @@ def server() -> Iterator[FakeServer]:
         yield running
 
 
-def spacestudio_run(
-    folder: Path, *args: str, env: dict[str, str]
+def run_script(
+    folder: Path, *args: str, env: dict[str, str], under_run: bool = True
 ) -> subprocess.CompletedProcess[str]:
+    """The script, under ``spacestudio run ARGS`` or (``under_run`` false) as ``python``."""
     (folder / "script.py").write_text(SCRIPT)
     clean = {key: value for key, value in os.environ.items() if key not in OUTSIDE}
+    command = ["-m", "spacestudio.cli", "run", *args] if under_run else list(args)
     return subprocess.run(
-        [sys.executable, "-m", "spacestudio.cli", "run", *args],
+        [sys.executable, *command],
         cwd=folder,
         env={**clean, **env},
         capture_output=True,
@@ -72,14 +74,14 @@ def test_a_script_is_recorded_over_a_trusted_chain_and_replayed(
     assert server.url.startswith("https://127.0.0.1:")
     assert server.env()["REQUESTS_CA_BUNDLE"] == str(server.ca_bundle)
 
-    recorded = spacestudio_run(
+    recorded = run_script(
         tmp_path, "--cassette", "tls.yaml", "--record", "script.py", "trusted", env=server.env()
     )
     assert recorded.returncode == 0, recorded.stderr
     assert recorded.stdout == "['trusted-0', 'trusted-1', 'trusted-2']\n"
     assert "uri: https://" in (tmp_path / "tls.yaml").read_text()  # the host is scrubbed
 
-    replayed = spacestudio_run(tmp_path, "--cassette", "tls.yaml", "script.py", "trusted", env={})
+    replayed = run_script(tmp_path, "--cassette", "tls.yaml", "script.py", "trusted", env={})
     assert replayed.returncode == 0, replayed.stderr
     assert replayed.stdout == recorded.stdout
 
@@ -89,9 +91,7 @@ def test_an_untrusted_certificate_stops_the_script_with_one_line_naming_the_ca_s
 ) -> None:
     env = {k: v for k, v in server.env().items() if k != "REQUESTS_CA_BUNDLE"}
 
-    failed = spacestudio_run(
-        tmp_path, "--cassette", "x.yaml", "--record", "script.py", "x", env=env
-    )
+    failed = run_script(tmp_path, "--cassette", "x.yaml", "--record", "script.py", "x", env=env)
 
     assert failed.returncode != 0
     said = [line for line in failed.stderr.splitlines() if "not trusted" in line]
@@ -112,17 +112,19 @@ def test_checks_turned_off_warn_once_even_with_a_ca_bundle_in_the_environment(
         "VERIFY_SSL_CERTIFICATE": "FALSE",
     }
 
-    run = spacestudio_run(
+    recorded = run_script(
         tmp_path, "--cassette", "off.yaml", "--record", "script.py", "off", env=env
     )
+    plain = run_script(tmp_path, "script.py", "plain", env=env, under_run=False)
 
-    assert run.returncode == 0, run.stderr
-    warnings = [
-        line
-        for line in run.stderr.splitlines()
-        if "certificate checks are off" in line or "Unverified HTTPS request" in line
-    ]
-    assert len(warnings) == 1, run.stderr  # 8 requests were made
+    for run in (recorded, plain):
+        assert run.returncode == 0, run.stderr
+        warnings = [
+            line
+            for line in run.stderr.splitlines()
+            if "certificate checks are off" in line or "Unverified HTTPS request" in line
+        ]
+        assert len(warnings) == 1, run.stderr  # 8 requests were made
 
 
 def start_command(*flags: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
