@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,8 +28,6 @@ from fake_server.oidc.realm_file import RealmImport, load_realm_file
 from fake_server.representations import Account, Client, RealmSettings
 from fake_server.tls import ServerCertificate
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
-
-logger = logging.getLogger("fake_server")
 
 #: Prefix of the environment variables that mirror the flags, as Keycloak's ``KC_``.
 ENV_PREFIX = "SPACESTUDIO_FAKE_"
