@@ -38,9 +38,9 @@ from fake_server.store.identity import ADDED_AT_RUN_TIME
 logger = logging.getLogger(__name__)
 
 _Parsed = TypeVar("_Parsed")
-_USER_EXAMPLE = (
-    '{"username": "ana", "email": "ana@example.test", "enabled": true, '
-    '"credentials": [{"type": "password", "value": "s3cret"}]}'
+USER_EXAMPLE = (
+    '{"username": "ci-job-42", "email": "ci-42@example.test", "enabled": true, '
+    '"realmRoles": ["scripting"], "credentials": [{"type": "password", "value": "s3cret"}]}'
 )
 _CLIENT_EXAMPLE = (
     '{"clientId": "ci-robot", "publicClient": false, "secret": "s3cret", '
@@ -159,7 +159,7 @@ class Administration:
     def admin_add_user(self, request: Request) -> Response:
         account = self._representation(
             request,
-            _USER_EXAMPLE,
+            USER_EXAMPLE,
             lambda body: user_from_representation(
                 body, scripting_role_required=self.config.scripting_role_required
             ),

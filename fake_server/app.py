@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from werkzeug.exceptions import (
     ClientDisconnected,
@@ -45,7 +46,7 @@ from fake_server.journal import RequestJournal
 from fake_server.lifecycle import Computations
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
 from fake_server.routes import ADMIN_PREFIX, HEALTH_PREFIX, ROUTES, Route, url_map
-from fake_server.scripting_api import Call, ScriptingApi
+from fake_server.scripting_api import Call, ScriptingApi, no_scripting_access
 from fake_server.store import Quota, QuotaExceeded, Store, open_store
 from spacestudio_contract.endpoints import API_PREFIX
 
@@ -224,9 +225,7 @@ class FakeSpacestudioApp:
                 {"WWW-Authenticate": exc.www_authenticate(self.idp.realm)},
             ) from None
         if not account.scripting:
-            raise ApiError(
-                403, f"account {account.email} has no scripting access; ask for it to be enabled"
-            )
+            raise ApiError(403, no_scripting_access(account, self.config.scripting_role_required))
         return Call(request, account)
 
     def _guard_admin(self, request: Request) -> None:
@@ -235,7 +234,9 @@ class FakeSpacestudioApp:
         With an admin token, only requests that carry it pass.  Without one, the
         ``Host`` must name this machine (a DNS-rebinding page sends its own name).
         Either way a body must be labelled JSON, which a cross-origin form or a
-        preflight-free ``fetch`` cannot do.
+        preflight-free ``fetch`` cannot do. A POST without a body (``curl -X POST``)
+        needs no label when it carries the token, or when no page of another origin
+        sent it: browsers name the page's origin on every cross-origin POST.
         """
         token = self.config.admin_token
         if token is not None:
@@ -258,11 +259,19 @@ class FakeSpacestudioApp:
                     f"(Host {', '.join(sorted(self._admin_hosts))}), not {host!r}; "
                     "start the server with --admin-host NAME or --admin-token",
                 )
-        if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json":
+        if request.method not in ("POST", "PUT", "PATCH") or request.mimetype == "application/json":
+            return
+        if not _bodiless(request):
             raise ApiError(
                 415,
                 f"the body must be sent as application/json, not "
                 f"{request.mimetype or 'without a Content-Type'}",
+            )
+        if token is None and _cross_origin(request):
+            raise ApiError(
+                403,
+                f"a web page of another origin ({request.headers.get('Origin', 'unnamed')}) "
+                "may not call the /__admin/ routes; call them from a script or curl",
             )
 
     @property
@@ -277,6 +286,20 @@ class FakeSpacestudioApp:
         if rule.body is not None:
             return json_response(rule.body, rule.status, headers)
         return error_response(rule.status, f"fault injected by rule {rule.id}", path, headers)
+
+
+def _bodiless(request: Request) -> bool:
+    """Whether the request announces no body at all (no length, or 0, and not chunked)."""
+    return not request.content_length and "Transfer-Encoding" not in request.headers
+
+
+def _cross_origin(request: Request) -> bool:
+    """Whether a page of another origin sent the request: browsers send ``Origin`` on
+    every cross-origin POST and ``Sec-Fetch-Site`` on every request; curl sends neither."""
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        return True
+    return request.headers.get("Sec-Fetch-Site", "none") not in ("none", "same-origin")
 
 
 def _drop_connection(environ: WSGIEnvironment) -> None:

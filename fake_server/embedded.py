@@ -6,6 +6,9 @@ thread::
     with FakeServer() as server:
         spacestudio.connect(server.url, server.account.email, server.account.password)
 
+``FakeServer(tls=True)`` speaks HTTPS with a throw-away certificate whose CA bundle is
+``server.ca_bundle`` (and ``REQUESTS_CA_BUNDLE`` in ``server.env()``).
+
 :func:`mount_in_responses` answers requests made through ``requests`` with the same
 WSGI application, in process and without a socket.
 """
@@ -14,9 +17,12 @@ from __future__ import annotations
 
 import http.client
 import re
+import ssl
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
@@ -29,6 +35,7 @@ from fake_server.config import Limits, ServerConfig
 from fake_server.faults import ConnectionDropped, FaultRule
 from fake_server.representations import Account
 from fake_server.serving import make_http_server
+from fake_server.tls import server_context, throwaway_certificate
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM, realm_path
 
 if TYPE_CHECKING:
@@ -77,6 +84,7 @@ class FakeServer(BackgroundServer):
         faults: Sequence[FaultRule] = (),
         limits: Limits | None = None,
         clock: Callable[[], float] = time.time,
+        tls: bool = False,
     ) -> None:
         base = ServerConfig()
         self.config = ServerConfig(
@@ -97,6 +105,10 @@ class FakeServer(BackgroundServer):
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._app: FakeSpacestudioApp | None = None
+        self.tls = tls
+        self._tls_folder: tempfile.TemporaryDirectory[str] | None = None
+        #: The CA bundle that trusts the server's certificate, while a TLS server runs.
+        self.ca_bundle: Path | None = None
         self.url = ""
 
     @property
@@ -129,8 +141,11 @@ class FakeServer(BackgroundServer):
 
     def env(self) -> dict[str, str]:
         """``LOG_BASE_URL``, ``SPACESTUDIO_AUTH_URL``, ``SPACESTUDIO_REALM``, ``LOG_MAIL``,
-        ``LOG_PASSWORD`` and ``CLIENT_ID`` for this server and its first account."""
+        ``LOG_PASSWORD`` and ``CLIENT_ID`` for this server and its first account, and
+        ``REQUESTS_CA_BUNDLE`` when it speaks TLS."""
+        tls = {"REQUESTS_CA_BUNDLE": str(self.ca_bundle)} if self.ca_bundle else {}
         return {
+            **tls,
             "LOG_BASE_URL": self.url,
             "SPACESTUDIO_AUTH_URL": self.auth_url,
             "SPACESTUDIO_REALM": self.realm,
@@ -145,12 +160,15 @@ class FakeServer(BackgroundServer):
             return self
         app = FakeSpacestudioApp.from_config(self.config, clock=self._clock)
         try:
-            server = make_http_server(app, "127.0.0.1", 0, self.config.limits)
+            context = self._tls_context()
+            server = make_http_server(app, "127.0.0.1", 0, self.config.limits, context)
         except BaseException:
             app.close()
+            self._remove_certificate()
             raise
         self._app, self._server = app, server
-        self.url = f"http://127.0.0.1:{server.server_port}"
+        scheme = "http" if context is None else "https"
+        self.url = f"{scheme}://127.0.0.1:{server.server_port}"
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -165,9 +183,26 @@ class FakeServer(BackgroundServer):
             raise
         return self
 
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """A throw-away certificate's TLS settings when asked for TLS, else None."""
+        if not self.tls:
+            return None
+        self._tls_folder = tempfile.TemporaryDirectory(prefix="spacestudio-tls-")
+        certificate = throwaway_certificate(Path(self._tls_folder.name))
+        self.ca_bundle = certificate.ca
+        return server_context(certificate)
+
+    def _remove_certificate(self) -> None:
+        folder, self._tls_folder, self.ca_bundle = self._tls_folder, None, None
+        if folder is not None:
+            folder.cleanup()
+
     def _wait_until_ready(self, port: int) -> None:
         path = f"{realm_path(self.realm)}/.well-known/openid-configuration"
-        if not wait_until(lambda: _answers(port, path), START_TIMEOUT, 0.02):
+        trust = (
+            None if self.ca_bundle is None else ssl.create_default_context(cafile=self.ca_bundle)
+        )
+        if not wait_until(lambda: _answers(port, path, trust), START_TIMEOUT, 0.02):
             raise RuntimeError(f"the fake server on port {port} did not answer {path}")
 
     def stop(self) -> None:
@@ -182,12 +217,18 @@ class FakeServer(BackgroundServer):
         if app is not None:
             app.close()
             self._app = None
+        self._remove_certificate()
 
 
-def _answers(port: int, path: str) -> bool:
-    """Whether ``GET path`` on the loopback ``port`` answers 200."""
+def _answers(port: int, path: str, trust: ssl.SSLContext | None = None) -> bool:
+    """Whether ``GET path`` on the loopback ``port`` answers 200 (over TLS, checked
+    with ``trust``, when given)."""
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection = (
+            http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            if trust is None
+            else http.client.HTTPSConnection("127.0.0.1", port, timeout=2, context=trust)
+        )
         try:
             connection.request("GET", path)
             return connection.getresponse().status == 200

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
 
 from fake_server.config import (
     DEFAULT_COMPUTE_SECONDS,
@@ -25,9 +26,8 @@ from fake_server.config import (
 from fake_server.faults import FaultRule, parse_fault_spec
 from fake_server.oidc.realm_file import RealmImport, load_realm_file
 from fake_server.representations import Account, Client, RealmSettings
+from fake_server.tls import ServerCertificate
 from spacestudio_contract.endpoints import DEFAULT_CLIENT_ID, DEFAULT_REALM
-
-logger = logging.getLogger("fake_server")
 
 #: Prefix of the environment variables that mirror the flags, as Keycloak's ``KC_``.
 ENV_PREFIX = "SPACESTUDIO_FAKE_"
@@ -256,6 +256,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="most object JSON one user may store, in MiB (default %(default)s)",
     )
     parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a throw-away CA and certificate for 127.0.0.1, ::1 and "
+        "localhost, made at start in a private folder; prints REQUESTS_CA_BUNDLE",
+    )
+    parser.add_argument(
+        "--cert",
+        metavar="FILE",
+        help="serve HTTPS with this PEM certificate (and its chain); needs --key",
+    )
+    parser.add_argument(
+        "--key",
+        metavar="FILE",
+        help="the PEM private key of --cert",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         type=str.upper,
@@ -275,8 +291,6 @@ def _realm_import(args: argparse.Namespace) -> RealmImport:
             f"--realm {args.realm!r}: the realm file {args.realm_file} holds realm "
             f"{imported.realm!r}; drop --realm or name that realm"
         )
-    for what in imported.skipped:
-        logger.info("realm file: skipped %s", what)
     return imported
 
 
@@ -323,6 +337,18 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         admin_token=args.admin_token,
         admin_hosts=tuple(args.admin_host),
     )
+
+
+def tls_choice(args: argparse.Namespace) -> ServerCertificate | Literal["throwaway"] | None:
+    """How the server speaks TLS: ``"throwaway"`` (``--tls``), the user's certificate
+    and key files, or None for plain HTTP (ValueError when they clash)."""
+    if args.tls and (args.cert or args.key):
+        raise ValueError("--tls makes its own certificate: give either --tls or --cert/--key")
+    if bool(args.cert) != bool(args.key):
+        raise ValueError("--cert and --key go together: the certificate and its private key")
+    if args.cert:
+        return ServerCertificate(Path(args.cert), Path(args.key))
+    return "throwaway" if args.tls else None
 
 
 def argv_from_environment(parser: argparse.ArgumentParser, environ: Mapping[str, str]) -> list[str]:

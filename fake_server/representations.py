@@ -109,6 +109,16 @@ class Account:
     #: A password hash from a realm export (see :mod:`fake_server.oidc.realm_model`), checked
     #: instead of ``password`` when set.
     password_hash: str = ""
+    #: The realm roles the user holds beyond the default ones (a realm export's
+    #: ``realmRoles``); they go into its tokens' ``realm_access``.
+    realm_roles: tuple[str, ...] = ()
+    #: The client whose service account this user is (Keycloak's
+    #: ``serviceAccountClientId``): its client-credentials tokens speak for this user.
+    service_account_client_id: str = ""
+
+    def __post_init__(self) -> None:
+        # A stored account comes back from JSON with a list.
+        object.__setattr__(self, "realm_roles", tuple(self.realm_roles))
 
     # Computed once per account: every API request compares it with its token's ``sub``.
     @functools.cached_property

@@ -22,6 +22,7 @@ from fake_server.lifecycle import (
     Computations,
     ResultsRejected,
 )
+from fake_server.oidc.realm_model import SCRIPTING_ROLE
 from fake_server.relations import current, current_list
 from fake_server.representations import Account
 from fake_server.store import (
@@ -36,6 +37,21 @@ from fake_server.store import (
 from fake_server.stored_objects import new_object, with_derived_fields
 from spacestudio_contract.catalog import BY_SEGMENT
 from spacestudio_contract.wire import COMPUTATION_LOG_ID
+
+
+def no_scripting_access(account: Account, role_required: bool) -> str:
+    """Why ``account`` gets 403 from the API, and how to grant it access."""
+    if role_required:
+        return (
+            f"account {account.login} lacks the realm role {SCRIPTING_ROLE!r}, which this "
+            f"realm requires to use the API; grant it: list it in the user's realmRoles "
+            f'(realm file, or POST /__admin/users with "realmRoles": ["{SCRIPTING_ROLE}"]), '
+            f"or in Keycloak assign the realm role under Users > Role mapping"
+        )
+    return (
+        f"account {account.login} has scripting turned off (--user …:no-scripting or "
+        f'"scriptingEnabled": false); add it without that restriction to use the API'
+    )
 
 
 @dataclass
@@ -66,7 +82,9 @@ class ScriptingApi:
             {
                 "id": account.user_id,
                 "email": account.email,
-                "username": account.email,
+                # Keycloak's preferred_username: the realm username, the e-mail only
+                # for an account that has none.
+                "username": account.login,
                 "firstName": account.first_name,
                 "lastName": account.last_name,
                 "enabled": account.enabled,

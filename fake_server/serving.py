@@ -42,6 +42,8 @@ from fake_server.answers import error_body
 from fake_server.config import Limits
 
 if TYPE_CHECKING:
+    import ssl
+
     from _typeshed.wsgi import WSGIApplication
 
 http_logger = logging.getLogger("fake_server.http")
@@ -177,6 +179,7 @@ class BoundedWSGIServer(ThreadedWSGIServer):
         idle_timeout: float,
         request_timeout: float,
         max_connections: int,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.idle_timeout = idle_timeout
         self.request_timeout = request_timeout
@@ -186,6 +189,14 @@ class BoundedWSGIServer(ThreadedWSGIServer):
         self.refused = 0  # connections answered 503 at the cap
         self.evicted = 0  # waiting connections closed to make room
         super().__init__(host, port, app, handler=BoundedRequestHandler)
+        if tls is not None:
+            # Not werkzeug's own wrapping: that shakes hands inside accept(), where one
+            # silent client would hold up every other. Here each connection's handshake
+            # happens on its first read, in its own thread, under the idle timeout.
+            self.socket = tls.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
+            self.ssl_context = tls
 
     def held_connection(self, sock: socket.socket) -> _Held:
         with self._held_lock:
@@ -268,10 +279,15 @@ class BoundedWSGIServer(ThreadedWSGIServer):
 
 
 def make_http_server(
-    app: WSGIApplication, host: str, port: int, limits: Limits | None = None
+    app: WSGIApplication,
+    host: str,
+    port: int,
+    limits: Limits | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> BoundedWSGIServer:
     """A threaded HTTP server for ``app`` (port 0: a free one), with the timeouts and
-    connection cap of ``limits`` (default: the default limits); call ``serve_forever()``."""
+    connection cap of ``limits`` (default: the default limits), speaking HTTPS with the
+    ``tls`` settings when given; call ``serve_forever()``."""
     limits = limits or Limits()
     return BoundedWSGIServer(
         host,
@@ -280,4 +296,5 @@ def make_http_server(
         idle_timeout=limits.idle_timeout,
         request_timeout=limits.request_timeout,
         max_connections=limits.max_connections,
+        tls=tls,
     )

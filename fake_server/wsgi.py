@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("fake_server.wsgi")
 
+#: The exit status gunicorn's master reads as "App failed to load" (its
+#: ``Arbiter.APP_LOAD_ERROR``): it then stops rather than restarting the worker.
+APP_LOAD_ERROR_STATUS = 4
+
 LOG_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
 
 
@@ -68,7 +72,13 @@ def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerC
             state = default_state_path()
             state.parent.mkdir(parents=True, exist_ok=True)
             argv.append(f"--state={state}")
-        return config_from_args(parser.parse_args(argv))
+        args = parser.parse_args(argv)
+        if args.tls or args.cert or args.key:
+            raise ValueError(
+                f"{ENV_PREFIX}TLS, _CERT and _KEY are the command's: under gunicorn, HTTPS "
+                "is gunicorn's own --certfile FILE --keyfile FILE"
+            )
+        return config_from_args(args)
     except (_ParserError, ValueError, FaultSpecError) as exc:
         message = str(exc).replace("argument --", "--")
         raise ConfigurationError(
@@ -142,8 +152,10 @@ def __getattr__(name: str) -> PerProcessApplication:
     try:
         built = create_application()
     except ConfigurationError as error:
-        # Said once, plainly, instead of a traceback in every worker's log.
+        # Said plainly, instead of a traceback in every worker's log; the status is
+        # gunicorn's "App failed to load", which stops its master instead of forking
+        # new workers to fail again (fake_server.gunicorn_conf checks before any fork).
         sys.stderr.write(f"spacestudio fake server: {error}\n")
-        raise SystemExit(2) from None
+        raise SystemExit(APP_LOAD_ERROR_STATUS) from None
     globals()["application"] = built
     return built

@@ -53,6 +53,7 @@ from spacestudio.transport import (
     Timeout,
     Transport,
     is_idempotent,
+    said_once_unverified,
 )
 from spacestudio_contract.catalog import RESULTS_SEGMENT
 from spacestudio_contract.endpoints import USER_INFOS_PATH, token_url, users_path
@@ -161,6 +162,7 @@ class Client:
             self.session.verify = settings.verify_ssl_certificate()
         if self.session.verify is False:
             logger.warning("TLS certificate checks are off (VERIFY_SSL_CERTIFICATE=FALSE)")
+            said_once_unverified(self.base_url, self.auth_url)
         self.transport = Transport(self.session, timeout, retry or RetryPolicy())
         self._auth = OidcPasswordFlow(
             token_url=token_url(self.auth_url, self.realm),

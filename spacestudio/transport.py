@@ -27,8 +27,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import re
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -37,7 +39,12 @@ from urllib.parse import urlsplit
 import requests
 from requests.sessions import merge_setting
 from requests.utils import get_environ_proxies
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    InsecureRequestWarning,
+    NameResolutionError,
+    NewConnectionError,
+)
 
 from spacestudio import pacing
 from spacestudio.errors import TransportError
@@ -106,7 +113,9 @@ class Session(requests.Session):
         environment_proxies, ca_bundle = self._environment_of(str(url), proxies.get("no_proxy"))
         for scheme, proxy in environment_proxies.items():
             proxies.setdefault(scheme, proxy)
-        if verify is True or verify is None:
+        # requests lets a CA bundle in the environment override a session whose checks
+        # are off (VERIFY_SSL_CERTIFICATE=FALSE); off stays off here.
+        if (verify is True or verify is None) and self.verify is not False:
             verify = ca_bundle or verify
         return {
             "proxies": _merge_setting(proxies, self.proxies),
@@ -294,11 +303,23 @@ class Transport:
         raise TransportError(message, method=method, url=url) from error
 
 
+def said_once_unverified(*urls: str) -> None:
+    """urllib3 warns of every unverified HTTPS request; with checks turned off on purpose
+    (``VERIFY_SSL_CERTIFICATE=FALSE``) the client says so once itself, so urllib3's
+    warnings are silenced for the hosts of ``urls`` alone."""
+    for host in {urlsplit(url).hostname for url in urls} - {None}:
+        warnings.filterwarnings(
+            "ignore",
+            message=f"Unverified HTTPS request is being made to host '{re.escape(str(host))}'",
+            category=InsecureRequestWarning,
+        )
+
+
 def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str | None, bool]:
     """What a failed connection means for a user, and whether it lasts (retrying is vain).
 
     None when it is none of the well-known cases (refused, unknown host, TLS on a
-    plain-HTTP port).
+    plain-HTTP port, an untrusted certificate).
     """
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
@@ -318,6 +339,14 @@ def connection_problem(error: requests.ConnectionError, url: str) -> tuple[str |
         return (
             f"{parts.netloc} answers in plain HTTP, not TLS: the URL says https:// for a "
             f"port that speaks http://; use http://{parts.netloc} or the service's https port",
+            True,
+        )
+    if isinstance(error, requests.exceptions.SSLError) and "certificate verify failed" in text:
+        why = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip()
+        return (
+            f"the TLS certificate of {parts.netloc} is not trusted ({why}): name the CA that "
+            f"signed it in REQUESTS_CA_BUNDLE=/path/to/ca.pem, or for a test server only, "
+            f"turn the check off with VERIFY_SSL_CERTIFICATE=FALSE",
             True,
         )
     if isinstance(reason, NewConnectionError) and "refused" in text:

@@ -275,11 +275,12 @@ class BearerCheck:
         client_id = claims.get("azp")
         realm = self._realm
         account = realm.account_by_id(claims["sub"])
-        if account is None:
+        if account is None or account.service_account_client_id:
             client = realm.client(client_id) if isinstance(client_id, str) else None
             if client is not None and client.confidential:
-                service = service_subject(realm.name, client.client_id)
-                if service.sub == claims["sub"]:
+                user = realm.service_account(client.client_id)
+                service = service_subject(realm.name, client.client_id, user)
+                if service.sub == claims["sub"] and (user is None or user.enabled):
                     self._check_not_revoked(claims)
                     return service
             raise TokenRejected("Token subject is not a user of this realm")

@@ -12,10 +12,11 @@ the password grant.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,6 @@ class RealmImport:
     #: Whether the realm defines the ``scripting`` role, so only users holding it may
     #: script (otherwise every user may).
     scripting_role_required: bool = False
-    skipped: tuple[str, ...] = field(default=())
 
 
 def load_realm_file(path: str | Path, realm: str | None = None) -> RealmImport:
@@ -109,30 +109,48 @@ def realm_from_representation(data: Mapping[str, Any]) -> RealmImport:
     scripting_required = isinstance(realm_roles, list) and any(
         isinstance(role, dict) and role.get("name") == SCRIPTING_ROLE for role in realm_roles
     )
-    skipped: list[str] = []
     clients = []
     for number, rep in enumerate(_list(data, "clients"), start=1):
         clients.append(client_from_representation(rep, f"client #{number}"))
     accounts = []
+    service_accounts = []
     for number, rep in enumerate(_list(data, "users"), start=1):
-        if isinstance(rep, dict) and rep.get("serviceAccountClientId"):
-            skipped.append(f"service account user {rep.get('username')!r}")
-            continue
-        accounts.append(
-            user_from_representation(
-                rep, f"user #{number}", scripting_role_required=scripting_required
-            )
+        account = user_from_representation(
+            rep, f"user #{number}", scripting_role_required=scripting_required
         )
-    _check_unique([a.login for a in accounts], "users share the username")
-    _check_unique([a.email_key for a in accounts if a.email_key], "users share the e-mail")
+        if rep.get("serviceAccountClientId") is None:
+            accounts.append(account)
+        else:
+            service_accounts.append(_service_account(rep, account, clients))
+    everyone = [*accounts, *service_accounts]
+    _check_unique([a.login for a in everyone], "users share the username")
+    _check_unique([a.email_key for a in everyone if a.email_key], "users share the e-mail")
     _check_unique([c.client_id for c in clients], "clients share the clientId")
     return RealmImport(
         realm=name,
         settings=settings,
-        accounts=tuple(accounts),
+        # Service accounts last: a script is pointed at the first account.
+        accounts=(*accounts, *service_accounts),
         clients=tuple(clients),
         scripting_role_required=scripting_required,
-        skipped=tuple(skipped),
+    )
+
+
+def _service_account(
+    rep: Mapping[str, Any], account: Account, clients: Sequence[Client]
+) -> Account:
+    """The service-account user of a realm export's client, as Keycloak keeps it: the
+    client's client-credentials tokens carry its id and roles. It never logs in itself."""
+    client_id = _str(rep, "serviceAccountClientId", f"user {account.login!r}")
+    client = next((c for c in clients if c.client_id == client_id), None)
+    if client is None or not client.service_accounts:
+        raise RealmFileError(
+            f"user {account.login!r} is the service account of client {client_id!r}, which "
+            'the realm file lacks or which has no "serviceAccountsEnabled": true; add the '
+            "client, or remove the user"
+        )
+    return dataclasses.replace(
+        account, password="", password_hash="", service_account_client_id=client_id
     )
 
 
@@ -169,7 +187,7 @@ def user_from_representation(
                     '"credentials": [{"type": "password", "value": "..."}]'
                 ) from None
     roles = rep.get("realmRoles") or []
-    if not isinstance(roles, list):
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         raise RealmFileError(f"{where}: realmRoles must be a list of role names")
     scripting = SCRIPTING_ROLE in roles if scripting_role_required else True
     if "scriptingEnabled" in rep:
@@ -184,6 +202,7 @@ def user_from_representation(
         username=username.lower(),
         id=_str(rep, "id", where),
         password_hash=password_hash,
+        realm_roles=tuple(roles),
     )
 
 
@@ -258,6 +277,12 @@ def user_representation(account: Account) -> dict[str, Any]:
         "lastName": account.last_name,
         "enabled": account.enabled,
         "scriptingEnabled": account.scripting,
+        "realmRoles": list(account.realm_roles),
+        **(
+            {"serviceAccountClientId": account.service_account_client_id}
+            if account.service_account_client_id
+            else {}
+        ),
     }
 
 

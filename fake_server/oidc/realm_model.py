@@ -140,6 +140,11 @@ class RealmModel:
         self.state.forget_run_time_entries()
         seed_realm(self.state, self._configured_accounts, self._configured_clients)
 
+    def service_account(self, client_id: str) -> Account | None:
+        """The service-account user of client ``client_id``, when the realm has one."""
+        user = self.state.user_by_login(service_account_name(client_id))
+        return user if user is not None and user.service_account_client_id == client_id else None
+
     def client(self, client_id: str) -> Client | None:
         """The enabled client ``client_id``; None when it is unknown or disabled."""
         client = self.state.client(client_id)
@@ -220,19 +225,34 @@ class Subject:
         return claims
 
 
+def _realm_roles(realm: str, account: Account | None) -> tuple[str, ...]:
+    """The realm roles of ``account`` (the default ones alone for None), each once."""
+    roles = [f"default-roles-{realm}", "offline_access", "uma_authorization"]
+    if account is not None:
+        roles.extend(account.realm_roles)
+        if account.scripting:
+            roles.append(SCRIPTING_ROLE)
+    return tuple(dict.fromkeys(roles))
+
+
 def user_subject(realm: str, account: Account) -> Subject:
     """The subject of ``account``'s tokens in ``realm``."""
-    roles = [f"default-roles-{realm}", "offline_access", "uma_authorization"]
-    if account.scripting:
-        roles.append(SCRIPTING_ROLE)
-    return Subject(account.user_id, account.login, tuple(roles), account)
+    return Subject(account.user_id, account.login, _realm_roles(realm, account), account)
 
 
-def service_subject(realm: str, client_id: str) -> Subject:
-    """The subject of the service account of confidential client ``client_id``."""
+def service_account_name(client_id: str) -> str:
+    """The username Keycloak gives the service-account user of ``client_id``."""
+    return f"service-account-{client_id}".lower()
+
+
+def service_subject(realm: str, client_id: str, user: Account | None = None) -> Subject:
+    """The subject of the service account of confidential client ``client_id``: its
+    service-account ``user`` (a realm export's), else one derived from the client id.
+    Either way it is no account the API serves."""
+    if user is not None:
+        return Subject(user.user_id, user.login, _realm_roles(realm, user))
     sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"spacestudio-fake-service-account:{client_id}"))
-    roles = (f"default-roles-{realm}", "offline_access", "uma_authorization")
-    return Subject(sub, f"service-account-{client_id}".lower(), roles)
+    return Subject(sub, service_account_name(client_id), _realm_roles(realm, None))
 
 
 # ------------------------------------------------------------ hashed passwords

@@ -452,7 +452,11 @@ class TokenEndpoints:
                 400, "unauthorized_client", "Client not enabled to retrieve service account"
             )
         scopes = requested_scopes(form.get("scope"))
-        subject = service_subject(self._realm.name, client.client_id)
+        realm = self._realm
+        user = realm.service_account(client.client_id)
+        if user is not None and not user.enabled:
+            raise OAuthError(400, "invalid_grant", "Account disabled")
+        subject = service_subject(realm.name, client.client_id, user)
         return token_answer(self._realm, request, subject, client, scopes, None, None)
 
     # ---------------------------------------------------------- held tokens

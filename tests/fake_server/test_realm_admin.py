@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from werkzeug.test import Client as HttpClient
 from werkzeug.test import TestResponse
 
+from fake_server.administration import USER_EXAMPLE
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.faults import parse_fault_spec
@@ -70,7 +71,9 @@ def test_a_realm_export_imports_settings_clients_and_users() -> None:
     assert not clients["account-console"].direct_access_grants  # Keycloak's default: off
     assert not clients["broker"].enabled  # bearer-only: never obtains a token
     users = {account.login: account for account in realm.accounts}
-    assert set(users) == {"ana", "bob", "carl"}  # the service account user is skipped
+    assert set(users) == {"ana", "bob", "carl", "service-account-ci-robot"}
+    assert users["service-account-ci-robot"].service_account_client_id == "ci-robot"
+    assert realm.accounts[-1].service_account_client_id  # a script uses the first account
     assert users["ana"].user_id == "0f0c9c3e-1a47-4a3e-8f0e-6f1b1c2d3e4f"
     assert users["ana"].scripting and not users["bob"].scripting  # the realm has the role
     assert not users["carl"].enabled  # no "enabled": true, as Keycloak imports it
@@ -94,8 +97,13 @@ def test_imported_users_and_clients_log_in_as_keycloak_would_let_them(app: Any) 
     by_email = password_login(http, "ana@acme.test", "ana-password")
     assert http.get("/exoops/users/infos", headers=bearer(by_username)).status_code == 200
     assert by_email.status_code == 200
+    infos = http.get("/exoops/users/infos", headers=bearer(by_username)).get_json()
+    assert (infos["username"], infos["email"]) == ("ana", "ana@acme.test")
     bob = password_login(http, "bob", "bob-password")
-    assert http.get("/exoops/users/infos", headers=bearer(bob)).status_code == 403
+    refused = http.get("/exoops/users/infos", headers=bearer(bob))
+    assert refused.status_code == 403
+    assert "lacks the realm role 'scripting'" in refused.get_json()["message"]
+    assert '"realmRoles": ["scripting"]' in refused.get_json()["message"]
     assert password_login(http, "carl", "carl-password").get_json() == {
         "error": "invalid_grant",
         "error_description": "Account disabled",
@@ -227,8 +235,16 @@ def test_reset_forgets_objects_journal_and_run_time_faults(app: Any) -> None:
     extra = {"username": "temp", "enabled": True, "credentials": [{"value": "pw"}]}
     assert http.post("/__admin/users", json=extra).status_code == 201
 
-    # Even an empty POST must say JSON: a web page's plain POST must not wipe the server.
-    assert http.post("/__admin/reset").status_code == 415
+    # A web page's plain POST must not wipe the server: a body must say JSON, and an
+    # empty POST may come from curl but not from a page of another origin.
+    assert http.post("/__admin/reset", data="{}", content_type="text/plain").status_code == 415
+    from_page = http.post("/__admin/reset", headers={"Origin": "https://evil.test"})
+    assert from_page.status_code == 403
+    assert "another origin" in from_page.get_json()["message"]
+    sandboxed = http.post("/__admin/reset", headers={"Sec-Fetch-Site": "cross-site"})
+    assert sandboxed.status_code == 403
+    assert http.post("/__admin/reset", headers={"Origin": "http://localhost"}).status_code == 204
+    assert http.post("/__admin/reset").status_code == 204  # curl -X POST …/reset
     assert http.post("/__admin/reset", json={}).status_code == 204
 
     assert http.get("/__admin/journal").get_json()["requests"] == []
@@ -241,6 +257,78 @@ def test_reset_forgets_objects_journal_and_run_time_faults(app: Any) -> None:
     assert password_login(http, "temp", "pw").status_code == 401
     assert password_login(http, "ana", "ana-password").status_code == 200
     assert http.post("/__admin/reset", json={"users": "yes"}).status_code == 400
+
+
+def test_an_empty_admin_post_passes_with_the_admin_token_from_anywhere(keys: KeyRing) -> None:
+    application = FakeSpacestudioApp.from_config(config_of("--admin-token", "t0ken"), keys=keys)
+    http = HttpClient(application)
+    # A page cannot attach the Authorization header cross-origin without a preflight.
+    headers = {"Origin": "https://ci.example", "Authorization": "Bearer t0ken"}
+
+    assert http.post("/__admin/reset", headers=headers).status_code == 204
+    assert http.post("/__admin/reset", headers={"Origin": "https://ci.example"}).status_code == 401
+    application.close()
+
+
+def test_the_documented_user_example_may_use_the_api_of_a_realm_with_the_role(app: Any) -> None:
+    http = HttpClient(app)
+    example = json.loads(USER_EXAMPLE)
+
+    assert http.post("/__admin/users", json=example).status_code == 201
+    session = bearer(password_login(http, example["username"], "s3cret"))
+    assert http.get("/exoops/users/infos", headers=session).status_code == 200
+
+
+def export_with_service_account(tmp_path: Path, **service_user: Any) -> Path:
+    """A copy of the export whose ci-robot service-account user has ``service_user``."""
+    data = json.loads(EXPORT.read_text(encoding="utf-8"))
+    (user,) = [u for u in data["users"] if u.get("serviceAccountClientId")]
+    user.update(service_user)
+    path = tmp_path / "realm.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_client_credentials_tokens_speak_for_the_exported_service_account_user(
+    keys: KeyRing, tmp_path: Path, backend: str
+) -> None:
+    realm_file = export_with_service_account(
+        tmp_path,
+        id="5a1e0c4b-7c2d-4f9e-9a33-0c1d2e3f4a5b",
+        realmRoles=["default-roles-acme-mission", "ci-runner"],
+    )
+    store = SQLiteStore(tmp_path / "state.sqlite") if backend == "sqlite" else None
+    application = FakeSpacestudioApp.from_config(
+        config_of("--realm-file", str(realm_file)), keys=keys, store=store
+    )
+    http = HttpClient(application)
+    grant = {"grant_type": "client_credentials", "client_id": "ci-robot"}
+
+    answer = http.post(TOKEN, data={**grant, "client_secret": "robot-secret"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    claims = json.loads(
+        base64.urlsafe_b64decode(answer.get_json()["access_token"].split(".")[1] + "==")
+    )
+    assert claims["sub"] == "5a1e0c4b-7c2d-4f9e-9a33-0c1d2e3f4a5b"
+    assert claims["preferred_username"] == "service-account-ci-robot"
+    assert "ci-runner" in claims["realm_access"]["roles"]
+    assert "scripting" not in claims["realm_access"]["roles"]  # the realm defines the role
+    userinfo = http.get(
+        f"/realms/{REALM}/protocol/openid-connect/userinfo",
+        headers={"Authorization": f"Bearer {answer.get_json()['access_token']}"},
+    )
+    assert userinfo.get_json()["sub"] == claims["sub"]
+    # The service-account user has no password: it never logs in itself.
+    assert password_login(http, "service-account-ci-robot", "").status_code == 401
+    application.close()
+
+
+def test_a_service_account_user_of_a_missing_client_is_refused(tmp_path: Path) -> None:
+    realm_file = export_with_service_account(tmp_path, serviceAccountClientId="gone")
+
+    with pytest.raises(RealmFileError, match="service account of client 'gone'"):
+        load_realm_file(realm_file)
 
 
 def test_two_applications_on_one_state_file_share_the_realm(keys: KeyRing, tmp_path: Path) -> None:
