@@ -190,7 +190,8 @@ def test_the_shared_session_settles_the_environment_as_requests_would(
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:10")
     again = session.merge_environment_settings(url, {}, None, None, None)
     assert again["proxies"] == {"http": "http://127.0.0.1:10"}
-    assert again["verify"] == "/etc/ssl/certs/ca-certificates.crt"  # requests' own rule
+    # requests would let the environment's CA bundle turn checks back on; off stays off.
+    assert again["verify"] is False
     assert session.merge_environment_settings(url, {}, None, False, None)["verify"] is False
     session.trust_env = False
     assert session.merge_environment_settings(url, {}, None, None, None)["proxies"] == {}
