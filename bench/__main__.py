@@ -23,6 +23,7 @@ from bench import (
     revisit,
     scaling,
     server_throughput,
+    store_growth,
     workers,
 )
 from bench.timing import FULL, QUICK, Profile, Report
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "scaling": scaling,
     "revisit": revisit,
     "workers": workers,
+    "growth": store_growth,
 }
 
 
