@@ -48,13 +48,18 @@ TITLE = "8. Fake server cost as the state file grows (10,000 objects, 100,000 jo
 FLAT = 1.05
 #: Least share of the empty store's rate the full store keeps.
 KEPT = 0.9
+#: Seconds the run's one access token stays valid.
+TOKEN_LIFETIME = 4 * 3600
 
 
 class Service:
     """The application on a state file, and one signed-in user's requests to it."""
 
     def __init__(self, state: Path) -> None:
-        self.app = FakeSpacestudioApp.from_config(ServerConfig(state_path=str(state)))
+        # One token for the whole run: growing the store may take longer than its default
+        # lifetime (the code before the usage table took minutes).
+        config = ServerConfig(state_path=str(state), token_lifetime=TOKEN_LIFETIME)
+        self.app = FakeSpacestudioApp.from_config(config)
         self.http = WsgiClient(self.app)
         form = {
             "grant_type": "password",
