@@ -24,6 +24,7 @@ from bench import (
     revisit,
     scaling,
     server_throughput,
+    store_growth,
     workers,
 )
 from bench.timing import FULL, QUICK, Profile, Report
@@ -38,6 +39,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "revisit": revisit,
     "workers": workers,
     "plugin-startup": plugin_startup,
+    "growth": store_growth,
 }
 
 

@@ -47,12 +47,16 @@ class Load:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes | None = None
     seconds: float = 1.0
+    #: Replace ``{n}`` in the body by a number no other request of the load sends (to
+    #: create objects whose names must differ).
+    numbered: bool = False
 
 
 def drive(load: Load, clients: int) -> tuple[int, float]:
     """Run ``clients`` concurrent clients; returns (answers, seconds). Runs in a child process
     so the clients do not share the server's interpreter lock."""
     counts = [0] * clients
+    window = time.time_ns()  # numbers bodies apart from the previous windows'
     failures: list[str] = []
     start = threading.Barrier(clients + 1)
     stop = threading.Event()
@@ -62,7 +66,10 @@ def drive(load: Load, clients: int) -> tuple[int, float]:
         start.wait()
         try:
             while not stop.is_set():
-                connection.request(load.method, load.path, load.body, dict(load.headers))
+                body = load.body
+                if load.numbered and body is not None:
+                    body = body.replace(b"{n}", f"{window}-{index}-{counts[index]}".encode())
+                connection.request(load.method, load.path, body, dict(load.headers))
                 answer = connection.getresponse()
                 answer.read()
                 if answer.status != 200:

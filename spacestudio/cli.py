@@ -59,7 +59,10 @@ _DEBUG_HELP = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given ``argv``, the options of ``verify-fake`` are added
+    only when it names that command: they import the verify-fake package (about 56 ms),
+    which ``spacestudio run`` does not use."""
     parser = argparse.ArgumentParser(
         prog="spacestudio",
         description="Run spacestudio scripts against a fake server, or record and replay "
@@ -111,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     run.add_argument("script", type=Path, help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
-    _add_verify_fake(commands)
+    _add_verify_fake(commands, with_options=argv is None or "verify-fake" in argv)
     commands.add_parser(
         "doctor",
         help="check the install, the .env settings, the service, the login, the clock and "
@@ -125,20 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_verify_fake(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from spacestudio.verify_fake.command import add_arguments
-
-    add_arguments(
-        commands.add_parser(
-            "verify-fake",
-            help="replay a cassette recorded against the live service on a fake server and "
-            "report where its answers differ",
-            description="Send the requests of CASSETTE (recorded against the live service) to "
-            "a fake server, in order, and report field by field where its answers differ in "
-            "status, shape, or value beyond a tolerance. Exit status: 0 the fake agrees, "
-            "1 it differs, 2 the cassette or the server cannot be used. See docs/verify-fake.md.",
-        )
+def _add_verify_fake(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], *, with_options: bool
+) -> None:
+    command = commands.add_parser(
+        "verify-fake",
+        help="replay a cassette recorded against the live service on a fake server and "
+        "report where its answers differ",
+        description="Send the requests of CASSETTE (recorded against the live service) to "
+        "a fake server, in order, and report field by field where its answers differ in "
+        "status, shape, or value beyond a tolerance. Exit status: 0 the fake agrees, "
+        "1 it differs, 2 the cassette or the server cannot be used. See docs/verify-fake.md.",
     )
+    if with_options:
+        from spacestudio.verify_fake.command import add_arguments
+
+        add_arguments(command)
 
 
 def _load_dotenv() -> None:
@@ -311,8 +316,9 @@ def _fake_server(options: argparse.Namespace) -> FakeServer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``spacestudio`` console script; returns the exit status."""
-    parser = build_parser()
-    options = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    parser = build_parser(arguments)
+    options = parser.parse_args(arguments)
     options.debug = options.debug or settings.debug()
     if options.version:
         return _print_version()

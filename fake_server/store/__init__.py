@@ -14,9 +14,9 @@ server together.
 Both backends implement every role.  Reads return fresh copies; every write of objects
 goes through :meth:`ObjectStore.apply`, which takes a list of changes and applies all of them or
 none (a name already taken, an unknown id or a full quota raises before anything is
-written).  The SQLite backend commits each :meth:`~ObjectStore.apply` in one transaction with
-``synchronous=FULL`` on a write-ahead log, so a write the server has acknowledged
-survives the process being killed.  It refuses, at open, a file that is damaged or that
+written).  The SQLite backend commits each :meth:`~ObjectStore.apply` in one transaction on
+a write-ahead log before it answers, so a write the server has acknowledged survives the
+process being killed.  It refuses, at open, a file that is damaged or that
 holds tables of another layout, and creates new files readable by their owner only.
 
 Both keep each object as its JSON text and count, per user, the bytes of that text and

@@ -46,10 +46,15 @@ def text_usage(text: str) -> Usage:
     return len(text), text.count(",") + 1
 
 
-# What text_usage counts, in SQL, of a column ``body`` (bodies are ASCII: length() counts
-# bytes).
-BODY_BYTES_SQL = "length(body)"
-BODY_VALUES_SQL = "length(body) - length(replace(body, ',', '')) + 1"
+def bytes_sql(body: str) -> str:
+    """What :func:`text_usage` counts as bytes, in SQL, of the column ``body`` (bodies are
+    ASCII: length() counts bytes)."""
+    return f"length({body})"
+
+
+def values_sql(body: str) -> str:
+    """What :func:`text_usage` counts as values, in SQL, of the column ``body``."""
+    return f"length({body}) - length(replace({body}, ',', '')) + 1"
 
 
 def replaced(usage: Usage, old: Usage, new: Usage) -> Usage:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from fake_server.store.quota import bytes_sql, values_sql
+
 #: Bumped whenever the SQLite layout changes; older files are refused, not misread.
-SCHEMA_VERSION = 2
-#: Layouts an open upgrades in place (version 2 only added tables).
-UPGRADABLE_VERSIONS = (1,)
+SCHEMA_VERSION = 3
+#: Layouts an open upgrades in place (versions 2 and 3 only added tables, and 3 the
+#: triggers that keep ``object_usage``, which an upgrade counts from the bodies).
+UPGRADABLE_VERSIONS = (1, 2)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -74,7 +77,44 @@ CREATE TABLE IF NOT EXISTS request_journal (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS object_usage (
+    user_id TEXT PRIMARY KEY,
+    bytes INTEGER NOT NULL,
+    json_values INTEGER NOT NULL
+);
 """
+
+# What each user's objects count for against the quota, kept by SQLite in the transaction
+# of every write to ``objects``, whichever process writes: a write costs the same however
+# many objects are stored, and no process has a cache to invalidate.
+USAGE_TRIGGERS = (
+    f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_insert AFTER INSERT ON objects BEGIN
+    INSERT INTO object_usage (user_id, bytes, json_values)
+    VALUES (NEW.user_id, {bytes_sql("NEW.body")}, {values_sql("NEW.body")})
+    ON CONFLICT (user_id) DO UPDATE SET bytes = bytes + excluded.bytes,
+        json_values = json_values + excluded.json_values;
+END""",
+    f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_update AFTER UPDATE OF body ON objects
+BEGIN
+    UPDATE object_usage
+    SET bytes = bytes + {bytes_sql("NEW.body")} - {bytes_sql("OLD.body")},
+        json_values = json_values + ({values_sql("NEW.body")}) - ({values_sql("OLD.body")})
+    WHERE user_id = NEW.user_id;
+END""",
+    f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_delete AFTER DELETE ON objects BEGIN
+    UPDATE object_usage
+    SET bytes = bytes - {bytes_sql("OLD.body")},
+        json_values = json_values - ({values_sql("OLD.body")})
+    WHERE user_id = OLD.user_id;
+END""",
+)
+
+#: Counts every user's usage anew from the stored bodies (a file of an older layout).
+_RECOUNT_USAGE = (
+    "INSERT INTO object_usage (user_id, bytes, json_values)"
+    f" SELECT user_id, sum({bytes_sql('body')}), sum({values_sql('body')})"
+    " FROM objects GROUP BY user_id"
+)
 
 
 class Damaged(sqlite3.DatabaseError):
@@ -100,9 +140,14 @@ def install_schema(db: sqlite3.Connection) -> None:
     for statement in SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
+    for trigger in USAGE_TRIGGERS:
+        db.execute(trigger)
     if tables:  # an older layout has just gained the tables it lacked
         _check_layout(db)
         _check_bodies(db)
+        if version != SCHEMA_VERSION:
+            db.execute("DELETE FROM object_usage")
+            db.execute(_RECOUNT_USAGE)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 

@@ -12,20 +12,12 @@ from pathlib import Path
 from fake_server.store.changes import Change, InsertObject, ObjectWrite, SaveLog, SetField
 from fake_server.store.errors import NameTaken, ObjectNotFound, StoreError
 from fake_server.store.interface import ObjectStore, Store
-from fake_server.store.quota import (
-    BODY_BYTES_SQL,
-    BODY_VALUES_SQL,
-    NOTHING,
-    Quota,
-    Usage,
-    check_quota,
-    replaced,
-)
+from fake_server.store.quota import NOTHING, Quota, Usage, check_quota
 from fake_server.store.records import ComputationLog, JsonObject, object_name
 from fake_server.store.sqlite_faults import SQLiteFaultRules
 from fake_server.store.sqlite_journal import SQLiteJournal
 from fake_server.store.sqlite_realm import SQLiteRealmState
-from fake_server.store.state_file import StateFile, write_transaction
+from fake_server.store.state_file import StateFile
 
 #: Selects one object by its parameters (user_id, segment, id).
 _THE_OBJECT = "user_id = ? AND segment = ? AND id = ?"
@@ -43,8 +35,6 @@ class SQLiteObjectStore(StateFile, ObjectStore):
     def __init__(self, path: str | Path, *, quota: Quota | None = None) -> None:
         super().__init__(path)
         self.quota = quota
-        self._usages: dict[str, Usage] = {}  # by user, valid while data_version holds
-        self._data_version: int | None = None
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
         rows = self._query(
@@ -77,25 +67,16 @@ class SQLiteObjectStore(StateFile, ObjectStore):
         )
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
-        counted = self.quota is not None
-
-        def apply_all(db: sqlite3.Connection) -> Usage:
-            before = after = self._usage(user_id) if counted else NOTHING
+        def apply_all(db: sqlite3.Connection) -> None:
+            # The usage table's triggers count the changes in this transaction; reading it
+            # before and after is two lookups, however many objects the user has.
+            before = self._usage(user_id) if self.quota is not None else NOTHING
             for change in changes:
-                if not counted or isinstance(change, SaveLog):
-                    self._apply_one(user_id, change)
-                    continue
-                old = self._object_usage(user_id, change.segment, change.obj_id)
                 self._apply_one(user_id, change)
-                new = self._object_usage(user_id, change.segment, change.obj_id)
-                after = replaced(after, old, new)
-            check_quota(self.quota, before, after)
-            return after
+            if self.quota is not None:
+                check_quota(self.quota, before, self._usage(user_id))
 
-        with self._lock:
-            after: Usage = write_transaction(self._db, apply_all)
-            if counted:
-                self._usages[user_id] = after
+        self._write(apply_all)
 
     def _apply_one(self, user_id: str, change: Change) -> None:
         db = self._db
@@ -147,28 +128,11 @@ class SQLiteObjectStore(StateFile, ObjectStore):
             raise ObjectNotFound(change.segment, change.obj_id)
 
     def _usage(self, user_id: str) -> Usage:
-        """What the user's objects count for: remembered from the last write, unless another
-        connection (another server process on the same file) has written since."""
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._data_version:
-            self._usages.clear()
-            self._data_version = version
-        usage = self._usages.get(user_id)
-        if usage is None:
-            row = self._db.execute(
-                f"SELECT total({BODY_BYTES_SQL}), total({BODY_VALUES_SQL}) FROM objects"
-                " WHERE user_id = ?",
-                (user_id,),
-            ).fetchone()
-            usage = int(row[0]), int(row[1])
-        return usage
-
-    def _object_usage(self, user_id: str, segment: str, obj_id: str) -> Usage:
+        """What the user's objects count for, as the write transaction under way sees it."""
         row = self._db.execute(
-            f"SELECT {BODY_BYTES_SQL}, {BODY_VALUES_SQL} FROM objects WHERE {_THE_OBJECT}",
-            (user_id, segment, obj_id),
+            "SELECT bytes, json_values FROM object_usage WHERE user_id = ?", (user_id,)
         ).fetchone()
-        return NOTHING if row is None else (int(row[0]), int(row[1]))
+        return NOTHING if row is None else (row[0], row[1])
 
     def _update(self, the_object: tuple[str, str, str], name: str, body: str) -> None:
         cursor = self._db.execute(
@@ -179,12 +143,10 @@ class SQLiteObjectStore(StateFile, ObjectStore):
 
     def clear_objects(self) -> None:
         def clear(db: sqlite3.Connection) -> None:
-            for table in ("objects", "computation_logs", "gridfs_files"):
+            for table in ("objects", "object_usage", "computation_logs", "gridfs_files"):
                 db.execute(f"DELETE FROM {table}")  # fixed names
 
         self._write(clear)
-        with self._lock:
-            self._usages.clear()  # this connection's writes leave data_version as it was
 
 
 class SQLiteStore(SQLiteObjectStore, SQLiteRealmState, SQLiteFaultRules, SQLiteJournal, Store):

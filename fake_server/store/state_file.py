@@ -25,11 +25,14 @@ LOCK_WAIT_SECONDS = 30.0
 class StateFile:
     """Two connections to one SQLite file, each behind a lock.
 
-    The first commits with ``synchronous=FULL`` on a write-ahead log, so a write the
-    server has acknowledged survives the process being killed.  The second, the
-    journal's, commits what changes on every request and needs no durability without
-    waiting for the disk.  A file that is damaged or holds tables of another layout is
-    refused at open; a new file is readable by its owner only.
+    Both commit to a write-ahead log with ``synchronous=NORMAL``: a commit is in the
+    log, in the operating system's hands, before the server answers, so a write it has
+    acknowledged survives the process being killed (``kill -9``); only a crash of the
+    machine itself may lose the last writes, never the file.  Waiting for the disk on
+    every commit (``FULL``) cost 2.5 ms a write, most of a POST.  The second connection,
+    the journal's, writes on every request without waiting for the first's lock.  A file
+    that is damaged or holds tables of another layout is refused at open; a new file is
+    readable by its owner only.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -71,8 +74,8 @@ class StateFile:
         mode = wal.fetchone()[0]
         if mode != "wal":
             logger.warning("state file %s: journal mode %s instead of WAL", self.path, mode)
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._journal_db.execute("PRAGMA synchronous=NORMAL")
+        for db in (self._db, self._journal_db):
+            db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
         with self._lock, self._journal_lock:

@@ -181,3 +181,15 @@ def test_ctrl_c_under_fake_says_the_computation_is_gone_with_the_server(tmp_path
         "script again to compute them."
     )
     assert "goes on computing" not in stderr
+
+
+def test_run_loads_none_of_verify_fake(tmp_path: Path) -> None:
+    # verify-fake's options import its package, which a script run does not use.
+    (tmp_path / "probe.py").write_text(
+        "import sys\nprint(sorted(m for m in sys.modules if 'verify_fake' in m))\n"
+    )
+    done = spacestudio_command(tmp_path, "run", "probe.py", env={})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    helped = spacestudio_command(tmp_path, "verify-fake", "--help", env={})
+    assert "--relative-tolerance" in helped.stdout

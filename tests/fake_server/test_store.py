@@ -104,6 +104,24 @@ def test_a_failing_change_writes_nothing(store: Store) -> None:
         store.apply(USER, [InsertObject("orbits", obj("a", "other name"))])
 
 
+def test_a_refused_write_keeps_order_and_names(store: Store) -> None:
+    store.apply(USER, [InsertObject("orbits", obj(i, i.upper())) for i in ("a", "b", "c")])
+    with pytest.raises(NameTaken):
+        store.apply(
+            USER,
+            [
+                DeleteObject("orbits", "a"),
+                ReplaceObject("orbits", obj("b", "renamed")),
+                InsertObject("orbits", obj("a", "A")),  # the id and name are free again
+                InsertObject("orbits", obj("d", "C")),  # but this name is taken
+            ],
+        )
+    assert store.list_objects(USER, "orbits") == [obj(i, i.upper()) for i in ("a", "b", "c")]
+    store.apply(USER, [InsertObject("orbits", obj("d", "renamed"))])  # the rename was undone
+    with pytest.raises(NameTaken):
+        store.apply(USER, [InsertObject("orbits", obj("e", "B"))])
+
+
 def test_set_field_keeps_the_rest(store: Store) -> None:
     store.apply(USER, [InsertObject("missions", obj("m", "M", duration=5))])
     store.apply(USER, [SetField("missions", "m", "computationLogId", "L")])

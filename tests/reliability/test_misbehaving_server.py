@@ -38,8 +38,11 @@ def json_answer(body: Any, status: int = 200) -> Response:
 
 
 def short_body(environ: Any, start_response: Any) -> list[bytes]:
-    """Promises 4000 bytes and sends 13 (werkzeug's Response would correct the length)."""
-    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "4000")])
+    """Promises 4000 bytes, sends 13 and hangs up (werkzeug's Response would correct the
+    length). Without the hang-up, a kept-alive connection would leave the client waiting
+    out its read timeout for the rest: a stalled server, not a short body."""
+    headers = [("Content-Type", "application/json"), ("Content-Length", "4000")]
+    start_response("200 OK", [*headers, ("Connection", "close")])
     return [b'[{"id": "o-1"']
 
 
