@@ -28,12 +28,14 @@ GIVE_UP_WITHIN = 15.0
 @pytest.mark.parametrize(
     ("config", "status", "messages"),
     [
-        pytest.param([], 4, 2, id="documented-plain-command"),  # each worker says it once
-        pytest.param(["-c", "python:fake_server.gunicorn_conf"], 2, 1, id="shipped-config"),
+        # Each worker says it once and exits with gunicorn's "App failed to load" (4); the
+        # master halts, with 4 or, when the halt lands in its signal handler, 1.
+        pytest.param([], {1, 4}, 2, id="plain-command"),
+        pytest.param(["-c", "python:fake_server.gunicorn_conf"], {2}, 1, id="shipped-config"),
     ],
 )
 def test_a_bad_setting_stops_gunicorn_with_its_message(
-    config: list[str], status: int, messages: int
+    config: list[str], status: set[int], messages: int
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
     env[f"{ENV_PREFIX}COMPUTE_SECONDS"] = "soon"
@@ -49,7 +51,7 @@ def test_a_bad_setting_stops_gunicorn_with_its_message(
     )
 
     assert time.monotonic() - started < GIVE_UP_WITHIN
-    assert finished.returncode == status, finished.stderr
+    assert finished.returncode in status, finished.stderr
     said = "spacestudio fake server: --compute-seconds: 'soon' is not a number of seconds"
     assert finished.stderr.count(said) == messages, finished.stderr
 
