@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from werkzeug.exceptions import (
     ClientDisconnected,
@@ -41,7 +42,7 @@ from fake_server.answers import ApiError, error_response, json_response
 from fake_server.bodies import size_limit
 from fake_server.config import ServerConfig
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule
-from fake_server.journal import RequestJournal
+from fake_server.journal import Body, RequestJournal
 from fake_server.lifecycle import Computations
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
 from fake_server.routes import ADMIN_PREFIX, HEALTH_PREFIX, ROUTES, Route, url_map
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
+#: Where the authenticated request keeps its user's id for the journal.
+_USER_KEY = "fake_server.user_id"
 
 
 @dataclass
@@ -77,7 +80,12 @@ class FakeSpacestudioApp:
     def __post_init__(self) -> None:
         self.faults = FaultInjector(store=self.store)
         self.faults.configure(self.config.faults)
-        self.journal = RequestJournal(self.config.journal_size, self.store)
+        self.journal = RequestJournal(
+            self.config.journal_size,
+            self.store,
+            body_limit=self.config.journal_body_bytes,
+            max_bytes=self.config.journal_bytes,
+        )
         computations = Computations(
             self.store, compute_seconds=self.config.compute_seconds, clock=self.clock
         )
@@ -143,7 +151,11 @@ class FakeSpacestudioApp:
         if plan is not None and plan.delay:
             time.sleep(plan.delay)
         if plan is not None and plan.drop:
-            self.journal.record(method, path, None, time.perf_counter() - started, "drop", at=at)
+            self.journal.record(
+                method, path, None, time.perf_counter() - started, "drop", at=at,
+                query=request.query_string.decode("latin-1"),
+                request_body=_request_body(request),
+            )  # fmt: skip
             _drop_connection(environ)
         if plan is not None and plan.status_rule is not None:
             response = self._fault_response(plan.status_rule, path)
@@ -152,8 +164,12 @@ class FakeSpacestudioApp:
         if journaled:
             fault = plan.names if plan is not None else None
             self.journal.record(
-                method, path, response.status_code, time.perf_counter() - started, fault, at=at
-            )
+                method, path, response.status_code, time.perf_counter() - started, fault, at=at,
+                query=request.query_string.decode("latin-1"),
+                user=environ.get(_USER_KEY),
+                request_body=_request_body(request),
+                response_body=_response_body(response),
+            )  # fmt: skip
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
@@ -227,6 +243,7 @@ class FakeSpacestudioApp:
             raise ApiError(
                 403, f"account {account.email} has no scripting access; ask for it to be enabled"
             )
+        request.environ[_USER_KEY] = account.user_id  # for the journal
         return Call(request, account)
 
     def _guard_admin(self, request: Request) -> None:
@@ -277,6 +294,29 @@ class FakeSpacestudioApp:
         if rule.body is not None:
             return json_response(rule.body, rule.status, headers)
         return error_response(rule.status, f"fault injected by rule {rule.id}", path, headers)
+
+
+def _request_body(request: Request) -> Body | None:
+    """The request's body for the journal: what the handler read, or read now within the
+    request's size limit; None when there is none or it cannot be read."""
+    if not request.content_length and "Transfer-Encoding" not in request.headers:
+        return None
+    try:
+        if request.mimetype == "application/x-www-form-urlencoded":
+            # Parsing a form consumes the body without keeping it: rebuild it.
+            data = urlencode(list(request.form.items(multi=True))).encode()
+        else:
+            data = request.get_data(cache=True)
+    except (HTTPException, ClientDisconnected, OSError):
+        return None
+    return Body(data, request.mimetype)
+
+
+def _response_body(response: Response) -> Body | None:
+    """The answer's body for the journal; a streamed one is not read twice."""
+    if response.is_streamed:
+        return Body(f"[streamed {response.mimetype}]".encode(), "text/plain")
+    return Body(response.get_data(), response.mimetype or "")
 
 
 def _drop_connection(environ: WSGIEnvironment) -> None:
