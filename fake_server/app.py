@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from werkzeug.exceptions import (
     ClientDisconnected,
@@ -41,11 +41,20 @@ from fake_server.administration import Administration
 from fake_server.answers import ApiError, error_response, json_response
 from fake_server.bodies import size_limit
 from fake_server.config import ServerConfig
+from fake_server.console import Console
+from fake_server.console.pages import TOKEN_COOKIE
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule
 from fake_server.journal import Body, RequestJournal
 from fake_server.lifecycle import Computations
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
-from fake_server.routes import ADMIN_PREFIX, HEALTH_PREFIX, ROUTES, Route, url_map
+from fake_server.routes import (
+    ADMIN_PREFIX,
+    CONSOLE_PREFIX,
+    HEALTH_PREFIX,
+    ROUTES,
+    Route,
+    url_map,
+)
 from fake_server.scripting_api import Call, ScriptingApi
 from fake_server.store import Quota, QuotaExceeded, Store, open_store
 from spacestudio_contract.endpoints import API_PREFIX
@@ -74,6 +83,7 @@ class FakeSpacestudioApp:
     journal: RequestJournal = field(init=False)
     scripting_api: ScriptingApi = field(init=False)
     administration: Administration = field(init=False)
+    console: Console = field(init=False)
     url_map: Map = field(init=False)
     _handlers: dict[Route, Callable[..., Response]] = field(init=False, repr=False)
 
@@ -92,6 +102,14 @@ class FakeSpacestudioApp:
         self.scripting_api = ScriptingApi(self.store, computations, self.config.limits)
         self.administration = Administration(
             self.config, self.store, self.idp, self.faults, self.journal, self.clock
+        )
+        self.console = Console(
+            self.config,
+            self.store,
+            self.idp,
+            self.faults,
+            self.journal,
+            self.administration.computations,
         )
         self.url_map = url_map()
         # Each route's handler, found once: the bound method its row names.
@@ -257,9 +275,12 @@ class FakeSpacestudioApp:
         token = self.config.admin_token
         if token is not None:
             scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(
-                given.strip().encode(), token.encode()
-            ):
+            if scheme.lower() != "bearer":
+                # A browser on the console: the token in its cookie, or given once.
+                given = request.cookies.get(TOKEN_COOKIE) or (
+                    request.args.get("token", "") if request.path == CONSOLE_PREFIX else ""
+                )
+            if not given or not hmac.compare_digest(given.strip().encode(), token.encode()):
                 raise ApiError(
                     401,
                     "the /__admin/ routes need the server's admin token: send "
@@ -275,6 +296,12 @@ class FakeSpacestudioApp:
                     f"(Host {', '.join(sorted(self._admin_hosts))}), not {host!r}; "
                     "start the server with --admin-host NAME or --admin-token",
                 )
+        if request.method not in ("GET", "HEAD") and _cross_site(request):
+            raise ApiError(
+                403,
+                "the /__admin/ routes change nothing for another site's page "
+                f"(Origin {request.headers.get('Origin')!r}); use the console on this server",
+            )
         if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json":
             raise ApiError(
                 415,
@@ -326,6 +353,16 @@ def _drop_connection(environ: WSGIEnvironment) -> None:
         with contextlib.suppress(OSError):  # already gone: nothing left to drop
             sock.shutdown(socket.SHUT_RDWR)
     raise ConnectionDropped("connection dropped by a fault rule")
+
+
+def _cross_site(request: Request) -> bool:
+    """Whether a browser says the request comes from another site's page."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    return origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower()
 
 
 def _host_name(host: str) -> str:
