@@ -39,6 +39,10 @@ _CREDENTIAL_VALUE_KEY = "value"
 #: A compact JWS: three base64url parts, the first a JSON header (``{"`` is ``eyJ``).
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _TOKEN_PLACEHOLDER = placeholder_for("token")
+#: A secret member in JSON text that does not parse: ``"password": "…"``.
+_SECRET_MEMBER = re.compile(
+    r'"(' + "|".join(map(re.escape, SECRET_KEYS)) + r')"(\s*:\s*)"(?:[^"\\]|\\.)*"'
+)
 _TRUNCATED = "… [{more} more bytes not kept]"
 
 
@@ -59,8 +63,8 @@ def scrub_body(data: bytes, mimetype: str, limit: int) -> str | None:
     elif mimetype == "application/json" or mimetype.endswith("+json"):
         try:
             text = json.dumps(_scrub_json(json.loads(data)), ensure_ascii=False)
-        except ValueError:
-            text = data.decode("utf-8", "replace")
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
+            text = _SECRET_MEMBER.sub(_member_placeholder, data.decode("utf-8", "replace"))
     else:
         try:
             text = data.decode("utf-8")
@@ -93,6 +97,11 @@ def _scrub_json(value: Any) -> Any:
     if isinstance(value, list):
         return [_scrub_json(item) for item in value]
     return value
+
+
+def _member_placeholder(match: re.Match[str]) -> str:
+    key, colon = match.group(1), match.group(2)
+    return f'"{key}"{colon}"{placeholder_for(SECRET_KEYS[key])}"'
 
 
 def _scrub_text(text: str) -> str:
