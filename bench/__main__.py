@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from bench import (
+    console_journal,
     ephemerides,
     large_body,
     replay_workflow,
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "scaling": scaling,
     "revisit": revisit,
     "workers": workers,
+    "console-journal": console_journal,
 }
 
 
