@@ -171,3 +171,18 @@ def test_faults_are_added_and_removed_from_the_console(
         lambda b: "nothing-here" not in b.find_element(By.CSS_SELECTOR, "table.faults").text
     )
     assert requests.get(f"{scripted_fake.url}/__admin/faults", timeout=10).json()["faults"] == []
+
+
+def test_the_cassette_page_opens_in_a_browser(browser: Any, tmp_path: Any) -> None:
+    from spacestudio.cli import main
+    from tests.console.conftest import ROOT
+
+    page = tmp_path / "orbital_transfer.html"
+    cassette = ROOT / "cassettes" / "examples" / "orbital_transfer.yaml"
+    assert main(["cassette", "html", str(cassette), "-o", str(page)]) == 0
+    _open(browser, page.as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 28
+    rows[0].find_element(By.TAG_NAME, "summary").click()
+    assert "scrubbed-password" in rows[0].text
+    browser.save_screenshot(str(SCREENSHOTS / "cassette.png"))
