@@ -39,9 +39,10 @@ _CREDENTIAL_VALUE_KEY = "value"
 #: A compact JWS: three base64url parts, the first a JSON header (``{"`` is ``eyJ``).
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _TOKEN_PLACEHOLDER = placeholder_for("token")
-#: A secret member in JSON text that does not parse: ``"password": "…"``.
+#: A secret member in JSON text that does not parse: ``"password": "…"``, or one the cut
+#: of a long body ends inside (no closing quote before the end).
 _SECRET_MEMBER = re.compile(
-    r'"(' + "|".join(map(re.escape, SECRET_KEYS)) + r')"(\s*:\s*)"(?:[^"\\]|\\.)*"'
+    r'"(' + "|".join(map(re.escape, SECRET_KEYS)) + r')"(\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)'
 )
 _TRUNCATED = "… [{more} more bytes not kept]"
 
@@ -58,6 +59,12 @@ def scrub_body(data: bytes, mimetype: str, limit: int) -> str | None:
     marked as cut), or None when there is no body."""
     if not data:
         return None
+    if len(data) > limit:
+        # Only the kept part is read: a body of a million keys is not parsed to be cut.
+        text = _SECRET_MEMBER.sub(_member_placeholder, data[:limit].decode("utf-8", "ignore"))
+        if mimetype == "application/x-www-form-urlencoded":
+            text = urlencode(_scrub_pairs(parse_qsl(text, True)))
+        return _scrub_text(text) + _TRUNCATED.format(more=len(data) - limit)
     if mimetype == "application/x-www-form-urlencoded":
         text = urlencode(_scrub_pairs(parse_qsl(data.decode("utf-8", "replace"), True)))
     elif mimetype == "application/json" or mimetype.endswith("+json"):
@@ -110,8 +117,9 @@ def _scrub_text(text: str) -> str:
 
 def _bounded(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` UTF-8 bytes, saying how much was left out."""
-    data = text.encode("utf-8")
+    # "replace": a lone surrogate a client sent in JSON has no UTF-8 form.
+    data = text.encode("utf-8", "replace")
     if len(data) <= limit:
-        return text
+        return data.decode("utf-8")
     kept = data[:limit].decode("utf-8", "ignore")
     return kept + _TRUNCATED.format(more=len(data) - len(kept.encode("utf-8")))

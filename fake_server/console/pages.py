@@ -63,13 +63,13 @@ class Console:
 
     def console_root(self, request: Request) -> Response:
         """``/``: a browser opening the server's address lands on the console."""
-        return secured(Response(status=303, headers={"Location": CONSOLE}))
+        return _see(CONSOLE)
 
     def console_home(self, request: Request) -> Response:
         token = request.args.get("token")
         if token is not None and self.config.admin_token is not None:
             # The guard has checked it; keep it in a cookie, out of the address bar.
-            response = secured(Response(status=303, headers={"Location": CONSOLE}))
+            response = _see(CONSOLE)
             response.set_cookie(
                 TOKEN_COOKIE, token, httponly=True, samesite="Strict", path="/__admin/"
             )
@@ -311,6 +311,14 @@ class Console:
             raise ApiError(404, f"no asset {name!r} under {ASSETS}")
         content, mimetype = assets[name]
         return secured(Response(content, mimetype=mimetype))
+
+
+def _see(location: str) -> Response:
+    """A redirect to ``location``, with a link for a client that does not follow it."""
+    body = f'<!DOCTYPE html><a href="{text(location)}">{text(location)}</a>'
+    response = Response(body, status=303, mimetype="text/html")
+    response.headers["Location"] = location
+    return secured(response)
 
 
 def _journal_row(entry: JournalEntry) -> tuple[object, ...]:
