@@ -112,7 +112,10 @@ class Console:
         account = self._account(username)
         held = user_objects(self.store, self.computations, account.user_id)
         running = False
-        parts: list[object] = []
+        journal = path_of("journal", user=account.user_id)
+        parts: list[object] = [
+            Html(f'<p class="note">{link(journal, "Their requests in the journal")}</p>')
+        ]
         for segment, objects in held.items():
             parts.append(Html(f"<h2>{text(segment)}</h2>"))
             parts.append(
@@ -126,7 +129,7 @@ class Console:
                 obj.computation is not None and obj.computation["status"] in ("PENDING", "RUNNING")
                 for obj in objects
             )
-        if not parts:
+        if not held:
             parts.append(Html('<p class="note">No objects yet.</p>'))
         return page(f"Objects of {username}", *parts, refresh=running)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import requests
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -38,6 +39,9 @@ def test_root_leads_to_the_users_and_their_objects(browser: Any, scripted_fake: 
     assert "thruster → HET 15 mN (propulsionsystemdefinitions)" in page
     assert "spacecraft → Raising sat (spacecraftdefinitions)" in page
     browser.save_screenshot(str(SCREENSHOTS / "objects.png"))
+    browser.find_element(By.LINK_TEXT, "Their requests in the journal").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.journal tbody tr")
+    assert rows and all("/exoops/users/" in row.text for row in rows)
 
 
 def test_a_finished_computation_shows_figures_plots_and_files(
@@ -149,6 +153,13 @@ def test_another_sites_form_changes_nothing(
     assert requests.get(f"{scripted_fake.url}/__admin/faults", timeout=10).json() == faults
 
 
+def _wait_for_faults_table(browser: Any, shows: Callable[[str], bool]) -> None:
+    """Until the faults table, as the page reloads, shows what ``shows`` looks for."""
+    WebDriverWait(
+        browser, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    ).until(lambda b: shows(b.find_element(By.CSS_SELECTOR, "table.faults").text))
+
+
 def test_faults_are_added_and_removed_from_the_console(
     browser: Any, scripted_fake: FakeServer
 ) -> None:
@@ -158,18 +169,14 @@ def test_faults_are_added_and_removed_from_the_console(
     form.find_element(By.NAME, "status").send_keys("503")
     form.find_element(By.NAME, "times").send_keys("2")
     form.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(
-        lambda b: "/exoops/*/nothing-here" in b.find_element(By.CSS_SELECTOR, "table.faults").text
-    )
+    _wait_for_faults_table(browser, lambda text: "/exoops/*/nothing-here" in text)
     rules = requests.get(f"{scripted_fake.url}/__admin/faults", timeout=10).json()["faults"]
     assert [(r["pattern"], r["status"], r["times"]) for r in rules] == [
         ("/exoops/*/nothing-here", 503, 2)
     ]
     browser.save_screenshot(str(SCREENSHOTS / "faults.png"))
     browser.find_element(By.CSS_SELECTOR, "table.faults button").click()
-    WebDriverWait(browser, 10).until(
-        lambda b: "nothing-here" not in b.find_element(By.CSS_SELECTOR, "table.faults").text
-    )
+    _wait_for_faults_table(browser, lambda text: "nothing-here" not in text)
     assert requests.get(f"{scripted_fake.url}/__admin/faults", timeout=10).json()["faults"] == []
 
 
