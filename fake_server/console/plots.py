@@ -1,5 +1,6 @@
 """Plots of a computation's ephemerides as inline SVG, drawn on the server: altitude,
-mass, RAAN and thrust duty cycle over time, the figures a mission engineer looks at."""
+mass, RAAN and thrust duty cycle (the share of each day spent thrusting) over time, the
+figures a mission engineer looks at."""
 
 from __future__ import annotations
 
@@ -24,16 +25,16 @@ class Series:
     unit: str
     columns: tuple[str, ...]  # the columns it needs, all present in the ephemerides
     value: Callable[[Sequence[float]], float]  # from those columns' values, in order
-    #: Averaged over this share of the rows around each: a 0/1 flag reads as a duty cycle.
-    window_share: float = 0.0
+    #: Averaged over this many days around each row: a 0/1 flag reads as a duty cycle.
+    window_days: float = 0.0
 
 
 SERIES: tuple[Series, ...] = (
     Series("Mean altitude", "km", ("MEAN_ALTITUDE",), lambda v: v[0] / 1000.0),
     Series("Total mass", "kg", ("TOTAL_MASS",), lambda v: v[0]),
     Series("RAAN", "deg", ("KEPLERIAN_RAAN",), lambda v: math.degrees(v[0])),
-    # The share of each time slice spent thrusting: the mean of a 0/1 flag.
-    Series("Thrust duty cycle", "%", ("THRUST_ON",), lambda v: 100.0 * v[0], 1 / 30),
+    # The share of each day spent thrusting: the daily mean of a 0/1 flag.
+    Series("Thrust duty cycle", "%", ("THRUST_ON",), lambda v: 100.0 * v[0], 1.0),
 )
 TIME_COLUMN = "ELAPSED_TIME"
 
@@ -54,8 +55,9 @@ def ephemerides_plots(results: dict[str, Any]) -> list[str]:
         points = [
             (row[indexes[TIME_COLUMN]] / DAY, series.value([row[i] for i in at])) for row in rows
         ]
-        if series.window_share:
-            points = moving_mean(points, max(1, int(len(points) * series.window_share)))
+        if series.window_days and len(points) > 1:
+            step = (points[-1][0] - points[0][0]) / (len(points) - 1) or 1.0  # days a row
+            points = moving_mean(points, max(1, round(series.window_days / step)))
         plots.append(line_plot(series.title, series.unit, binned(points, PLOT_POINTS)))
     return plots
 
