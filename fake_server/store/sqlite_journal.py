@@ -54,18 +54,15 @@ class SQLiteJournal(StateFile, RequestJournalStore):
         # The same filters as JournalQuery.matches, on the JSON of each row.
         where = [_RECENT]
         params: list[object] = [capacity]
-        if query.user is not None:
-            where.append("json_extract(body, '$.user') = ?")
-            params.append(query.user)
-        if query.path is not None:
-            where.append("instr(json_extract(body, '$.path'), ?) > 0")
-            params.append(query.path)
-        if query.status_min is not None:
-            where.append("json_extract(body, '$.status') >= ?")
-            params.append(query.status_min)
-        if query.status_max is not None:
-            where.append("json_extract(body, '$.status') <= ?")
-            params.append(query.status_max)
+        for value, clause in (
+            (query.user, "json_extract(body, '$.user') = ?"),
+            (query.path, "instr(json_extract(body, '$.path'), ?) > 0"),
+            (query.status_min, "json_extract(body, '$.status') >= ?"),
+            (query.status_max, "json_extract(body, '$.status') <= ?"),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
         condition = " AND ".join(where)
         with self._journal_lock:
             db = self._journal_db

@@ -17,6 +17,7 @@ import requests
 
 from fake_server.embedded import FakeServer
 from spacestudio_contract.endpoints import token_url, users_path
+from tests.fake_server.conftest import keys, store  # noqa: F401  (its fixtures, shared)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "console"

@@ -3,7 +3,6 @@ cookie a browser gets once), and a strict Content-Security-Policy on every page.
 
 from __future__ import annotations
 
-import pytest
 from werkzeug.test import Client
 
 from fake_server.app import FakeSpacestudioApp
@@ -11,11 +10,6 @@ from fake_server.config import ServerConfig
 from fake_server.console.markup import CONTENT_SECURITY_POLICY
 from fake_server.oidc import KeyRing
 from fake_server.store import MemoryStore
-
-
-@pytest.fixture(scope="module")
-def keys() -> KeyRing:
-    return KeyRing.generate()
 
 
 def test_with_an_admin_token_the_console_takes_it_once_then_from_a_cookie(keys: KeyRing) -> None:

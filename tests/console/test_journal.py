@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,23 +19,11 @@ from fake_server.embedded import FakeServer
 from fake_server.journal import Body, RequestJournal
 from fake_server.journal_scrubbing import scrub_body, scrub_query
 from fake_server.oidc import KeyRing
-from fake_server.store import MemoryStore, SQLiteStore, Store
+from fake_server.store import MemoryStore, Store
 from spacestudio_contract import secret_fields
 from tests.console.conftest import token
 
 ADMIN = {"Host": "127.0.0.1"}
-
-
-@pytest.fixture(scope="module")
-def keys() -> KeyRing:
-    return KeyRing.generate()
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    backend: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
-    yield backend
-    backend.close()
 
 
 def test_bodies_and_query_are_kept_scrubbed(store: Store, keys: KeyRing) -> None:
