@@ -46,6 +46,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The console's browser tests (tests/console) need chromium and chromium-driver
+# (apt-get install chromium chromium-driver; .ci/run installs them): skipped without.
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from bench import (
+    console_journal,
     ephemerides,
     large_body,
     plugin_startup,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "workers": workers,
     "plugin-startup": plugin_startup,
     "growth": store_growth,
+    "console-journal": console_journal,
 }
 
 

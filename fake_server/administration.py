@@ -22,7 +22,9 @@ from fake_server.answers import ApiError, json_response
 from fake_server.bodies import example_object_body, fault_rule_body, reset_users_body
 from fake_server.config import ServerConfig
 from fake_server.faults import FaultInjector
-from fake_server.journal import RequestJournal
+from fake_server.inventory import user_objects
+from fake_server.journal import RequestJournal, journal_query
+from fake_server.lifecycle import Computations
 from fake_server.oidc import IdentityProvider
 from fake_server.oidc.realm_file import (
     RealmFileError,
@@ -59,9 +61,14 @@ class Administration:
     journal: RequestJournal
     clock: Callable[[], float] = time.time
     started_at: float = field(init=False)
+    computations: Computations = field(init=False)
 
     def __post_init__(self) -> None:
         self.started_at = self.clock()
+        # Observing computations only reads the store: the same answers as the API's.
+        self.computations = Computations(
+            self.store, compute_seconds=self.config.compute_seconds, clock=self.clock
+        )
 
     # -- health -----------------------------------------------------------------------
 
@@ -125,9 +132,20 @@ class Administration:
         return Response(status=204)
 
     def admin_journal(self, request: Request) -> Response:
-        entries = self.journal.entries()
+        """The journal, newest first, filtered by ``user``, ``path`` and ``status`` and
+        paginated by ``offset`` and ``limit``; without any of them, every entry oldest
+        first as before."""
+        if not request.args:
+            entries = self.journal.entries()
+            return json_response(
+                {"capacity": self.journal.capacity, "requests": [e.to_json() for e in entries]}
+            )
+        try:
+            query = journal_query(request.args)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
         return json_response(
-            {"capacity": self.journal.capacity, "requests": [e.to_json() for e in entries]}
+            {"capacity": self.journal.capacity, **self.journal.page(query).to_json()}
         )
 
     def admin_clear_journal(self, request: Request) -> Response:
@@ -174,6 +192,22 @@ class Administration:
         self.idp.update_account(account, ADDED_AT_RUN_TIME)
         logger.info("admin: added user %s", account.login)
         return json_response(user_representation(account), 201)
+
+    def admin_user_objects(self, request: Request, username: str) -> Response:
+        """A user's objects by collection, the references between them and each one's
+        latest computation."""
+        account = self.idp.account_by_username(username)
+        if account is None:
+            raise ApiError(404, f"no user {username!r}; GET /__admin/users lists them")
+        held = user_objects(self.store, self.computations, account.user_id)
+        return json_response(
+            {
+                "userId": account.user_id,
+                "collections": {
+                    segment: [obj.to_json() for obj in objects] for segment, objects in held.items()
+                },
+            }
+        )
 
     def admin_remove_user(self, request: Request, username: str) -> Response:
         return _removed(self.idp.state.delete_user(username), "user", username)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from werkzeug.exceptions import (
     ClientDisconnected,
@@ -41,11 +41,20 @@ from fake_server.administration import Administration
 from fake_server.answers import ApiError, error_response, json_response
 from fake_server.bodies import size_limit
 from fake_server.config import ServerConfig
+from fake_server.console import Console
+from fake_server.console.pages import TOKEN_COOKIE
 from fake_server.faults import ConnectionDropped, FaultInjector, FaultRule
-from fake_server.journal import RequestJournal
+from fake_server.journal import Body, RequestJournal
 from fake_server.lifecycle import Computations
 from fake_server.oidc import IdentityProvider, KeyRing, TokenRejected
-from fake_server.routes import ADMIN_PREFIX, HEALTH_PREFIX, ROUTES, Route, url_map
+from fake_server.routes import (
+    ADMIN_PREFIX,
+    CONSOLE_PREFIX,
+    HEALTH_PREFIX,
+    ROUTES,
+    Route,
+    url_map,
+)
 from fake_server.scripting_api import Call, ScriptingApi, no_scripting_access
 from fake_server.store import Quota, QuotaExceeded, Store, open_store
 from spacestudio_contract.endpoints import API_PREFIX
@@ -54,6 +63,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
+#: Where the authenticated request keeps its user's id for the journal.
+_USER_KEY = "fake_server.user_id"
 
 
 @dataclass
@@ -72,19 +83,33 @@ class FakeSpacestudioApp:
     journal: RequestJournal = field(init=False)
     scripting_api: ScriptingApi = field(init=False)
     administration: Administration = field(init=False)
+    console: Console = field(init=False)
     url_map: Map = field(init=False)
     _handlers: dict[Route, Callable[..., Response]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.faults = FaultInjector(store=self.store)
         self.faults.configure(self.config.faults)
-        self.journal = RequestJournal(self.config.journal_size, self.store)
+        self.journal = RequestJournal(
+            self.config.journal_size,
+            self.store,
+            body_limit=self.config.journal_body_bytes,
+            max_bytes=self.config.journal_bytes,
+        )
         computations = Computations(
             self.store, compute_seconds=self.config.compute_seconds, clock=self.clock
         )
         self.scripting_api = ScriptingApi(self.store, computations, self.config.limits)
         self.administration = Administration(
             self.config, self.store, self.idp, self.faults, self.journal, self.clock
+        )
+        self.console = Console(
+            self.config,
+            self.store,
+            self.idp,
+            self.faults,
+            self.journal,
+            self.administration.computations,
         )
         self.url_map = url_map()
         # Each route's handler, found once: the bound method its row names.
@@ -144,7 +169,11 @@ class FakeSpacestudioApp:
         if plan is not None and plan.delay:
             time.sleep(plan.delay)
         if plan is not None and plan.drop:
-            self.journal.record(method, path, None, time.perf_counter() - started, "drop", at=at)
+            self.journal.record(
+                method, path, None, time.perf_counter() - started, "drop", at=at,
+                query=request.query_string.decode("latin-1"),
+                request_body=_request_body(request),
+            )  # fmt: skip
             _drop_connection(environ)
         if plan is not None and plan.status_rule is not None:
             response = self._fault_response(plan.status_rule, path)
@@ -153,8 +182,12 @@ class FakeSpacestudioApp:
         if journaled:
             fault = plan.names if plan is not None else None
             self.journal.record(
-                method, path, response.status_code, time.perf_counter() - started, fault, at=at
-            )
+                method, path, response.status_code, time.perf_counter() - started, fault, at=at,
+                query=request.query_string.decode("latin-1"),
+                user=environ.get(_USER_KEY),
+                request_body=_request_body(request),
+                response_body=_response_body(response),
+            )  # fmt: skip
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
@@ -226,6 +259,7 @@ class FakeSpacestudioApp:
             ) from None
         if not account.scripting:
             raise ApiError(403, no_scripting_access(account, self.config.scripting_role_required))
+        request.environ[_USER_KEY] = account.user_id  # for the journal
         return Call(request, account)
 
     def _guard_admin(self, request: Request) -> None:
@@ -233,17 +267,20 @@ class FakeSpacestudioApp:
 
         With an admin token, only requests that carry it pass.  Without one, the
         ``Host`` must name this machine (a DNS-rebinding page sends its own name).
-        Either way a body must be labelled JSON, which a cross-origin form or a
-        preflight-free ``fetch`` cannot do. A POST without a body (``curl -X POST``)
-        needs no label when it carries the token, or when no page of another origin
-        sent it: browsers name the page's origin on every cross-origin POST.
+        Either way nothing changes for a request a browser says another site's page sent
+        (``Origin``, ``Sec-Fetch-Site``; curl sends neither), and a body must be labelled
+        JSON, which a cross-origin form or a preflight-free ``fetch`` cannot do; a POST
+        with no body at all (``curl -X POST``) needs no label.
         """
         token = self.config.admin_token
         if token is not None:
             scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(
-                given.strip().encode(), token.encode()
-            ):
+            if scheme.lower() != "bearer":
+                # A browser on the console: the token in its cookie, or given once.
+                given = request.cookies.get(TOKEN_COOKIE) or (
+                    request.args.get("token", "") if request.path == CONSOLE_PREFIX else ""
+                )
+            if not given or not hmac.compare_digest(given.strip().encode(), token.encode()):
                 raise ApiError(
                     401,
                     "the /__admin/ routes need the server's admin token: send "
@@ -259,19 +296,22 @@ class FakeSpacestudioApp:
                     f"(Host {', '.join(sorted(self._admin_hosts))}), not {host!r}; "
                     "start the server with --admin-host NAME or --admin-token",
                 )
-        if request.method not in ("POST", "PUT", "PATCH") or request.mimetype == "application/json":
-            return
-        if not _bodiless(request):
+        if request.method not in ("GET", "HEAD") and _cross_site(request):
+            raise ApiError(
+                403,
+                "the /__admin/ routes change nothing for another site's page "
+                f"(Origin {request.headers.get('Origin')!r}); use the console on this server, "
+                "or call them from a script or curl",
+            )
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and request.mimetype != "application/json"
+            and not _bodiless(request)
+        ):
             raise ApiError(
                 415,
                 f"the body must be sent as application/json, not "
                 f"{request.mimetype or 'without a Content-Type'}",
-            )
-        if token is None and _cross_origin(request):
-            raise ApiError(
-                403,
-                f"a web page of another origin ({request.headers.get('Origin', 'unnamed')}) "
-                "may not call the /__admin/ routes; call them from a script or curl",
             )
 
     @property
@@ -293,13 +333,27 @@ def _bodiless(request: Request) -> bool:
     return not request.content_length and "Transfer-Encoding" not in request.headers
 
 
-def _cross_origin(request: Request) -> bool:
-    """Whether a page of another origin sent the request: browsers send ``Origin`` on
-    every cross-origin POST and ``Sec-Fetch-Site`` on every request; curl sends neither."""
-    origin = request.headers.get("Origin")
-    if origin is not None and urlsplit(origin).netloc != request.host:
-        return True
-    return request.headers.get("Sec-Fetch-Site", "none") not in ("none", "same-origin")
+def _request_body(request: Request) -> Body | None:
+    """The request's body for the journal: what the handler read, or read now within the
+    request's size limit; None when there is none or it cannot be read."""
+    if not request.content_length and "Transfer-Encoding" not in request.headers:
+        return None
+    try:
+        if request.mimetype == "application/x-www-form-urlencoded":
+            # Parsing a form consumes the body without keeping it: rebuild it.
+            data = urlencode(list(request.form.items(multi=True))).encode()
+        else:
+            data = request.get_data(cache=True)
+    except (HTTPException, ClientDisconnected, OSError):
+        return None
+    return Body(data, request.mimetype)
+
+
+def _response_body(response: Response) -> Body | None:
+    """The answer's body for the journal; a streamed one is not read twice."""
+    if response.is_streamed:
+        return Body(f"[streamed {response.mimetype}]".encode(), "text/plain")
+    return Body(response.get_data(), response.mimetype or "")
 
 
 def _drop_connection(environ: WSGIEnvironment) -> None:
@@ -309,6 +363,16 @@ def _drop_connection(environ: WSGIEnvironment) -> None:
         with contextlib.suppress(OSError):  # already gone: nothing left to drop
             sock.shutdown(socket.SHUT_RDWR)
     raise ConnectionDropped("connection dropped by a fault rule")
+
+
+def _cross_site(request: Request) -> bool:
+    """Whether a browser says the request comes from another site's page."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    return origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower()
 
 
 def _host_name(host: str) -> str:

@@ -87,6 +87,10 @@ class ServerConfig:
     #: ``fake_server.faults.FaultRule.definition`` gives); checked when the server starts.
     faults: tuple[dict[str, Any], ...] = ()
     journal_size: int = 1000
+    #: The journal keeps at most this many bytes of each request or response body...
+    journal_body_bytes: int = 16 * 1024
+    #: ...and drops its oldest entries while their JSON exceeds this many bytes.
+    journal_bytes: int = 16 * 1024 * 1024
     limits: Limits = field(default_factory=Limits)
     clients: tuple[Client, ...] = ()
     realm_settings: RealmSettings = field(default_factory=RealmSettings)

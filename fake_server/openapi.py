@@ -216,6 +216,7 @@ _RESPONSES: dict[str, tuple[str, Any] | None] = {
     "journal": ("application/json", _ANY_OBJECT),
     "admin-object": ("application/json", _ANY_OBJECT),
     "html": ("text/html", {"type": "string"}),
+    "asset": ("text/css", {"type": "string"}),  # or text/javascript, by name
     "openapi": ("application/json", _ANY_OBJECT),
 }
 
@@ -353,6 +354,7 @@ HTTP_PHRASES = {
     200: "OK",
     201: "Created",
     204: "No Content",
+    303: "See Other",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",

@@ -33,6 +33,7 @@ from spacestudio_contract.wire import (
 
 ADMIN_PREFIX = "/__admin/"
 HEALTH_PREFIX = "/health/"
+CONSOLE_PREFIX = "/__admin/console"
 USER_PREFIX = users_path("<user_id>")
 REALM_PREFIX = realm_path("<realm>")
 
@@ -105,6 +106,14 @@ def _api(path: str, methods: str, endpoint: str, summary: str, **more: Any) -> R
 def _admin(path: str, method: str, endpoint: str, summary: str, **more: Any) -> Route:
     """A route of the fake's own, answered by the administration's method named as the route."""
     return Route(path, (method,), endpoint, summary, "admin", f"administration.{endpoint}", **more)
+
+
+def _console(path: str, endpoint: str, summary: str, response: str = "html") -> Route:
+    """A page of the web console, answered by the console's method named as the route."""
+    return Route(
+        f"{CONSOLE_PREFIX}{path}", ("GET",), endpoint, summary, "admin",
+        f"console.{endpoint}", response=response,
+    )  # fmt: skip
 
 
 ROUTES: tuple[Route, ...] = (
@@ -182,7 +191,9 @@ ROUTES: tuple[Route, ...] = (
            status=204),
     _admin("/__admin/faults/<int:rule_id>", "DELETE", "admin_remove_fault",
            "Remove one fault rule", status=204),
-    _admin("/__admin/journal", "GET", "admin_journal", "The last requests answered",
+    _admin("/__admin/journal", "GET", "admin_journal",
+           "The last requests answered; with user, path, status (404 or 4xx), offset or "
+           "limit, the page of those that match, newest first",
            response="journal"),
     _admin("/__admin/journal", "DELETE", "admin_clear_journal", "Forget the journal",
            status=204),
@@ -194,6 +205,9 @@ ROUTES: tuple[Route, ...] = (
     _admin("/__admin/users", "POST", "admin_add_user",
            "Add a user (a Keycloak UserRepresentation)", request="admin-object",
            response="admin-object", status=201),
+    _admin("/__admin/users/<username>/objects", "GET", "admin_user_objects",
+           "A user's objects by collection, their references and latest computations",
+           response="admin-object"),
     _admin("/__admin/users/<username>", "DELETE", "admin_remove_user", "Remove a user",
            status=204),
     _admin("/__admin/clients", "GET", "admin_list_clients", "The realm's clients",
@@ -203,6 +217,21 @@ ROUTES: tuple[Route, ...] = (
            response="admin-object", status=201),
     _admin("/__admin/clients/<client_id>", "DELETE", "admin_remove_client",
            "Remove a client", status=204),
+    # The web console (fake_server.console): pages for a person, under the admin guard.
+    Route("/", ("GET",), "console_root", "Where a browser lands: the console", "admin",
+          "console.console_root", response="html", status=303),
+    _console("", "console_home", "The console: the realm's users and clients"),
+    _console("/users/<username>", "console_user",
+             "A user's objects, their references and computations"),
+    _console("/users/<username>/computations/<log_id>", "console_computation",
+             "A computation: status, key figures, plots of its ephemerides"),
+    _console("/users/<username>/files/<path:filename>", "console_file",
+             "A finished computation's ephemerides as CSV", response="csv"),
+    _console("/journal", "console_journal",
+             "The journal, filtered by user, path and status, a page at a time"),
+    _console("/faults", "console_faults", "Fault rules: list, add, remove; and reset"),
+    _console("/assets/<name>", "console_asset", "The console's stylesheet and script",
+             response="asset"),
     _admin("/health/ready", "GET", "health_ready", "Ready: the state store answers",
            response="health"),
     _admin("/health/live", "GET", "health_live", "Live", response="health"),

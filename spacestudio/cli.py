@@ -3,7 +3,9 @@
 spacestudio run --fake study.py                       # against a fake server
 spacestudio run --cassette study.yaml --record study.py   # record (settings, or --fake)
 spacestudio run --cassette study.yaml study.py        # replay: offline, no settings
+spacestudio run --fake --journal run.jsonl study.py   # keep the fake's journal
 spacestudio verify-fake live.yaml                      # does the fake answer as recorded?
+spacestudio cassette list|show|diff|html …              # what cassettes hold
 spacestudio --version                                  # which spacestudio is imported
 """
 
@@ -110,11 +112,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="record the cassette afresh, against the backend the settings name (or the "
         "fake server with --fake)",
     )
+    run.add_argument(
+        "--journal",
+        metavar="FILE",
+        type=Path,
+        help="with --fake: write the fake server's request journal to FILE when the script "
+        "ends (JSON lines: method, path, query, status, duration, scrubbed bodies)",
+    )
     # SUPPRESS: given before the command, --debug must not be reset by the command's default.
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     run.add_argument("script", type=Path, help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
     _add_verify_fake(commands, with_options=argv is None or "verify-fake" in argv)
+    _add_cassette(commands)
     commands.add_parser(
         "doctor",
         help="check the install, the .env settings, the service, the login, the clock and "
@@ -144,6 +154,19 @@ def _add_verify_fake(
         from spacestudio.verify_fake.command import add_arguments
 
         add_arguments(command)
+
+
+def _add_cassette(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from spacestudio.cassette_inspector import add_arguments
+
+    add_arguments(
+        commands.add_parser(
+            "cassette",
+            help="list cassettes, show one's interactions, diff two, or write one as HTML",
+            description="Describe cassettes: `list [DIR]`, `show FILE`, `diff A B`, "
+            "`html FILE`. See docs/cassettes.md.",
+        )
+    )
 
 
 def _load_dotenv() -> None:
@@ -208,6 +231,14 @@ def _run_script(options: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if options.journal is not None and not options.fake:
+        print(
+            "spacestudio run: --journal FILE goes with --fake: only the embedded fake "
+            "server keeps a journal; add --fake, or read a running server's with "
+            "GET /__admin/journal",
+            file=sys.stderr,
+        )
+        return 2
     if not script.is_file():
         print(f"spacestudio run: no script at {script}", file=sys.stderr)
         return 2
@@ -220,6 +251,8 @@ def _run_script(options: argparse.Namespace) -> int:
             stack.enter_context(warnings_once())
             if options.fake:
                 server = stack.enter_context(_fake_server(options))
+                if options.journal is not None:  # runs before the server stops
+                    stack.callback(_write_journal, server, options.journal)
                 os.environ.update(server.env())
             elif options.cassette is not None and not options.record:
                 for key, value in REPLAY_SETTINGS.items():
@@ -314,6 +347,18 @@ def _fake_server(options: argparse.Namespace) -> FakeServer:
     return FakeServer(compute_seconds=compute_seconds)
 
 
+def _write_journal(server: FakeServer, path: Path) -> None:
+    """Write the embedded fake server's journal to ``path``, one JSON object a line."""
+    from fake_server.journal import write_json_lines
+
+    try:
+        count = write_json_lines(server.app.journal.entries(), path)
+    except OSError as error:
+        print(f"spacestudio run: could not write the journal to {path}: {error}", file=sys.stderr)
+        return
+    print(f"spacestudio run: wrote {count} journal entries to {path}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``spacestudio`` console script; returns the exit status."""
     arguments = sys.argv[1:] if argv is None else argv
@@ -328,6 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from spacestudio.doctor import run_doctor
 
         return run_doctor()
+    if options.command == "cassette":
+        from spacestudio.cassette_inspector import run as run_cassette
+
+        return run_cassette(options)
     if options.command == "verify-fake":
         from spacestudio.verify_fake.command import run
 

@@ -20,45 +20,18 @@ from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
 from spacestudio_contract.endpoints import DEFAULT_REALM
+from spacestudio_contract.secret_fields import (
+    CREDENTIAL_FIELDS as CREDENTIAL_FIELDS,
+)
+from spacestudio_contract.secret_fields import (
+    PERSONAL_KEYS as PERSONAL_KEYS,
+)
+from spacestudio_contract.secret_fields import (
+    TOKEN_KEYS as TOKEN_KEYS,
+)
 
-# -- where secrets live ---------------------------------------------------------------------
+# -- where secrets live (the field tables are the contract's, shared with the fake's journal) --
 
-#: Form and query fields holding credentials, with the kind of secret each holds.
-CREDENTIAL_FIELDS: dict[str, str] = {
-    "username": "user name",
-    "password": "password",
-    "client_id": "client id",
-    "client_secret": "client secret",
-    "refresh_token": "refresh token",
-    "access_token": "access token",
-    "id_token": "ID token",
-    "id_token_hint": "ID token",
-    "token": "token",
-    "code": "authorization code",
-    "assertion": "assertion",
-}
-#: JSON keys holding tokens, with the kind of token.
-TOKEN_KEYS: dict[str, str] = {
-    "access_token": "access token",
-    "accessToken": "access token",
-    "refresh_token": "refresh token",
-    "refreshToken": "refresh token",
-    "id_token": "ID token",
-    "idToken": "ID token",
-}
-#: JSON keys holding a person's identity, in any body, and in token claims.
-PERSONAL_KEYS: dict[str, str] = {
-    "email": "e-mail",
-    "mail": "e-mail",
-    "username": "user name",
-    "userName": "user name",
-    "preferred_username": "user name",
-    "given_name": "first name",
-    "firstName": "first name",
-    "family_name": "last name",
-    "lastName": "last name",
-    "fullName": "full name",
-}
 #: Token claims that hold a person's name (``name`` elsewhere is an object's name).
 PERSONAL_CLAIMS: dict[str, str] = {**PERSONAL_KEYS, "name": "full name"}
 #: Token claims that hold the client id.
