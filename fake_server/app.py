@@ -268,7 +268,8 @@ class FakeSpacestudioApp:
         With an admin token, only requests that carry it pass.  Without one, the
         ``Host`` must name this machine (a DNS-rebinding page sends its own name).
         Either way nothing changes for a request a browser says another site's page sent
-        (``Origin``, ``Sec-Fetch-Site``; curl sends neither), and a body must be labelled
+        (``Origin``, ``Sec-Fetch-Site``; curl sends neither) unless it carries the admin
+        token in its ``Authorization`` header, and a body must be labelled
         JSON, which a cross-origin form or a preflight-free ``fetch`` cannot do; a POST
         with no body at all (``curl -X POST``) needs no label.
         """
@@ -296,7 +297,10 @@ class FakeSpacestudioApp:
                     f"(Host {', '.join(sorted(self._admin_hosts))}), not {host!r}; "
                     "start the server with --admin-host NAME or --admin-token",
                 )
-        if request.method not in ("GET", "HEAD") and _cross_site(request):
+        # A page of another site cannot send an Authorization header here without a CORS
+        # preflight, which this server never grants: with the token in it, it is a script.
+        by_token = token is not None and request.headers.get("Authorization") is not None
+        if request.method not in ("GET", "HEAD") and not by_token and _cross_site(request):
             raise ApiError(
                 403,
                 "the /__admin/ routes change nothing for another site's page "

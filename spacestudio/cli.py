@@ -123,8 +123,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     run.add_argument("script", type=Path, help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    # A command's options (and the modules behind them) load only when it is the one run.
     _add_verify_fake(commands, with_options=argv is None or "verify-fake" in argv)
-    _add_cassette(commands)
+    _add_cassette(commands, with_options=argv is None or "cassette" in argv)
     commands.add_parser(
         "doctor",
         help="check the install, the .env settings, the service, the login, the clock and "
@@ -156,17 +157,19 @@ def _add_verify_fake(
         add_arguments(command)
 
 
-def _add_cassette(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from spacestudio.cassette_inspector import add_arguments
-
-    add_arguments(
-        commands.add_parser(
-            "cassette",
-            help="list cassettes, show one's interactions, diff two, or write one as HTML",
-            description="Describe cassettes: `list [DIR]`, `show FILE`, `diff A B`, "
-            "`html FILE`. See docs/cassettes.md.",
-        )
+def _add_cassette(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], *, with_options: bool
+) -> None:
+    command = commands.add_parser(
+        "cassette",
+        help="list cassettes, show one's interactions, diff two, or write one as HTML",
+        description="Describe cassettes: `list [DIR]`, `show FILE`, `diff A B`, "
+        "`html FILE`. See docs/cassettes.md.",
     )
+    if with_options:
+        from spacestudio.cassette_inspector import add_arguments
+
+        add_arguments(command)
 
 
 def _load_dotenv() -> None:
