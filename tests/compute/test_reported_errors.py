@@ -44,3 +44,52 @@ def test_a_raise_still_pays_for_the_drag(mission: Any) -> None:
         with_drag.results["maneuverReport"]["totalDeltaV"]
         > vacuum.results["maneuverReport"]["totalDeltaV"]
     )
+
+
+def _station_keeping(mission: Any, days: float, step: float, duty: float) -> dict[str, Any]:
+    body = mission(
+        type="LEO Station Keeping",
+        smaTopMargin=500.0,
+        smaBottomMargin=500.0,
+        duration=days * 86400.0,
+        ephemeridesStepInSeconds=step,
+    )
+    body["spacecraft"] = {**body["spacecraft"], "dutyCycle": duty}
+    body["initialOrbit"] = {**body["initialOrbit"], "altitude": 300e3}
+    return body
+
+
+def test_a_station_keeping_that_burns_counts_its_burns(mission: Any) -> None:
+    burns = {}
+    for duty in (0.5, 1.0):
+        computation = compute_mission(SIM, _station_keeping(mission, 30.0, 86400.0, duty))
+        report = computation.results["maneuverReport"]
+        assert report["totalConsumption"] > 0
+        column = computation.results["fieldIndexes"]["NUMBER_OF_BURNS"]
+        assert computation.results["ephemerides"][-1][column] == report["totalNumberOfBurns"]
+        burns[duty] = report["totalNumberOfBurns"]
+    # Firing continuously, each raise is one burn: dozens in 30 days at 300 km. Firing half
+    # of each orbit, a raise can take more burns, never fewer.
+    assert burns[1.0] >= 20
+    assert burns[0.5] >= burns[1.0]
+
+
+def test_a_station_keeping_ends_at_its_duration_even_mid_raise(mission: Any) -> None:
+    computation = compute_mission(SIM, _station_keeping(mission, 3.0, 10.0, 1.0))
+    thrust_on = computation.results["fieldIndexes"]["THRUST_ON"]
+    firing = [row[0] for row in computation.results["ephemerides"] if row[thrust_on]]
+    assert firing
+    mid_raise = firing[0] + 5.0
+    body = _station_keeping(mission, mid_raise / 86400.0, 60.0, 1.0)
+    report = compute_mission(SIM, body).results["maneuverReport"]
+    assert report["simulationDuration"] == pytest.approx(mid_raise, abs=1e-6)
+
+
+def test_the_eclipse_share_does_not_depend_on_the_ephemeris_step(mission: Any) -> None:
+    shares = []
+    for step in (60.0, 3600.0, 86400.0):
+        body = _station_keeping(mission, 3.0, step, 1.0)
+        shares.append(compute_mission(SIM, body).results["maneuverReport"]["eclipseShare"])
+    assert max(shares) - min(shares) < 1e-6
+    # SSO at 10:30 LTAN in January: beta about 25 deg, about 36 % in the shadow at 300 km.
+    assert 0.30 < shares[0] < 0.40
