@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from . import atmosphere
 from .constants import DAY, EARTH_RADIUS, MU_EARTH
@@ -405,6 +406,8 @@ def build(segment: Segment, times: FloatArray) -> Table:
 #: Longest piece (s) over which the orbit-averaged shadow is integrated: the beta angle
 #: moves by about a degree a day, so a quarter of a day holds it well.
 _ECLIPSE_PIECE = DAY / 4.0
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def _eclipse_share(segment: Segment, breaks: FloatArray, raan_b: FloatArray) -> float:
@@ -448,7 +451,7 @@ def _burn_counts(segment: Segment, breaks: FloatArray, argument: FloatArray) -> 
     arc resuming a burn begun before a pause does not count that burn again."""
     arcs = segment.arcs
     duty = segment.spacecraft.duty_cycle
-    index = arc_index(arcs, breaks)
+    index = arc_index(arcs, breaks).astype(np.intp)
     at_start = np.searchsorted(breaks, [arc.start for arc in arcs])
     at_end = np.searchsorted(breaks, [arc.end for arc in arcs])
     thrusting = np.array([arc.thrusting for arc in arcs])
@@ -456,7 +459,7 @@ def _burn_counts(segment: Segment, breaks: FloatArray, argument: FloatArray) -> 
     turns_start = argument[at_start] / TWO_PI
     started_in_window = np.mod(turns_start, 1.0) < duty
 
-    def burns_since_start(arc: FloatArray, turns_now: FloatArray, fired: FloatArray) -> FloatArray:
+    def burns_since_start(arc: IntArray, turns_now: FloatArray, fired: BoolArray) -> FloatArray:
         if duty >= 1.0:
             return np.where(fired & fresh[arc], 1.0, 0.0)
         # Windows j with turns_start - duty < j < turns_now.
