@@ -93,3 +93,55 @@ def test_the_eclipse_share_does_not_depend_on_the_ephemeris_step(mission: Any) -
     assert max(shares) - min(shares) < 1e-6
     # SSO at 10:30 LTAN in January: beta about 25 deg, about 36 % in the shadow at 300 km.
     assert 0.30 < shares[0] < 0.40
+
+
+def _phasing(mission: Any, target: float, **fields: Any) -> dict[str, Any]:
+    return mission(
+        type="RAAN Phasing",
+        targetDeltaRaan=target,
+        ephemeridesStepInSeconds=3600.0,
+        maximumDuration=800 * 86400.0,
+        **fields,
+    )
+
+
+def test_least_delta_v_phasing_uses_the_time_it_is_given(mission: Any) -> None:
+    spent = []
+    for days in (200.0, 250.0, 300.0):
+        body = _phasing(
+            mission,
+            -0.3,
+            optimizationType="ΔV",
+            targetMissionDuration=days * 86400.0,
+            perturbations=["EARTH_POTENTIAL"],
+        )
+        computation = compute_mission(SIM, body)
+        assert computation.errors == []
+        report = computation.results["maneuverReport"]
+        # The least delta-v sits on the deadline: the whole time is used.
+        assert report["simulationDuration"] == pytest.approx(days * 86400.0, rel=1e-3)
+        spent.append(report["totalDeltaV"])
+    assert spent[0] > spent[1] > spent[2]
+
+
+@pytest.mark.parametrize(
+    ("target", "fields"),
+    [
+        (0.1, {"optimizationType": "ΔT", "targetDeltaVmax": 200.0}),
+        (0.3, {"optimizationType": "ΔT", "targetDeltaVmax": 150.0}),
+        (0.5, {"optimizationType": "ΔV", "targetMissionDuration": 600 * 86400.0}),
+        (-0.3, {"optimizationType": "ΔV", "targetMissionDuration": 300 * 86400.0}),
+    ],
+)
+def test_phasing_with_drag_reaches_its_target(
+    mission: Any, target: float, fields: dict[str, Any]
+) -> None:
+    computation = compute_mission(SIM, _phasing(mission, target, **fields))
+    assert computation.errors == []
+    results = computation.results
+    assert results["ephemerides"][-1][56] == pytest.approx(target, abs=1e-6)
+    report = results["maneuverReport"]
+    if "targetDeltaVmax" in fields:
+        assert report["totalDeltaV"] <= fields["targetDeltaVmax"] * (1 + 1e-6)
+    else:
+        assert report["simulationDuration"] <= fields["targetMissionDuration"] * (1 + 1e-6)
