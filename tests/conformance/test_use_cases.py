@@ -24,9 +24,11 @@ from fake_server.embedded import FakeServer
 from tests.conformance import hand
 from tests.conformance.runner import CLIENTS, PLOTS, SCRIPTS, ScriptRun, run_script
 
-#: Agreement asked of a figure with its hand calculation.
-TOLERANCE = 0.03
-#: Agreement asked of a figure that rests on the atmosphere's density.
+#: Agreement asked of a figure with its hand calculation: about three times the worst
+#: measured (0.37 %, the dynamic transfer duration; docs/fidelity.md).
+TOLERANCE = 0.01
+#: Agreement asked of a figure that rests on the atmosphere's density (measured 7.0 %: the
+#: fake's season-mean table against NRLMSISE-00 along the script's January orbit).
 DENSITY_TOLERANCE = 0.10
 DAY = 86400.0
 
