@@ -145,3 +145,15 @@ def test_phasing_with_drag_reaches_its_target(
         assert report["totalDeltaV"] <= fields["targetDeltaVmax"] * (1 + 1e-6)
     else:
         assert report["simulationDuration"] <= fields["targetMissionDuration"] * (1 + 1e-6)
+
+
+def test_a_merged_run_reports_the_eclipse_share_of_the_whole(mission: Any) -> None:
+    from fake_server.compute import continue_from_paused, merge_results
+
+    body = _station_keeping(mission, 4.0, 3600.0, 1.0)
+    whole = compute_mission(SIM, body).results["maneuverReport"]["eclipseShare"]
+    first = compute_mission(SIM, body, until_duration=3 * 86400.0)
+    continuation = continue_from_paused(SIM, body, first.results, "part 2").mission
+    second = compute_mission(SIM, continuation)
+    merged = merge_results([first.results, second.results])["maneuverReport"]["eclipseShare"]
+    assert merged == pytest.approx(whole, abs=1e-6)
