@@ -216,10 +216,10 @@ def plan(
                 break
             ceiling *= 0.8
         if best is None or best_excess > 0:
-            reason = (failures[-1] if failures else "") or (
-                f"even the fastest drift takes {best_excess + limit:.0f} s"
+            reason = (
+                f"even the fastest drift orbit takes {(best_excess + limit) / 86400.0:.1f} days"
                 if best is not None
-                else "no drift orbit"
+                else (failures[-1] if failures else "no drift orbit")
             )
             return (
                 f"no drift orbit reaches a relative RAAN of {target:.4f} rad within"
@@ -227,10 +227,12 @@ def plan(
             )
         good_h, bad_h, bad_excess = ceiling, 0.0, math.inf
         guess = _half_for_duration(limit, ceiling, lambda h: _estimate(h, *args))
+    # Regula falsi weights: the excesses at both ends, the kept one halved when an end is
+    # kept twice in a row (Illinois), so the bracket closes from both sides.
     good_excess: float = best_excess
-    side = 0  # Illinois: which end was kept last, to halve its weight when kept twice
+    side = 0
     for _ in range(60):
-        if best is not None and -CONSTRAINT_SLACK * limit <= good_excess <= 0:
+        if best is not None and -CONSTRAINT_SLACK * limit <= best_excess <= 0:
             break
         if abs(bad_h - good_h) <= 1e-9 * ceiling:
             break
@@ -244,7 +246,7 @@ def plan(
             half = 0.5 * (good_h + bad_h)
         shot, excess = shot_at(half)
         if shot is not None and excess <= 0:
-            good_h, good_excess, best = half, excess, shot
+            good_h, good_excess, best, best_excess = half, excess, shot, excess
             if side == 1 and math.isfinite(bad_excess):
                 bad_excess /= 2.0
             side = 1
