@@ -35,6 +35,7 @@ from fake_server.store import (
     ReplaceObject,
 )
 from fake_server.stored_objects import new_object, with_derived_fields
+from fake_server.validation import body_problem
 from spacestudio_contract.catalog import BY_SEGMENT
 from spacestudio_contract.wire import COMPUTATION_LOG_ID
 
@@ -96,8 +97,7 @@ class ScriptingApi:
         return json_response(current_list(self.store, call.user_id, segment))
 
     def create_object(self, call: Call, segment: str) -> Response:
-        body = with_derived_fields(segment, object_body(call.request, self.limits))
-        obj = new_object(body)
+        obj = new_object(self._checked_body(call, segment))
         try:
             self.store.apply(call.user_id, [InsertObject(segment, obj)])
         except NameTaken as exc:
@@ -106,6 +106,14 @@ class ScriptingApi:
             ) from None
         return json_response(obj)
 
+    def _checked_body(self, call: Call, segment: str) -> JsonObject:
+        """A create or replace body that passed validation (else 400, nothing stored)."""
+        body = object_body(call.request, self.limits)
+        problem = body_problem(segment, body)
+        if problem is not None:
+            raise ApiError(400, problem)
+        return with_derived_fields(segment, body)
+
     def get_object(self, call: Call, segment: str, obj_id: str) -> Response:
         obj = self.store.get_object(call.user_id, segment, obj_id)
         if obj is None:
@@ -113,8 +121,7 @@ class ScriptingApi:
         return json_response(current(self.store, call.user_id, segment, obj))
 
     def replace_object(self, call: Call, segment: str, obj_id: str) -> Response:
-        body = with_derived_fields(segment, object_body(call.request, self.limits))
-        obj = new_object(body, obj_id)
+        obj = new_object(self._checked_body(call, segment), obj_id)
         try:
             self.store.apply(call.user_id, [ReplaceObject(segment, obj)])
         except ObjectNotFound:

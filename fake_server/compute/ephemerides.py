@@ -16,11 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from . import atmosphere
 from .constants import DAY, EARTH_RADIUS, MU_EARTH
 from .orbits import cartesian, eccentric_from_mean, j2_rates, true_from_eccentric
-from .power import array_incidence, battery_energy, in_shadow, solar_array_power
+from .power import (
+    array_incidence,
+    battery_energy,
+    eclipse_fractions,
+    in_shadow,
+    solar_array_power,
+)
 from .spacecraft import Spacecraft
 from .timescale import FloatArray, greenwich_sidereal_angle, julian_date, sun_direction
 from .trajectory import arc_index
@@ -383,11 +390,8 @@ def build(segment: Segment, times: FloatArray) -> Table:
     rows[:, _C["RELATIVE_INCLINATION"]] = i - ref.inclination
     rows[:, _C["SUN_RIGHT_ASCENSION"]] = sun_ra
 
-    durations = np.diff(times)
     total = float(times[-1] - times[0])
-    eclipse_share = (
-        float(np.sum(shadow[:-1] * durations) / total) if total > 0 else float(shadow[0])
-    )
+    eclipse_share = _eclipse_share(segment, breaks, raan_b) if total > 0 else float(shadow[0])
     return Table(
         rows=rows,
         end_angles=Angles(
@@ -397,6 +401,32 @@ def build(segment: Segment, times: FloatArray) -> Table:
         end_battery_energy=float(energy[-1]),
         eclipse_share=eclipse_share,
     )
+
+
+#: Longest piece (s) over which the orbit-averaged shadow is integrated: the beta angle
+#: moves by about a degree a day, so a quarter of a day holds it well.
+_ECLIPSE_PIECE = DAY / 4.0
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _eclipse_share(segment: Segment, breaks: FloatArray, raan_b: FloatArray) -> float:
+    """Share of the run spent in the shadow: the orbit-averaged fraction of the cylindrical
+    shadow (Vallado algorithm 34) at the beta angle of each instant, integrated over the run
+    with Gauss-Legendre on pieces of at most six hours, whatever the ephemeris step."""
+    start, end = float(breaks[0]), float(breaks[-1])
+    pieces = max(math.ceil((end - start) / _ECLIPSE_PIECE), 1)
+    edges = np.unique(np.concatenate([np.linspace(start, end, pieces + 1), breaks]))
+    half = np.diff(edges) / 2.0
+    nodes = ((edges[:-1] + half)[:, None] + half[:, None] * _GAUSS_NODES[None, :]).ravel()
+    a, _, i, _, _, _ = _elements_at(segment.arcs, nodes)
+    raan = np.interp(nodes, breaks, raan_b)
+    sun, _ = sun_direction(segment.epoch, nodes)
+    normal = np.stack([np.sin(i) * np.sin(raan), -np.sin(i) * np.cos(raan), np.cos(i)], axis=1)
+    beta = np.arcsin(np.clip(np.sum(normal * sun, axis=1), -1.0, 1.0))
+    fraction = eclipse_fractions(a, beta).reshape(-1, 4)
+    shaded = float(np.sum(half * np.sum(fraction * _GAUSS_WEIGHTS[None, :], axis=1)))
+    return shaded / (end - start)
 
 
 def _arc_delta_v_before(arcs: Sequence[Arc]) -> FloatArray:
@@ -414,29 +444,34 @@ def _arc_delta_v_before(arcs: Sequence[Arc]) -> FloatArray:
 def _burn_counts(segment: Segment, breaks: FloatArray, argument: FloatArray) -> FloatArray:
     """Cumulative number of burns at each break.
 
-    With a duty cycle below one, each orbit has one burn, from the ascending node (mean
-    argument of latitude 0) over ``dutyCycle`` of the orbit; a thrust arc starting inside
-    that window starts a burn at once unless it resumes one begun before a pause."""
+    With a duty cycle below one, each orbit has one burn window, from the ascending node
+    (mean argument of latitude 0) over ``dutyCycle`` of the orbit: a thrust arc counts the
+    windows it overlaps, and at least one burn as soon as it has fired at all (the thrust is
+    orbit-averaged, so even an arc shorter than the gap between two windows burns). A thrust
+    arc resuming a burn begun before a pause does not count that burn again."""
     arcs = segment.arcs
     duty = segment.spacecraft.duty_cycle
-    revolutions = np.floor(argument / TWO_PI)
-    index = arc_index(arcs, breaks)
+    index = arc_index(arcs, breaks).astype(np.intp)
     at_start = np.searchsorted(breaks, [arc.start for arc in arcs])
     at_end = np.searchsorted(breaks, [arc.end for arc in arcs])
-    opening = np.zeros(len(arcs))
-    within_end = np.zeros(len(arcs))
-    for k, arc in enumerate(arcs):
-        if not arc.thrusting:
-            continue
-        start_phase = float(np.mod(argument[at_start[k]], TWO_PI))
-        opening[k] = (
-            1.0 if segment.fresh[k] and (duty >= 1.0 or start_phase < TWO_PI * duty) else 0.0
-        )
-        if duty < 1.0:
-            within_end[k] = revolutions[at_end[k]] - revolutions[at_start[k]]
-    totals = opening + within_end
+    thrusting = np.array([arc.thrusting for arc in arcs])
+    fresh = np.array(segment.fresh, dtype=bool)
+    turns_start = argument[at_start] / TWO_PI
+    started_in_window = np.mod(turns_start, 1.0) < duty
+
+    def burns_since_start(arc: IntArray, turns_now: FloatArray, fired: BoolArray) -> FloatArray:
+        if duty >= 1.0:
+            return np.where(fired & fresh[arc], 1.0, 0.0)
+        # Windows j with turns_start - duty < j < turns_now.
+        windows = np.maximum(np.ceil(turns_now) - 1.0 - np.floor(turns_start[arc] - duty), 0.0)
+        windows = windows - np.where(~fresh[arc] & started_in_window[arc], 1.0, 0.0)
+        least = np.where(fired & fresh[arc], 1.0, 0.0)
+        return np.where(fired, np.maximum(windows, least), 0.0)
+
+    arc_ids = np.arange(len(arcs))
+    ended = np.array([arc.end > arc.start for arc in arcs])
+    totals = np.where(thrusting, burns_since_start(arc_ids, argument[at_end] / TWO_PI, ended), 0.0)
     before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    thrusting = np.array([arc.thrusting for arc in arcs])[index]
-    within = np.where(duty < 1.0, revolutions - revolutions[at_start[index]], 0.0)
-    current = np.where(thrusting, opening[index] + within, 0.0)
+    fired = breaks > np.array([arc.start for arc in arcs])[index]
+    current = np.where(thrusting[index], burns_since_start(index, argument / TWO_PI, fired), 0.0)
     return np.asarray(segment.counters.burns + before[index] + current)

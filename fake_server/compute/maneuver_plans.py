@@ -206,6 +206,9 @@ def _phasing_plan(
         craft.mean_thrust,
         craft.exhaust_velocity,
         evaluate,
+        inputs.number(
+            mission, "maximumDuration", where, default=DEFAULT_MAXIMUM_DURATION, unit="s"
+        ),
     )
     if isinstance(made, str):
         raise inputs.MissionInputError(made)

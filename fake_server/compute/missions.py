@@ -155,6 +155,17 @@ def merge_results(chain: Sequence[Mapping[str, Any]]) -> JSON:
                 if key == "totalNumberOfBurns":
                     summary[key] = int(summary[key])
         summary["startElapsedTime"] = mappings[0].get("startElapsedTime", 0.0)
+        # A share of time: each part weighs by its duration.
+        shares = [report.get("eclipseShare") for report in mappings]
+        durations = [report.get("simulationDuration") for report in mappings]
+        numbers = [
+            (float(share), float(duration))
+            for share, duration in zip(shares, durations, strict=True)
+            if isinstance(share, int | float) and isinstance(duration, int | float)
+        ]
+        total = sum(duration for _, duration in numbers)
+        if len(numbers) == len(mappings) and total > 0:
+            summary["eclipseShare"] = sum(share * duration for share, duration in numbers) / total
         merged["maneuverReport"] = summary
     rows: list[list[float]] = []
     time_column = FIELD_INDEXES["ELAPSED_TIME"]

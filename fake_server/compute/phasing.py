@@ -111,6 +111,14 @@ def _estimate(
     return drift_a, coast, transfer_time + coast
 
 
+#: How close (rad) the relative RAAN must end to the target: well within the 1e-5 rad
+#: the service documents.
+RAAN_TOLERANCE = 1e-7
+#: How much of the budget (FASTEST) or of the allowed time (LEAST_DELTA_V) a plan may leave
+#: unused: the optimum sits on the constraint.
+CONSTRAINT_SLACK = 1e-4
+
+
 def plan(
     target: float,
     optimization: str,
@@ -123,14 +131,27 @@ def plan(
     mean_thrust: float,
     exhaust_velocity: float,
     evaluate: Evaluate,
+    horizon: float = math.inf,
 ) -> PhasingPlan | str:
-    """The phasing plan reaching ``target`` (rad), or a message saying why none exists."""
+    """The phasing plan reaching ``target`` (rad) within ``horizon`` (s, the mission's
+    maximumDuration), or a message saying why none exists.
+
+    The plan is one number, the delta-v ``2 h`` of the two transfers: the higher ``h``, the
+    farther the drift orbit, the faster the drift and the shorter the mission. FASTEST is
+    the largest ``h`` whose flown delta-v (drag included) stays within the budget,
+    LEAST_DELTA_V the smallest ``h`` whose flown duration stays within the deadline: a root
+    of the constraint on the full simulation, found by regula falsi (Illinois) on a bracket,
+    each point shot so that it reaches the target."""
     if abs(target) < 1e-12:
         return PhasingPlan(reference_a, 0.0, 0.0, 0.0)
     if abs(math.cos(inclination)) < 1e-6:
         return (
             "a polar orbit's node does not drift with altitude: RAAN phasing by drift is impossible"
         )
+    if optimization == FASTEST and budget is None:
+        return "targetDeltaVmax (m/s) is needed when optimizationType is FASTEST"
+    if optimization != FASTEST and deadline is None:
+        return "targetMissionDuration (s) is needed when optimizationType is LEAST_DELTA_V"
     direction = drift_direction(target, inclination)
     args = (
         direction,
@@ -142,96 +163,145 @@ def plan(
         mean_thrust,
         exhaust_velocity,
     )
-    ceiling = 0.45 * math.sqrt(MU_EARTH / reference_a)
-
-    def estimate(half: float) -> tuple[float, float, float] | None:
-        return _estimate(half, *args)
-
-    if optimization == FASTEST:
-        if budget is None:
-            return "targetDeltaVmax (m/s) is needed when optimizationType is FASTEST"
-        top = min(budget / 2.0, ceiling)
-        halves = [top * k / 400.0 for k in range(1, 401)]
-        ranked = sorted((e[2], half) for half in halves if (e := estimate(half)) is not None)
-        order = [half for _, half in ranked]
-        if not order:
-            return (
-                f"no drift orbit reaches a relative RAAN of {target:.4f} rad within"
-                f" targetDeltaVmax = {budget:g} m/s: raise the budget"
-            )
-    else:
-        if deadline is None:
-            return "targetMissionDuration (s) is needed when optimizationType is LEAST_DELTA_V"
-        halves = [ceiling * k / 400.0 for k in range(1, 401)]
-        order = [h for h in halves if (e := estimate(h)) is not None and e[2] <= deadline]
-        if not order:
-            return (
-                f"no drift orbit reaches a relative RAAN of {target:.4f} rad within"
-                f" targetMissionDuration = {deadline:g} s: allow more time"
-            )
-    # Try the best candidates first; drag may make some fail (re-entry, budget exceeded).
-    picks = sorted(
-        {order[min(len(order) - 1, int(len(order) * (1 - 0.7**k)))] for k in range(12)},
-        key=order.index,
-    )
-    failure = "every candidate drift orbit failed"
-
-    def attempt(half: float) -> PhasingPlan | str | None:
-        """The shot plan of one candidate, or why it fails (None: no such drift orbit)."""
-        chosen = estimate(half)
-        if chosen is None:
-            return None
-        drift_a, coast, _ = chosen
-        shot = _shoot(target, drift_a, coast, reference_a, eccentricity, inclination, evaluate)
-        if isinstance(shot, str):
-            return shot
-        if (
-            optimization == FASTEST
-            and budget is not None
-            and shot.estimated_delta_v > budget * (1 + 1e-6) + 1e-6
-        ):
-            return (
-                f"the phasing needs {shot.estimated_delta_v:.2f} m/s,"
-                f" above targetDeltaVmax = {budget:g} m/s"
-            )
-        if (
-            optimization == LEAST_DELTA_V
-            and deadline is not None
-            and shot.estimated_duration > deadline * (1 + 1e-6)
-        ):
-            return (
-                f"the phasing needs {shot.estimated_duration:.0f} s,"
-                f" beyond targetMissionDuration = {deadline:g} s"
-            )
-        return shot
-
-    failed = -1  # index in ``order`` of the last candidate that failed
-    for half in picks:
-        outcome = attempt(half)
-        if not isinstance(outcome, PhasingPlan):
-            failure = outcome or failure
-            failed = order.index(half)
-            continue
-        # The picks thin out geometrically, so a better candidate may work between the last
-        # that failed and this one (drag often puts only the very best just over the budget):
-        # bisect for it.
-        worked = order.index(half)
-        while worked - failed > 1:
-            middle = (failed + worked) // 2
-            better = attempt(order[middle])
-            if isinstance(better, PhasingPlan):
-                worked, outcome = middle, better
-            else:
-                failed = middle
-        return outcome
+    ceiling = _fastest_half(_largest_half(direction, reference_a), lambda h: _estimate(h, *args))
+    if ceiling is None:
+        return f"no drift orbit reaches a relative RAAN of {target:.4f} rad"
+    limit = budget if optimization == FASTEST else deadline
+    assert limit is not None
     constraint = (
-        f"targetDeltaVmax = {budget:g} m/s"
+        f"targetDeltaVmax = {limit:g} m/s"
         if optimization == FASTEST
-        else f"targetMissionDuration = {deadline:g} s"
+        else f"targetMissionDuration = {limit:g} s"
     )
-    return (
-        f"no drift orbit reaches a relative RAAN of {target:.4f} rad within {constraint}: {failure}"
-    )
+    failures: list[str] = []
+
+    def shot_at(half: float) -> tuple[PhasingPlan | None, float]:
+        """The shot plan of ``half`` and its constraint excess (inf when it fails)."""
+        chosen = _estimate(half, *args)
+        if chosen is None:
+            failures.append(f"no drift orbit for {2 * half:.1f} m/s")
+            return None, math.inf
+        drift_a, coast, _ = chosen
+        shot = _shoot(
+            target,
+            drift_a,
+            min(coast, horizon),
+            reference_a,
+            eccentricity,
+            inclination,
+            evaluate,
+            horizon,
+        )
+        if isinstance(shot, str):
+            failures.append(shot)
+            return None, math.inf
+        used = shot.estimated_delta_v if optimization == FASTEST else shot.estimated_duration
+        return shot, used - limit
+
+    # The feasible end of the bracket and the other one: FASTEST is feasible toward h = 0
+    # (nothing spent), LEAST_DELTA_V toward the farthest drift orbit.
+    if optimization == FASTEST:
+        best, best_excess = None, -limit
+        good_h, bad_h = 0.0, ceiling
+        shot, excess = shot_at(ceiling)
+        if excess <= 0:
+            return shot if shot is not None else "no drift orbit"
+        bad_excess = excess
+        guess: float | None = min(limit / 2.0, 0.5 * ceiling)
+    else:
+        # The fastest drift may not survive the drag: back off toward the reference orbit.
+        for _ in range(12):
+            best, best_excess = shot_at(ceiling)
+            if best is not None:
+                break
+            ceiling *= 0.8
+        if best is None or best_excess > 0:
+            reason = (
+                f"even the fastest drift orbit takes {(best_excess + limit) / 86400.0:.1f} days"
+                if best is not None
+                else (failures[-1] if failures else "no drift orbit")
+            )
+            return (
+                f"no drift orbit reaches a relative RAAN of {target:.4f} rad within"
+                f" {constraint}: {reason}"
+            )
+        good_h, bad_h, bad_excess = ceiling, 0.0, math.inf
+        guess = _half_for_duration(limit, ceiling, lambda h: _estimate(h, *args))
+    # Regula falsi weights: the excesses at both ends, the kept one halved when an end is
+    # kept twice in a row (Illinois), so the bracket closes from both sides.
+    good_excess: float = best_excess
+    side = 0
+    for _ in range(60):
+        if best is not None and -CONSTRAINT_SLACK * limit <= best_excess <= 0:
+            break
+        if abs(bad_h - good_h) <= 1e-9 * ceiling:
+            break
+        if guess is not None:
+            half, guess = guess, None
+        elif math.isfinite(bad_excess) and math.isfinite(good_excess):
+            half = good_h + (bad_h - good_h) * good_excess / (good_excess - bad_excess)
+        else:
+            half = 0.5 * (good_h + bad_h)
+        if not min(good_h, bad_h) < half < max(good_h, bad_h):
+            half = 0.5 * (good_h + bad_h)
+        shot, excess = shot_at(half)
+        if shot is not None and excess <= 0:
+            good_h, good_excess, best, best_excess = half, excess, shot, excess
+            if side == 1 and math.isfinite(bad_excess):
+                bad_excess /= 2.0
+            side = 1
+        else:
+            bad_h, bad_excess = half, excess
+            if side == -1:
+                good_excess /= 2.0
+            side = -1
+    if best is None:
+        reason = failures[-1] if failures else "every drift orbit failed"
+        return (
+            f"no drift orbit reaches a relative RAAN of {target:.4f} rad within"
+            f" {constraint}: {reason}"
+        )
+    return best
+
+
+def _largest_half(direction: float, reference_a: float) -> float:
+    """Half delta-v to the farthest drift orbit: down to the lowest drift altitude, or up to
+    a speed 45 % below the reference's."""
+    v0 = math.sqrt(MU_EARTH / reference_a)
+    if direction > 0:
+        return 0.45 * v0
+    lowest = math.sqrt(MU_EARTH / (EARTH_RADIUS + MIN_DRIFT_ALTITUDE))
+    return max(min(lowest - v0, 0.45 * v0), 0.0)
+
+
+def _fastest_half(
+    largest: float, estimate: Callable[[float], tuple[float, float, float] | None]
+) -> float | None:
+    """The half delta-v of the fastest estimated plan up to ``largest``: beyond it a farther
+    drift orbit only lengthens the transfers more than it shortens the drift."""
+    durations = [
+        (made[2], half)
+        for k in range(1, 401)
+        if (made := estimate(half := largest * k / 400.0)) is not None
+    ]
+    return min(durations)[1] if durations else None
+
+
+def _half_for_duration(
+    deadline: float,
+    ceiling: float,
+    estimate: Callable[[float], tuple[float, float, float] | None],
+) -> float | None:
+    """The half delta-v whose estimated duration is the deadline (bisection), a first guess."""
+    low, high = 0.0, ceiling
+    for _ in range(60):
+        middle = 0.5 * (low + high)
+        made = estimate(middle)
+        if made is None or made[2] > deadline:
+            low = middle
+        else:
+            high = middle
+    return high if 0.0 < high < ceiling else None
 
 
 def _shoot(
@@ -242,20 +312,58 @@ def _shoot(
     eccentricity: float,
     inclination: float,
     evaluate: Evaluate,
+    horizon: float = math.inf,
 ) -> PhasingPlan | str:
-    """Adjust the coast so the relative RAAN lands on ``target`` (it grows linearly with it)."""
+    """The coast that makes the relative RAAN land on ``target``: secant steps (drag makes
+    the relative RAAN a little nonlinear in the coast), kept within a bracket once one is
+    known, bisected when a step leaves it. A coast that ends in re-entry is shortened (a
+    decaying drift orbit drifts faster, so the target may come first); no coast is longer
+    than ``horizon``."""
     rate = relative_drift_rate(drift_a, reference_a, eccentricity, inclination)
+    sign = math.copysign(1.0, target)
+    short: tuple[float, float] | None = None  # (coast, miss) ending short of the target
+    long: tuple[float, float] | None = None  # (coast, miss) going past it
+    previous: tuple[float, float] | None = None
     outcome = evaluate(drift_a, coast)
-    if isinstance(outcome, str):
-        return outcome
-    for _ in range(8):
-        reached, _, _ = outcome
-        error = target - reached
-        if abs(error) < 1e-10:
-            break
-        coast = max(coast + error / rate, 0.0)
-        outcome = evaluate(drift_a, coast)
+    for _ in range(40):
         if isinstance(outcome, str):
-            return outcome
-    _, duration, delta_v = outcome
-    return PhasingPlan(drift_a, coast, duration, delta_v)
+            if coast <= 1.0:
+                return outcome
+            # Re-entry while drifting: look between the last coast that ended short and this.
+            failed_at = coast
+            coast = 0.5 * ((short[0] if short is not None else 0.0) + coast)
+            long = (failed_at, -math.inf)
+            previous = None
+            outcome = evaluate(drift_a, coast)
+            continue
+        miss = sign * (target - outcome[0])  # > 0: still short of the target
+        if abs(miss) < RAAN_TOLERANCE:
+            _, duration, delta_v = outcome
+            return PhasingPlan(drift_a, coast, duration, delta_v)
+        if miss > 0:
+            short = (coast, miss)
+        else:
+            long = (coast, miss)
+        slope = abs(rate)
+        if previous is not None and previous[0] != coast and previous[1] != miss:
+            slope = (previous[1] - miss) / (coast - previous[0])
+        previous = (coast, miss)
+        step = coast + miss / slope if slope > 0 else math.nan
+        if short is not None and long is not None:
+            low, high = sorted((short[0], long[0]))
+            if not low < step < high:
+                step = 0.5 * (low + high)
+        if not math.isfinite(step):
+            step = 0.5 * (short[0] + long[0]) if short and long else 2.0 * coast + 1.0
+        if step >= horizon and coast >= horizon:
+            return (
+                f"the drift orbit at {(drift_a - EARTH_RADIUS) / 1e3:.1f} km reaches only"
+                f" {outcome[0]:.6f} rad of relative RAAN within maximumDuration"
+                f" ({horizon / 86400:.1f} days): allow more time or a larger delta-v"
+            )
+        coast = min(max(step, 0.0), horizon)
+        outcome = evaluate(drift_a, coast)
+    return (
+        f"the drift could not be timed to reach the relative RAAN of {target:.6f} rad"
+        f" within {RAAN_TOLERANCE:g} rad: choose another target or drift orbit"
+    )

@@ -107,11 +107,16 @@ def in_shadow(position: FloatArray, sun_direction: FloatArray) -> FloatArray:
 def eclipse_fraction(radius: float, beta: float) -> float:
     """Share of a circular orbit of ``radius`` (m) spent in the cylindrical shadow when the
     Sun is ``beta`` (rad) above the orbit plane."""
-    limit = math.sqrt(max(radius**2 - EARTH_RADIUS**2, 0.0)) / radius
-    cos_beta = math.cos(beta)
-    if cos_beta <= limit:
-        return 0.0
-    return math.acos(limit / cos_beta) / math.pi
+    return float(eclipse_fractions(np.array([radius]), np.array([beta]))[0])
+
+
+def eclipse_fractions(radius: FloatArray, beta: FloatArray) -> FloatArray:
+    """:func:`eclipse_fraction` of many orbits at once."""
+    limit = np.sqrt(np.maximum(radius**2 - EARTH_RADIUS**2, 0.0)) / radius
+    cos_beta = np.cos(beta)
+    shaded = cos_beta > limit
+    ratio = np.where(shaded, limit / np.where(shaded, cos_beta, 1.0), 1.0)
+    return np.asarray(np.where(shaded, np.arccos(np.clip(ratio, -1.0, 1.0)) / math.pi, 0.0))
 
 
 def solar_array_power(

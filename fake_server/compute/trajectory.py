@@ -3,7 +3,8 @@
 A plan is a list of JSON steps with absolute targets, so what is left of a plan after a
 pause is itself a plan (a paused mission resumes by running it):
 
-* ``{"kind": "transfer", "semiMajorAxis": m, "inclination": rad}`` Edelbaum thrust arc;
+* ``{"kind": "transfer", "semiMajorAxis": m, "inclination": rad}`` Edelbaum thrust arc
+  (with ``"until": s`` when it must stop at that mission time, done or not);
 * ``{"kind": "eccentricity", "eccentricity": e}`` thrust arc at constant size;
 * ``{"kind": "coast", "until": s}`` no thrust until that mission time (drag still acts);
 * ``{"kind": "stationKeeping", "bottom": m, "top": m, "until": s}`` coast while the
@@ -119,6 +120,11 @@ def run_plan(
         step = pending[0]
         kind = step["kind"]
         if kind in ("transfer", "eccentricity"):
+            # A station keeping's raise stops with the station keeping itself.
+            step_until = float(step.get("until", math.inf))
+            if point.elapsed >= step_until:
+                pending.pop(0)
+                continue
             path: EdelbaumPath | EccentricityPath
             if kind == "transfer":
                 path = EdelbaumPath(
@@ -144,12 +150,12 @@ def run_plan(
                 break
             natural_end = made.end
             dry_end = point.elapsed + (point.mass - spacecraft.dry_mass) / made.mass_flow
-            end = min(natural_end, dry_end, limit)
+            end = min(natural_end, dry_end, limit, step_until)
             arc = replace(made, end=end)
             arcs.append(arc)
             fresh.append(not step.get("resumed", False))
             point = _end_point(arc, point)
-            if end >= natural_end:
+            if end >= natural_end or end >= step_until:
                 pending.pop(0)
                 continue
             pending[0] = {**step, "resumed": True}
@@ -178,7 +184,13 @@ def run_plan(
                 continue
             if point.semi_major_axis <= bottom + _SMA_TOLERANCE:
                 pending.insert(
-                    0, {"kind": "transfer", "semiMajorAxis": top, "inclination": point.inclination}
+                    0,
+                    {
+                        "kind": "transfer",
+                        "semiMajorAxis": top,
+                        "inclination": point.inclination,
+                        "until": until,
+                    },
                 )
                 continue
             to_bottom = decay_time(drag, point.semi_major_axis, bottom, point.mass)

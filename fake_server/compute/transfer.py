@@ -2,9 +2,8 @@
 
 Thrust arcs are orbit-averaged: the thruster delivers ``thrust * dutyCycle`` continuously
 (the duty cycle spread over every orbit), so the mass falls linearly and the velocity budget
-follows the rocket equation ``dv = Isp g0 ln(m0 / m)``. When drag acts, the thruster first
-compensates it; only the rest moves the orbit along its path, so drag lengthens the transfer
-and costs propellant.
+follows the rocket equation ``dv = Isp g0 ln(m0 / m)``. When drag acts, thrust and drag
+together move the orbit along its path: a raise pays for the drag, a descent rides it.
 
 * Circle-to-circle with plane change: Edelbaum (1961), "Propulsion requirements for
   controllable satellites", ARS Journal 31(8); in the closed form of Kechichian (1997),
@@ -70,6 +69,8 @@ class Path(Protocol):
 
     def at(self, remaining: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]: ...
 
+    def thrust_along_velocity(self, remaining: FloatArray) -> FloatArray: ...
+
 
 @dataclass(frozen=True)
 class EdelbaumPath:
@@ -120,6 +121,16 @@ class EdelbaumPath:
         inclination = np.where(done, self.target_i, inclination)
         return semi_major_axis, np.full_like(used, self.eccentricity), inclination
 
+    def thrust_along_velocity(self, remaining: FloatArray) -> FloatArray:
+        """Cosine of the yaw: +1 thrusting along the velocity (raising), -1 against it
+        (lowering), in between while the plane turns. In Kechichian's triangle the speed
+        still to lose is ``v0 cos(beta0) - x`` out of ``v(x)``."""
+        yaw0, total, _ = self._geometry
+        used = np.minimum(total - np.asarray(remaining, dtype=np.float64), total)
+        along = self.v0 * math.cos(yaw0) - used
+        speed = np.sqrt(np.maximum(along**2 + (self.v0 * math.sin(yaw0)) ** 2, 1e-300))
+        return np.asarray(along / speed)
+
 
 @dataclass(frozen=True)
 class EccentricityPath:
@@ -144,6 +155,11 @@ class EccentricityPath:
             eccentricity,
             np.full_like(remaining, self.inclination),
         )
+
+    def thrust_along_velocity(self, remaining: FloatArray) -> FloatArray:
+        # The steering turns over the orbit; counted as fully opposed by the drag, the
+        # conservative reading (the drag must be made up before the eccentricity moves).
+        return np.ones_like(np.asarray(remaining, dtype=np.float64))
 
 
 @dataclass(frozen=True)
@@ -305,14 +321,22 @@ def thrust_drag_table(
 ) -> tuple[FloatArray, FloatArray] | str:
     """The table G(remaining) of a thrust arc under drag, or a message when the thrust cannot
     overcome the drag somewhere on the path. Nodes are spaced 1 m/s from the end of the path,
-    so a resumed arc uses the very same nodes."""
+    so a resumed arc uses the very same nodes.
+
+    The path advances at the rate the thrust T and the drag D together give along it: with
+    the path's direction at yaw beta from the velocity, ``T u - D v_hat = m s' (cos beta,
+    sin beta)`` with ``|u| = 1`` gives ``m s' = -D cos beta + sqrt(T^2 - D^2 sin^2 beta)``:
+    ``T - D`` for a raise, ``T + D`` for a descent (the drag lowers the orbit too)."""
     spacing = 1.0
     count = math.ceil(remaining_start / spacing) + 1
     nodes = np.arange(count + 1, dtype=np.float64) * spacing
     half = spacing / 2.0
     points = (nodes[:-1] + half)[:, None] + half * _GAUSS_NODES[None, :]
     a, _, _ = path.at(points.ravel())
-    margin = mean_thrust - drag.force(a).reshape(points.shape)
+    force = drag.force(a).reshape(points.shape)
+    along = path.thrust_along_velocity(points.ravel()).reshape(points.shape)
+    across2 = mean_thrust**2 - force**2 * np.maximum(1.0 - along**2, 0.0)
+    margin = np.where(across2 > 0.0, -force * along + np.sqrt(np.maximum(across2, 0.0)), 0.0)
     if float(np.min(margin)) <= 0.0:
         worst = float(np.min(a)) - EARTH_RADIUS
         return (

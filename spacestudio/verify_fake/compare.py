@@ -96,6 +96,44 @@ def _leaf(value: Any) -> Any:
     return value
 
 
+#: Fields that hold an angle (rad) defined modulo 2 pi: 0.1 and 0.1 + 2 pi are one angle.
+PERIODIC_FIELDS = frozenset(
+    {
+        "raan",
+        "perigeeArgument",
+        "anomaly",
+        "meanAnomaly",
+        "trueAnomaly",
+        "argumentOfLatitude",
+        "longitude",
+        "firstPlaneInitialRaan",
+        "minInitialRaan",
+        "maxInitialRaan",
+    }
+)
+#: Ephemeris columns (named by the answer's ``fieldIndexes``) that are angles modulo 2 pi;
+#: the relative RAAN is unwrapped on purpose, so a whole turn there is a real difference.
+PERIODIC_COLUMNS = frozenset(
+    {
+        "LONGITUDE",
+        "EQUINOCTIAL_LM",
+        "KEPLERIAN_RAAN",
+        "KEPLERIAN_PERIGEE_ARGUMENT",
+        "KEPLERIAN_MEAN_ANOMALY",
+        "KEPLERIAN_TRUE_ANOMALY",
+        "ARGUMENT_OF_LATITUDE",
+        "REFERENCE_RAAN",
+        "SUN_RIGHT_ASCENSION",
+    }
+)
+_TURN = 2.0 * math.pi
+
+
+def _turn_difference(recorded: float, fake: float) -> float:
+    """``fake - recorded`` brought into [-pi, pi): how far apart two angles are."""
+    return (fake - recorded + math.pi) % _TURN - math.pi
+
+
 #: Python types of JSON numbers (``bool`` is not one, though a subclass of ``int``).
 _NUMBER_TYPES = (int, float)
 
@@ -160,6 +198,8 @@ class Comparison:
     fake_origin: str = ""
     recorded_origin: str = ""
     _alike: bool = False
+    #: Indexes of the periodic columns of the ephemerides being walked (from ``fieldIndexes``).
+    _periodic_columns: frozenset[int] = frozenset()
 
     def start(self) -> None:
         self.differences = []
@@ -259,7 +299,7 @@ class Comparison:
         elif recorded_type == "string":
             self._compare_strings(recorded, fake, path, mode)
         elif mode is _Mode.VALUE and recorded_type == "number":
-            if not self.tolerance.agrees(recorded, fake):
+            if not self._numbers_agree(recorded, fake, self._is_periodic(path)):
                 self._add_number(recorded, fake, path)
         elif mode is _Mode.VALUE and recorded != fake:
             self.add(
@@ -271,6 +311,22 @@ class Comparison:
                     fake,
                 )
             )
+
+    def _numbers_agree(self, recorded: float, fake: float, periodic: bool) -> bool:
+        if recorded == fake or self.tolerance.agrees(recorded, fake):
+            return True
+        # An angle compares as the nearest of its turns to the recorded one.
+        return periodic and self.tolerance.agrees(
+            recorded, recorded + _turn_difference(recorded, fake)
+        )
+
+    def _is_periodic(self, path: JsonPath) -> bool:
+        if not path:
+            return False
+        last = path[-1]
+        if isinstance(last, str):
+            return last in PERIODIC_FIELDS
+        return len(path) >= 3 and path[-3] == "ephemerides" and last in self._periodic_columns
 
     def _add_number(self, recorded: float, fake: float, path: JsonPath) -> None:
         if len(self.differences) >= self.limit:  # counted, not described: results are long
@@ -317,17 +373,49 @@ class Comparison:
         item_mode = self._mode((*path, 0), mode, shape_only)
         compare_numbers = item_mode is _Mode.VALUE
         relative, absolute = self.tolerance.relative, self.tolerance.absolute
+        periodic = (
+            self._periodic_columns
+            if len(path) >= 2 and path[-2] == "ephemerides"
+            else frozenset[int]()
+        )
         for index, (recorded_item, fake_item) in enumerate(zip(recorded, fake, strict=False)):
             if type(recorded_item) in _NUMBER_TYPES and type(fake_item) in _NUMBER_TYPES:
-                if compare_numbers and not (
-                    recorded_item == fake_item
-                    or math.isclose(recorded_item, fake_item, rel_tol=relative, abs_tol=absolute)
+                if (
+                    compare_numbers
+                    and not (
+                        recorded_item == fake_item
+                        or math.isclose(
+                            recorded_item, fake_item, rel_tol=relative, abs_tol=absolute
+                        )
+                    )
+                    and not self._numbers_agree(recorded_item, fake_item, index in periodic)
                 ):
                     self._add_number(recorded_item, fake_item, (*path, index))
                 continue
             self._walk(recorded_item, fake_item, (*path, index), item_mode, shape_only)
 
     def _walk_object(
+        self,
+        recorded: dict[str, Any],
+        fake: dict[str, Any],
+        path: JsonPath,
+        mode: _Mode,
+        shape_only: frozenset[JsonPath],
+    ) -> None:
+        columns = recorded.get("fieldIndexes")
+        outer_columns = self._periodic_columns
+        if isinstance(columns, dict):
+            self._periodic_columns = frozenset(
+                index
+                for name, index in columns.items()
+                if name in PERIODIC_COLUMNS and isinstance(index, int)
+            )
+        try:
+            self._walk_fields(recorded, fake, path, mode, shape_only)
+        finally:
+            self._periodic_columns = outer_columns
+
+    def _walk_fields(
         self,
         recorded: dict[str, Any],
         fake: dict[str, Any],

@@ -81,11 +81,15 @@ def test_edelbaum_path_reaches_its_target() -> None:
 
 @pytest.mark.parametrize(
     ("altitude_km", "density"),
-    # Vallado 4th ed. table 8-4 (exponential model): exact at the layer bases.
+    # Vallado 4th ed. table 8-4 (CIRA-72 exponential model, moderate activity).
     [(400, 3.725e-12), (500, 6.967e-13), (600, 1.454e-13), (700, 3.614e-14), (800, 1.170e-14)],
 )
-def test_density_matches_vallado_table(altitude_km: float, density: float) -> None:
-    assert float(atmosphere.density(altitude_km * 1e3)) == pytest.approx(density, rel=1e-9)
+def test_density_within_a_factor_two_of_vallado_table_at_the_reference_flux(
+    altitude_km: float, density: float
+) -> None:
+    # A ratio, not pytest.approx: its absolute default (1e-12) would accept any of these.
+    # NRLMSISE-00 at Ap 15 is 1.7x CIRA-72 at 700-800 km.
+    assert 0.5 < float(atmosphere.density(altitude_km * 1e3)) / density < 2.0
 
 
 @pytest.mark.parametrize(

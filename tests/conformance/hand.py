@@ -8,11 +8,15 @@ Sources:
 - [W] Wertz & Larson, *Space Mission Analysis and Design*, 3rd ed. (1999).
 - [E] Edelbaum, "Propulsion requirements for controllable satellites", ARS Journal 31 (1961).
 - [A] The Astronomical Almanac for the Year 2022, section C (the Sun), for 2022-01-01 12:00 UT.
+- [M] Picone, Hedin, Drob and Aikin, "NRLMSISE-00 empirical model of the atmosphere",
+  J. Geophys. Res. 107(A12) (2002), through ``tests/oracles/msis.py``.
 """
 
 from __future__ import annotations
 
 import math
+
+from tests.oracles.msis import orbit_mean_density
 
 MU = 3.986004418e14  # m^3/s^2, [V] table D-1
 RE = 6378137.0  # m, [V] table D-1
@@ -113,16 +117,18 @@ def period(semi_major_axis: float) -> float:
     return 2 * math.pi * math.sqrt(semi_major_axis**3 / MU)
 
 
-# [V] table 8-4: the exponential atmosphere's 500-600 km layer.
-DENSITY_500_KM = 6.967e-13  # kg/m^3
-SCALE_HEIGHT_500_KM = 63.822e3  # m
-
-
 def drag_delta_v(
-    altitude: float, drag_coefficient: float, area: float, mass: float, seconds: float
+    altitude: float,
+    drag_coefficient: float,
+    area: float,
+    mass: float,
+    seconds: float,
+    inclination: float = math.radians(97.4),
+    solar_flux: float = 150.0,
 ) -> float:
     """Delta-v (m/s) that cancels drag on a circular orbit for ``seconds``:
-    the drag deceleration 1/2 rho v^2 Cd A / m ([V] eq. 8-30) times the time."""
-    rho = DENSITY_500_KM * math.exp(-(altitude - 500e3) / SCALE_HEIGHT_500_KM)
+    the drag deceleration 1/2 rho v^2 Cd A / m ([V] eq. 8-30) times the time, with rho the
+    NRLMSISE-00 density averaged along the orbit's track ([M], computed by ``pymsis``)."""
+    rho = orbit_mean_density(altitude / 1e3, solar_flux, math.degrees(inclination))
     v2 = MU / (RE + altitude)
     return 0.5 * rho * v2 * drag_coefficient * area / mass * seconds

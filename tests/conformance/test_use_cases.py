@@ -24,8 +24,12 @@ from fake_server.embedded import FakeServer
 from tests.conformance import hand
 from tests.conformance.runner import CLIENTS, PLOTS, SCRIPTS, ScriptRun, run_script
 
-#: Agreement asked of a figure with its hand calculation.
-TOLERANCE = 0.03
+#: Agreement asked of a figure with its hand calculation: about three times the worst
+#: measured (0.37 %, the dynamic transfer duration; docs/fidelity.md).
+TOLERANCE = 0.01
+#: Agreement asked of a figure that rests on the atmosphere's density (measured 7.0 %: the
+#: fake's season-mean table against NRLMSISE-00 along the script's January orbit).
+DENSITY_TOLERANCE = 0.10
 DAY = 86400.0
 
 # What the scripts build (their own constants, read off the published sdist).
@@ -127,7 +131,14 @@ def check_full_mission(session: Session) -> None:
         kept_mass = masses[starts[0]]
         delta_v = hand.drag_delta_v(500e3, 2.2, 1.0, kept_mass, 50 * DAY)
         used = masses[starts[0]] - masses[starts[1] - 1]
-        close(used, hand.propellant(kept_mass, delta_v, ISP), "station-keeping propellant (kg)")
+        # The fake's table and the oracle average NRLMSISE-00 over different samples of
+        # local time, latitude and season: 5 % apart at 500 km (tests/oracles).
+        close(
+            used,
+            hand.propellant(kept_mass, delta_v, ISP),
+            "station-keeping propellant (kg)",
+            DENSITY_TOLERANCE,
+        )
         close(days[starts[1] - 1] - days[starts[0]], 50.0, "station-keeping duration (days)", 1e-3)
         # Deorbit: 500 -> 400 km.
         deorbit = hand.propellant(

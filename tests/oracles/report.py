@@ -1,0 +1,199 @@
+"""Prints the measured agreement of the fake with each oracle, the figures behind the
+tolerances of ``tests/oracles`` and the table in docs/fidelity.md.
+
+    .venv/bin/python -m tests.oracles.report
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+from scipy.optimize import brentq
+
+from fake_server.compute import atmosphere, compute_mission
+
+from . import gauss
+from .msis import orbit_mean_density
+from .scenarios import craft, degrees, mission, semi_major_axis, simulate
+from .sgp4_coverage import statistics, walker
+from .test_constellations import DURATION, EPOCH, STEP
+from .test_constellations import GRID as CONSTELLATIONS
+from .test_phasing import ALTITUDE, INCLINATION, _drift_range, _fly
+from .test_transfers import GRID as TRANSFERS
+
+
+def transfers() -> Iterator[str]:
+    for start, end, inclination, turn, drag in TRANSFERS:
+        results = simulate(
+            mission(
+                start * 1e3,
+                degrees(inclination),
+                drag,
+                type="Orbital Transfer",
+                targetDefinition="DELTA",
+                deltaSemiMajorAxis=(end - start) * 1e3,
+                deltaInclination=degrees(turn),
+            )
+        )
+        flight = gauss.transfer(
+            craft(),
+            semi_major_axis(start * 1e3),
+            degrees(inclination),
+            semi_major_axis(end * 1e3),
+            degrees(inclination + turn),
+            drag=drag,
+        )
+        report = results["maneuverReport"]
+        yield (
+            f"| transfer {start:.0f}->{end:.0f} km, i {inclination} deg, di {turn} deg,"
+            f" drag {drag} | {report['totalDeltaV']:.3f} / {flight.delta_v:.3f} m/s |"
+            f" {report['totalDeltaV'] / flight.delta_v - 1:+.2e} |"
+            f" {report['simulationDuration'] / flight.duration - 1:+.2e} |"
+        )
+
+
+def densities() -> Iterator[str]:
+    for flux in (70.0, 150.0, 250.0):
+        ratios = [
+            float(atmosphere.density(h * 1e3, flux)) / orbit_mean_density(h, flux)
+            for h in (200.0, 300.0, 400.0, 500.0, 600.0, 800.0, 1000.0)
+        ]
+        yield (
+            f"| density / NRLMSISE-00 at {flux:.0f} sfu, 200..1000 km | "
+            + " ".join(f"{r:.3f}" for r in ratios)
+            + " | | |"
+        )
+
+
+def station_keeping() -> Iterator[str]:
+    for flux in (70.0, 150.0, 250.0):
+        for altitude in (250.0, 500.0, 800.0):
+            results = simulate(
+                mission(
+                    altitude * 1e3,
+                    degrees(97.4),
+                    True,
+                    type="LEO Station Keeping",
+                    smaTopMargin=200.0,
+                    smaBottomMargin=200.0,
+                    duration=30 * 86400.0,
+                    customSolarFlux=flux,
+                )
+            )
+            a = semi_major_axis(altitude * 1e3)
+            lost = a - (results["finalOrbit"]["semiMajorAxis"] + (gauss.RE - 6378137.0))
+            given = results["maneuverReport"]["totalDeltaV"] + math.sqrt(gauss.MU / a) * lost / (
+                2 * a
+            )
+            oracle = gauss.drag_impulse(craft(flux), a, degrees(97.4), 30 * 86400.0)
+            yield (
+                f"| station keeping {altitude:.0f} km, {flux:.0f} sfu, 30 d |"
+                f" {given:.4f} / {oracle:.4f} m/s | {given / oracle - 1:+.2e} | |"
+            )
+
+
+def phasing() -> Iterator[str]:
+    for target, days in ((0.1, 120.0), (-0.2, 300.0)):
+        results = simulate(
+            mission(
+                ALTITUDE,
+                INCLINATION,
+                False,
+                type="RAAN Phasing",
+                targetDeltaRaan=target,
+                optimizationType="ΔV",
+                targetMissionDuration=days * 86400.0,
+            )
+        )
+        low, high = _drift_range(target)
+
+        def late(a: float, target: float = target, days: float = days) -> float:
+            return _fly(target, a, None, False)[1] - days * 86400.0
+
+        drift = brentq(late, low, high, xtol=1.0)
+        delta_v = _fly(target, drift, None, False)[2]
+        spent = results["maneuverReport"]["totalDeltaV"]
+        yield (
+            f"| phasing least delta-v {target} rad, {days:.0f} d |"
+            f" {spent:.3f} / {delta_v:.3f} m/s | {spent / delta_v - 1:+.2e} | |"
+        )
+
+
+def constellations() -> Iterator[str]:
+    for altitude, inclination, planes, per_plane, f, eta, _, _ in CONSTELLATIONS:
+        total = planes * per_plane
+        shell = {
+            "name": "W",
+            "planeDefinitionType": "ALTITUDE_AND_INCLINATION",
+            "altitude": altitude * 1e3,
+            "inclination": math.radians(inclination),
+            "numberOfPlanes": planes,
+            "numberOfSpacecraftsPerPlane": per_plane,
+            "deltaRaan": 2 * math.pi / planes,
+            "interPlanePhasing": 2 * math.pi * f / total,
+            "payload": {"semiViewAngleCircularDefinition": math.radians(eta)},
+        }
+        mesh = {
+            "name": "band",
+            "southernmostLatitude": math.radians(-40),
+            "northernmostLatitude": math.radians(40),
+            "westernmostLongitude": math.radians(-170),
+            "easternmostLongitude": math.radians(130),
+            "numberOfLatitudes": 3,
+            "numberOfLongitudes": 3,
+        }
+        computation = compute_mission(
+            "constellationperformanceanalysisrequests",
+            {
+                "name": "oracle",
+                "constellation": {"homogeneousConstellationGeometries": [shell]},
+                "earthMeshes": [mesh],
+                "simulationDate": "2024-03-01T00:00:00Z",
+                "simulationDuration": DURATION,
+                "computeRevisit": True,
+            },
+        )
+        points = computation.results["meshPerformances"][0]["points"]
+        oracle = statistics(
+            walker(
+                altitude,
+                math.radians(inclination),
+                planes,
+                per_plane,
+                2 * math.pi / planes,
+                2 * math.pi * f / total,
+                EPOCH,
+            ),
+            EPOCH,
+            DURATION,
+            STEP,
+            np.array([p["latitude"] for p in points]),
+            np.array([p["longitude"] for p in points]),
+            math.radians(eta),
+        )
+        metrics = [p["metrics"]["statisticalMetrics"] for p in points]
+        coverage = max(
+            abs(m["COVERAGE"]["average"] - o.coverage) for m, o in zip(metrics, oracle, strict=True)
+        )
+        revisit = max(
+            abs(m["REVISIT_TIME"]["average"] / o.mean_revisit - 1)
+            for m, o in zip(metrics, oracle, strict=True)
+        )
+        yield (
+            f"| Walker {total} sats, {eta:.0f} deg | coverage, revisit |"
+            f" {coverage:.4f} | {revisit:.2e} |"
+        )
+
+
+def main() -> None:
+    print("| scenario | fake / oracle | relative (or absolute) | second figure |")
+    print("| --- | --- | --- | --- |")
+    for rows in (transfers(), densities(), station_keeping(), phasing(), constellations()):
+        for row in rows:
+            print(row)
+
+
+if __name__ == "__main__":
+    main()
