@@ -49,7 +49,7 @@ class SpacestudioError(Exception):
         elif self.status is not None:
             text += f" (HTTP {self.status})"
         if self.server_message:
-            text += f"; the server said: {_one_line(self.server_message)}"
+            text += f"; the server said: {_one_line(self.server_message).rstrip('.')}"
         text += "."
         if self.hint:
             text += f" {self.hint}"

@@ -26,7 +26,7 @@ load_dotenv()
 import spacestudio
 
 spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail, spacestudio.log_password)
-spacestudio.simulation.create_orbit({"name": "SSO-600", "altitude": 600e3, "inclination": 97.8})
+spacestudio.simulation.create_orbit({"name": "SSO-600", "altitude": 600e3, "inclination": 1.70693})
 orbit = spacestudio.simulation.get_orbit("SSO-600")
 print("orbit", orbit["name"], orbit["altitude"])
 """
