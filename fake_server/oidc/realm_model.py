@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -248,9 +249,30 @@ def _parameter(parameters: Mapping[str, Any], name: str, default: str) -> str:
     return str(value[0] if isinstance(value, list) and value else value)
 
 
+#: The costliest parameters a stored hash may ask for: Keycloak's own defaults since 24
+#: (OWASP's figures), so an export of a default Keycloak loads, and a hash that would cost
+#: seconds of CPU or gigabytes per login attempt is refused when it is imported.
+MAX_PBKDF2_ITERATIONS = {"pbkdf2": 1_300_000, "pbkdf2-sha256": 600_000, "pbkdf2-sha512": 210_000}
+MAX_ARGON2_TIME_COST = 5
+MAX_ARGON2_MEMORY_KIB = 64 * 1024
+MAX_ARGON2_PARALLELISM = 4
+#: Hash and salt lengths, in bytes: PBKDF2 costs a whole run per block of hash it makes.
+HASH_BYTES = (16, 64)
+SALT_BYTES = (8, 64)
+
+
+def _bounded(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise UnsupportedHash(
+            f"{name} is {value}; the fake accepts {low} to {high} (Keycloak's default is "
+            "the highest: a costlier hash would stall logins)"
+        )
+    return value
+
+
 def hash_from_credential(credential: Mapping[str, Any]) -> str:
     """The fake's record of a Keycloak password credential's hash (UnsupportedHash when it
-    cannot be checked)."""
+    cannot be checked, or would cost more than the bounds above)."""
     secret = _json_field(credential, "secretData")
     data = _json_field(credential, "credentialData")
     algorithm = str(data.get("algorithm", ""))
@@ -262,11 +284,15 @@ def hash_from_credential(credential: Mapping[str, Any]) -> str:
     iterations = data.get("hashIterations")
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
         raise UnsupportedHash(f"hashIterations {iterations!r} is not a positive number")
+    most = MAX_ARGON2_TIME_COST if algorithm == "argon2" else MAX_PBKDF2_ITERATIONS[algorithm]
+    _bounded(f"hashIterations of {algorithm}", iterations, 1, most)
     try:
         value = base64.b64decode(str(secret["value"]), validate=True)
         salt = base64.b64decode(str(secret["salt"]), validate=True)
     except (KeyError, binascii.Error):
         raise UnsupportedHash("secretData needs a base64 value and salt") from None
+    _bounded("the hash's length in bytes", len(value), *HASH_BYTES)
+    _bounded("the salt's length in bytes", len(salt), *SALT_BYTES)
     record: dict[str, Any] = {
         "algorithm": algorithm,
         "iterations": iterations,
@@ -275,20 +301,28 @@ def hash_from_credential(credential: Mapping[str, Any]) -> str:
     }
     if algorithm == "argon2":
         parameters = data.get("additionalParameters") or {}
+        if not isinstance(parameters, dict):
+            raise UnsupportedHash("additionalParameters must be an object")
         kind = _parameter(parameters, "type", "id")
         version = _parameter(parameters, "version", "1.3")
         if kind not in _ARGON2_TYPES or version not in _ARGON2_VERSIONS:
             raise UnsupportedHash(f"argon2 type {kind!r} version {version!r} is not supported")
         try:
-            record |= {
-                "type": kind,
-                "version": version,
-                "memory": int(_parameter(parameters, "memory", "7168")),
-                "parallelism": int(_parameter(parameters, "parallelism", "1")),
-            }
+            memory = int(_parameter(parameters, "memory", "7168"))
+            parallelism = int(_parameter(parameters, "parallelism", "1"))
         except ValueError:
             raise UnsupportedHash("argon2 memory and parallelism must be numbers") from None
+        _bounded("argon2 parallelism", parallelism, 1, MAX_ARGON2_PARALLELISM)
+        # argon2 needs 8 KiB of memory per lane at least.
+        _bounded("argon2 memory in KiB", memory, 8 * parallelism, MAX_ARGON2_MEMORY_KIB)
+        record |= {"type": kind, "version": version, "memory": memory, "parallelism": parallelism}
     return json.dumps(record, sort_keys=True)
+
+
+#: Password hashes computed at once in this process: a login beyond waits its turn in
+#: its own thread, so wrong-password logins queue behind each other and other clients
+#: keep the other core.
+PASSWORD_HASHING_SLOTS = threading.BoundedSemaphore(1)
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -297,18 +331,22 @@ def verify_password(password: str, stored: str) -> bool:
     salt = base64.b64decode(record["salt"])
     expected = base64.b64decode(record["value"])
     secret = password.encode("utf-8")
+    with PASSWORD_HASHING_SLOTS:
+        computed = _hash(record, secret, salt, len(expected))
+    return hmac.compare_digest(computed, expected)
+
+
+def _hash(record: Mapping[str, Any], secret: bytes, salt: bytes, length: int) -> bytes:
     if record["algorithm"] == "argon2":
-        computed = hash_secret_raw(
+        return hash_secret_raw(
             secret,
             salt,
             time_cost=record["iterations"],
             memory_cost=record["memory"],
             parallelism=record["parallelism"],
-            hash_len=len(expected),
+            hash_len=length,
             type=_ARGON2_TYPES[record["type"]],
             version=_ARGON2_VERSIONS[record["version"]],
         )
-    else:
-        digest = _PBKDF2_DIGESTS[record["algorithm"]]
-        computed = hashlib.pbkdf2_hmac(digest, secret, salt, record["iterations"], len(expected))
-    return hmac.compare_digest(computed, expected)
+    digest = _PBKDF2_DIGESTS[record["algorithm"]]
+    return hashlib.pbkdf2_hmac(digest, secret, salt, record["iterations"], length)
