@@ -8,7 +8,7 @@ business (``gunicorn -b``).
 
 Every worker process opens the same state file (``SPACESTUDIO_FAKE_STATE``; by default
 ``spacestudio-fake-server-<user id>/state.sqlite`` in the temporary directory, named in
-the log)
+the log; that folder is made private, mode 0700, and refused if another user made it)
 and the same key file beside it, so the workers share signing keys, users, clients,
 sign-in sessions, revoked tokens, fault rules, the journal and every object: a login on
 one worker is good on all, and a logout or a fault reaches all. Logs go to standard output.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -53,6 +54,36 @@ def default_state_path() -> Path:
     return Path(tempfile.gettempdir()) / f"spacestudio-fake-server-{owner}" / "state.sqlite"
 
 
+def make_private_folder(folder: Path) -> None:
+    """Make ``folder`` (mode 0700), or check that the one found there is this user's own.
+
+    The default folder's name is known to everyone who can list the temporary directory:
+    anyone could have made it first, writable by all, and planted a key file that would
+    sign every token. A folder that is a link, another user's, or one others may write is
+    refused; one of this user's that others may only read is made private.
+    """
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    status = os.lstat(folder)
+    problem = ""
+    if not stat.S_ISDIR(status.st_mode):
+        problem = "is not a folder (a link, or a file)"
+    elif hasattr(os, "getuid") and status.st_uid != os.getuid():
+        problem = f"belongs to another user (uid {status.st_uid})"
+    elif status.st_mode & 0o022:
+        problem = f"is open to other users (mode {stat.S_IMODE(status.st_mode):o})"
+    elif status.st_mode & 0o077:  # this user's own, made readable by an older version
+        os.chmod(folder, 0o700)
+    if problem:
+        raise ConfigurationError(
+            f"The default state folder {folder} {problem}, so another user could plant the "
+            f"key file that signs tokens. Remove it (it may have been made by someone else) "
+            f"and start again, or set {ENV_PREFIX}STATE to a file in a folder of your own."
+        )
+
+
 def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerConfig:
     """The configuration the ``SPACESTUDIO_FAKE_*`` variables describe."""
     environ = os.environ if environ is None else environ
@@ -66,7 +97,7 @@ def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerC
         argv = argv_from_environment(parser, environ)
         if not environ.get(f"{ENV_PREFIX}STATE", "").strip():
             state = default_state_path()
-            state.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(state.parent)
             argv.append(f"--state={state}")
         return config_from_args(parser.parse_args(argv))
     except (_ParserError, ValueError, FaultSpecError) as exc:
