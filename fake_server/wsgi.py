@@ -17,6 +17,7 @@ one worker is good on all, and a logout or a fault reaches all. Logs go to stand
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -62,10 +63,8 @@ def make_private_folder(folder: Path) -> None:
     sign every token. A folder that is a link, another user's, or one others may write is
     refused; one of this user's that others may only read is made private.
     """
-    try:
+    with contextlib.suppress(FileExistsError):
         os.mkdir(folder, 0o700)
-    except FileExistsError:
-        pass
     status = os.lstat(folder)
     problem = ""
     if not stat.S_ISDIR(status.st_mode):

@@ -44,7 +44,7 @@ def test_a_precreated_world_writable_default_folder_is_refused(temporary_directo
     folder = default_state_path().parent
     folder.mkdir()
     folder.chmod(0o777)
-    with pytest.raises(ConfigurationError, match="open to other users \(mode 777\)") as refused:
+    with pytest.raises(ConfigurationError, match=r"open to other users \(mode 777\)") as refused:
         config_from_environment({})
     assert str(folder) in str(refused.value) and "SPACESTUDIO_FAKE_STATE" in str(refused.value)
 
