@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.faults import FaultSpecError
+from fake_server.oidc.realm_model import PasswordHashing
 from fake_server.options import ENV_PREFIX, argv_from_environment, build_parser, config_from_args
 
 if TYPE_CHECKING:
@@ -131,7 +132,16 @@ class PerProcessApplication:
         self.config = config
         self._lock = threading.Lock()
         self._pid = os.getpid()
-        self._app = FakeSpacestudioApp.from_config(config)
+        self._app = self._build()
+
+    def _build(self) -> FakeSpacestudioApp:
+        app = FakeSpacestudioApp.from_config(self.config)
+        # Workers hash passwords in turn, and a sync worker never waits for its turn: two
+        # logins hashing at once would leave no worker for anyone else.
+        app.idp.model.password_hashing = PasswordHashing(
+            f"{self.config.state_path}.logins.lock", wait=False
+        )
+        return app
 
     @property
     def app(self) -> FakeSpacestudioApp:
@@ -139,7 +149,7 @@ class PerProcessApplication:
         if self._pid != os.getpid():
             with self._lock:
                 if self._pid != os.getpid():
-                    self._app = FakeSpacestudioApp.from_config(self.config)
+                    self._app = self._build()
                     self._pid = os.getpid()
         return self._app
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -84,6 +86,8 @@ class RealmModel:
         self._configured_accounts = tuple(accounts)
         self._configured_clients = tuple(all_clients.values())
         self._issuers: dict[tuple[str, str], str] = {}
+        #: Replaced by the WSGI entry point with one shared by its worker processes.
+        self.password_hashing = PasswordHashing()
         seed_realm(state, self._configured_accounts, self._configured_clients)
 
     def issuer(self, request: Request) -> str:
@@ -136,7 +140,9 @@ class RealmModel:
         account = self.account_by_username(username)
         given = password.encode()
         if account is not None and account.password_hash:
-            matches = bool(password) and verify_password(password, account.password_hash)
+            matches = bool(password) and self.password_hashing.verify(
+                password, account.password_hash
+            )
         else:
             # Compare against something even for an unknown user, so timing tells nothing.
             expected = account.password.encode() if account else b"\0" * max(len(given), 1)
@@ -319,10 +325,45 @@ def hash_from_credential(credential: Mapping[str, Any]) -> str:
     return json.dumps(record, sort_keys=True)
 
 
-#: Password hashes computed at once in this process: a login beyond waits its turn in
-#: its own thread, so wrong-password logins queue behind each other and other clients
-#: keep the other core.
-PASSWORD_HASHING_SLOTS = threading.BoundedSemaphore(1)
+class PasswordHashing:
+    """Where password hashes are computed: one at a time, so a burst of logins (wrong
+    passwords included) queues behind itself and other clients keep being served.
+
+    In one process (the built-in server's threads) a login waits its turn in its own
+    thread. Processes that share ``lock_path`` (gunicorn's workers) take turns through
+    a lock on that file; with ``wait`` false a login that finds another being checked is
+    answered 503 at once, since a worker that waited could serve nobody meanwhile.
+    """
+
+    def __init__(self, lock_path: str | None = None, *, wait: bool = True) -> None:
+        self.lock_path = lock_path
+        self.wait = wait
+        self._threads = threading.Lock()
+
+    def verify(self, password: str, stored: str) -> bool:
+        """Whether ``password`` hashes to the record ``stored``, computed in turn."""
+        if not self._threads.acquire(blocking=self.wait):
+            raise _busy()
+        try:
+            if self.lock_path is None:
+                return verify_password(password, stored)
+            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    raise _busy() from None
+                return verify_password(password, stored)
+            finally:
+                os.close(descriptor)  # releases the lock
+        finally:
+            self._threads.release()
+
+
+def _busy() -> OAuthError:
+    return OAuthError(
+        503, "temporarily_unavailable", "Another login is being checked; retry in a second"
+    )
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -331,8 +372,7 @@ def verify_password(password: str, stored: str) -> bool:
     salt = base64.b64decode(record["salt"])
     expected = base64.b64decode(record["value"])
     secret = password.encode("utf-8")
-    with PASSWORD_HASHING_SLOTS:
-        computed = _hash(record, secret, salt, len(expected))
+    computed = _hash(record, secret, salt, len(expected))
     return hmac.compare_digest(computed, expected)
 
 
