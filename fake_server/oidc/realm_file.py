@@ -22,6 +22,7 @@ from typing import Any
 from fake_server.oidc.accounts import Account
 from fake_server.oidc.realm import Client, RealmSettings
 from fake_server.oidc.realm_model import SCRIPTING_ROLE, UnsupportedHash, hash_from_credential
+from fake_server.representations import PKCE_ATTRIBUTE, PKCE_METHODS
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +219,14 @@ def client_from_representation(rep: Any, where: str = "client") -> Client:
     redirect_uris = rep.get("redirectUris") or []
     if not isinstance(redirect_uris, list) or not all(isinstance(u, str) for u in redirect_uris):
         raise RealmFileError(f"{where}: redirectUris must be a list of strings")
+    attributes = rep.get("attributes") or {}
+    if not isinstance(attributes, dict):
+        raise RealmFileError(f"{where}: attributes must be an object of strings")
+    pkce_method = attributes.get(PKCE_ATTRIBUTE) or ""
+    if pkce_method not in ("", *PKCE_METHODS):
+        raise RealmFileError(
+            f"{where}: attribute {PKCE_ATTRIBUTE} must be S256, plain or empty, not {pkce_method!r}"
+        )
     try:
         return Client(
             client_id=client_id,
@@ -228,6 +237,7 @@ def client_from_representation(rep: Any, where: str = "client") -> Client:
             standard_flow=_bool(rep, "standardFlowEnabled", True, where),
             service_accounts=_bool(rep, "serviceAccountsEnabled", False, where),
             redirect_uris=tuple(redirect_uris),
+            pkce_method=pkce_method,
         )
     except ValueError as exc:
         raise RealmFileError(f"{where}: {exc}") from None
@@ -244,6 +254,8 @@ def client_representation(client: Client) -> dict[str, Any]:
         "serviceAccountsEnabled": client.service_accounts,
         "redirectUris": list(client.redirect_uris),
     }
+    if client.pkce_method:
+        rep["attributes"] = {PKCE_ATTRIBUTE: client.pkce_method}
     if client.secret is not None:
         rep["secret"] = client.secret
     return rep
