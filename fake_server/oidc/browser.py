@@ -15,7 +15,6 @@ from fake_server.oidc.bearer import active_key, read_header
 from fake_server.oidc.errors import OAuthError, TokenRejected
 from fake_server.oidc.realm_model import RealmModel
 from fake_server.oidc.sessions import Sessions
-from fake_server.representations import PKCE_METHODS
 from fake_server.oidc.tokens import (
     OFFLINE_SCOPE,
     authorization_code,
@@ -23,6 +22,7 @@ from fake_server.oidc.tokens import (
     is_valid_challenge,
     requested_scopes,
 )
+from fake_server.representations import PKCE_METHODS
 
 
 class BrowserFlow:

@@ -18,7 +18,6 @@ import json
 import re
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
