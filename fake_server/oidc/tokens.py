@@ -439,9 +439,9 @@ class TokenEndpoints:
             raise OAuthError(400, "invalid_grant", "User not found")
         if not account.enabled:
             raise OAuthError(400, "invalid_grant", "Account disabled")
-        session = self._sessions.refresh(claims, now)
-        subject = user_subject(realm.name, account)
         refresh_jti = str(uuid.uuid4())
+        session = self._sessions.refresh(claims, now, refresh_jti)
+        subject = user_subject(realm.name, account)
         return token_answer(
             realm, request, subject, client, scopes, session, refresh_jti, refresh_scopes=granted
         )
