@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 #: How Keycloak's admin console masks secrets in a partial export.
 MASKED_SECRET = "**********"
+#: The largest realm file read: an export of thousands of users is a few megabytes.
+MAX_REALM_FILE_BYTES = 64 * 1024 * 1024
 
 
 class RealmFileError(ValueError):
@@ -52,11 +56,13 @@ def load_realm_file(path: str | Path, realm: str | None = None) -> RealmImport:
     """The realm of the Keycloak export at ``path``; ``realm`` picks one of several."""
     source = Path(path)
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
+        data = json.loads(_read_regular_file(source, MAX_REALM_FILE_BYTES).decode("utf-8"))
     except OSError as exc:
         raise RealmFileError(f"cannot read realm file {source}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise RealmFileError(f"realm file {source} is not JSON: {exc}") from None
+    except RecursionError:
+        raise RealmFileError(f"realm file {source} nests its JSON too deeply") from None
     realms = data if isinstance(data, list) else [data]
     if not realms or not all(isinstance(r, dict) for r in realms):
         raise RealmFileError(
@@ -272,6 +278,19 @@ def user_representation(account: Account) -> dict[str, Any]:
         "enabled": account.enabled,
         "scriptingEnabled": account.scripting,
     }
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes: a FIFO would block
+    the start, a device or a huge file exhaust memory. Opened without blocking."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(0, "not a regular file (a device, a FIFO or a folder)")
+        if status.st_size > limit:
+            raise OSError(0, f"it holds {status.st_size} bytes, more than the {limit} allowed")
+        return handle.read(status.st_size + 1)[:limit]
 
 
 def _list(data: Mapping[str, Any], key: str) -> Sequence[Any]:

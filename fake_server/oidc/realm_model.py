@@ -242,7 +242,7 @@ def _json_field(credential: Mapping[str, Any], key: str) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UnsupportedHash(f"{key} is not JSON") from None
     if not isinstance(value, dict):
         raise UnsupportedHash(f"{key} is missing")

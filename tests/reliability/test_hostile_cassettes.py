@@ -13,7 +13,6 @@ time and memory per input.
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import os
 import random
@@ -41,6 +40,7 @@ from spacestudio.cassettes.storage import CassettePersister
 from spacestudio.cassettes.vcr_seam import CassetteNotFoundError
 
 from .conftest import Figures
+from .mutations import HOSTILE_VALUES_POOL, places, replaced
 
 try:
     from yaml import CSafeDumper as Dumper
@@ -225,43 +225,6 @@ def seed_cassette(folder: Path) -> dict[str, Any]:
         (body_file_directory(path) / name).write_bytes(data)
     document: dict[str, Any] = yaml.load(encoded.text, Loader=yaml.CSafeLoader)
     return document
-
-
-#: Values put in place of a cassette's own: every kind YAML gives, and sizes that once
-#: crashed or exhausted the loader.
-HOSTILE_VALUES_POOL: list[Any] = [
-    None, True, False, 0, -1, 2**63, 10**15, 10**4000, 1e308, float("inf"), float("nan"),
-    "", "2024-13-45", "2024-01-01", "[" * 2000, "7" * 5000, "{json: 1}", "http://[::1",
-    "http://h:99999/", "ftp://x/", "0123456789abcdef01234567.json", "../../etc/passwd",
-    "/dev/zero", "seed.bodies/0123456789abcdef01234567.bin", "x.bodies/../y.bin", "=", "~",
-    "spacestudio-cassette/1", "spacestudio-cassette/2", "\ud800", "é" * 100,
-    [], {}, [[[[[[[[[[[]]]]]]]]]]], {"json": "[1"}, {"json": {"a": float("nan")}},
-    {"json": "[" * 3000 + "]" * 3000}, {"text": ["a"]}, {"base64": "!!"},
-    {"file": "0123456789abcdef01234567.bin", "bytes": 10**15},
-    {"file": "0123456789abcdef01234567.bin", "bytes": -5},
-    {"file": ["a"], "bytes": 1}, {"json": 1, "text": "a"}, {"code": True},
-    {"request": None, "response": None}, [None] * 50, {str(key): key for key in range(50)},
-]  # fmt: skip
-
-
-def places(document: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every place (a path of keys and indexes) in a parsed cassette."""
-    found = [prefix]
-    if isinstance(document, dict):
-        for key, value in document.items():
-            found += places(value, (*prefix, key))
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            found += places(value, (*prefix, index))
-    return found
-
-
-def replaced(document: Any, place: tuple[Any, ...], value: Any) -> Any:
-    if not place:
-        return value
-    copied = copy.copy(document)
-    copied[place[0]] = replaced(document[place[0]], place[1:], value)
-    return copied
 
 
 #: Text-level mutations: YAML features a cassette never has, and damage a file can suffer.
