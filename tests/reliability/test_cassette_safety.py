@@ -10,6 +10,8 @@ already cover.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -26,6 +28,8 @@ import spacestudio
 from fake_server.embedded import FakeServer
 from fake_server.oidc import Account
 from spacestudio.cassettes import CassetteFormatError, Scrubber, use_cassette
+from spacestudio.cassettes.leaks import leaked_kinds
+from spacestudio.cassettes.secrets import KnownSecret
 from spacestudio.client import set_default_client
 from tests.cassettes.secrets import encodings
 
@@ -197,3 +201,19 @@ def test_merge_conflict_markers_name_the_file_and_line(recorded: Path) -> None:
         pass
     assert f"{recorded}:" in str(broken.value)
     assert broken.value.line is not None and middle - 1 <= broken.value.line <= middle + 6
+
+
+@pytest.mark.parametrize("encoding", ["base64", "base64url", "hex", "HEX"])
+@pytest.mark.parametrize("case", [str.lower, str.upper], ids=["lower", "upper"])
+def test_the_mail_encoded_in_a_case_the_scrubber_never_saw_is_a_leak(
+    encoding: str, case: Any
+) -> None:
+    raw = case(MAIL).encode()
+    encoded = {
+        "base64": base64.b64encode(raw).decode(),
+        "base64url": base64.urlsafe_b64encode(b"id:" + raw).decode(),
+        "hex": raw.hex(),
+        "HEX": raw.hex().upper(),
+    }[encoding]
+    data = json.dumps({"state": encoded}).encode()
+    assert leaked_kinds([KnownSecret("e-mail", MAIL, "<e-mail>")], data) == ["e-mail"]
