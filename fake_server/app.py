@@ -39,7 +39,7 @@ from werkzeug.wrappers import Request, Response
 
 from fake_server.administration import Administration
 from fake_server.answers import ApiError, error_response, json_response
-from fake_server.bodies import size_limit
+from fake_server.bodies import buffer_unsized_body, size_limit
 from fake_server.config import ServerConfig
 from fake_server.console import Console
 from fake_server.console.pages import TOKEN_COOKIE
@@ -193,6 +193,8 @@ class FakeSpacestudioApp:
     def _respond(self, request: Request) -> Response:
         path = request.path
         try:
+            if not buffer_unsized_body(request.environ, request.max_content_length):
+                raise RequestEntityTooLarge()
             if path.startswith(ADMIN_PREFIX):
                 self._guard_admin(request)
             call = self._authenticate(request) if path.startswith(API_PREFIX) else None

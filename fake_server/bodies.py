@@ -8,6 +8,7 @@ its route (an object without a usable name, a duration out of range, …).
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -48,6 +49,24 @@ class _NotJson(ValueError):
 def size_limit(request: Request, limits: Limits) -> int:
     """The most bytes the body of ``request`` may hold (413 beyond)."""
     return limits.max_form_bytes if request.mimetype in _FORM_TYPES else limits.max_body_bytes
+
+
+def buffer_unsized_body(environ: dict[str, Any], limit: int | None) -> bool:
+    """Read a body sent without ``Content-Length`` (chunked) into memory, up to ``limit``
+    bytes, and give it its length; False when it holds more.
+
+    Werkzeug reads such a body only up to the limit and stops there without a word, so a
+    form cut at 64 KiB would be parsed as if whole; with its length known, a larger body
+    is a 413 like any other.
+    """
+    if limit is None or environ.get("CONTENT_LENGTH") or not environ.get("wsgi.input_terminated"):
+        return True
+    data = environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        return False
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    return True
 
 
 def json_body(request: Request, limits: Limits, max_values: int | None = None) -> Any:

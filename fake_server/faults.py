@@ -38,6 +38,10 @@ FAULT_KINDS: tuple[FaultKind, ...] = ("latency", "status", "drop")
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 #: Longest latency a rule may ask for; longer ones are surely typing mistakes.
 MAX_LATENCY_SECONDS = 600.0
+#: The largest compiled regular expression a rule may hold, in RE2's program size (about
+#: one unit per character class or alternative): past about 1 000, RE2's DFA outgrows its
+#: memory on a long path and falls back to a matcher costing seconds per request.
+MAX_REGEX_PROGRAM_SIZE = 1000
 #: The prefix that marks a pattern as a regular expression, in a flag or a JSON rule.
 REGEX_PREFIX = "re:"
 
@@ -103,6 +107,13 @@ class FaultRule:
                     f"bad regular expression {self.pattern!r}: {reason} (patterns use RE2 "
                     "syntax: no backreferences or lookarounds)"
                 ) from None
+            if self._compiled.programsize > MAX_REGEX_PROGRAM_SIZE:
+                raise FaultSpecError(
+                    f"regular expression {self.pattern[:80]!r} is too large: it compiles to "
+                    f"{self._compiled.programsize} RE2 instructions, more than the "
+                    f"{MAX_REGEX_PROGRAM_SIZE} a rule may use (matching it against a long "
+                    "path would cost seconds); use fewer repetitions or a glob"
+                )
         else:
             # fnmatch's translation emulates atomic groups: no backtracking blow-up either.
             self._compiled = re.compile(fnmatch.translate(self.pattern))

@@ -49,12 +49,20 @@ class RealmSettings:
             raise ValueError(f"refresh_token_max_reuse must be 0 or more, not {reuse!r}")
 
 
+#: PKCE's code challenge methods (RFC 7636), as Keycloak offers them.
+PKCE_METHODS = ("plain", "S256")
+#: The client attribute that makes PKCE required, with one of the methods.
+PKCE_ATTRIBUTE = "pkce.code.challenge.method"
+
+
 @dataclass(frozen=True)
 class Client:
     """An OIDC client of the realm (Keycloak's ClientRepresentation, the fields that matter).
 
     ``secret`` None makes a public client. ``redirect_uris`` are Keycloak's valid redirect
-    URIs: exact, or ending in ``*`` to match any URI with that prefix.
+    URIs: exact, or ending in ``*`` to match any URI with that prefix. ``pkce_method`` is
+    Keycloak's ``pkce.code.challenge.method`` attribute: ``S256`` or ``plain`` make every
+    authorization request carry a challenge by that method; empty leaves PKCE optional.
     """
 
     client_id: str
@@ -64,6 +72,7 @@ class Client:
     standard_flow: bool = True
     service_accounts: bool = True
     redirect_uris: tuple[str, ...] = ("*",)
+    pkce_method: str = ""
 
     def __post_init__(self) -> None:
         if not self.client_id:

@@ -11,8 +11,9 @@ every answer closes its connection) and bounds it:
   Time the application spends answering (a latency fault, say) does not count.
 - ``max_connections``: the most connections held at once, kept below the process's
   open-file limit.  At the cap, a new connection takes the place of the one that has
-  waited longest for a request (idle, or still sending its headers); when every held
-  connection is being answered, the newcomer gets a JSON 503 at once.
+  waited longest for its client (idle, still sending its headers, or with the
+  application blocked on a body that does not come); when every held connection is
+  being answered, the newcomer gets a JSON 503 at once.
 
 :func:`make_http_server` builds one for an application, with the bounds of its
 :class:`~fake_server.config.Limits`.
@@ -57,6 +58,9 @@ MIN_CONNECTIONS = 8
 WAITING = "waiting"  # accepted, no byte of a request yet
 READING = "reading"  # receiving its request line and headers
 ANSWERING = "answering"  # headers complete: the application has it
+RECEIVING = "receiving"  # the application waits for more of the request's body
+#: Phases whose connection may be closed to make room: none of them is being answered.
+EVICTABLE = frozenset({WAITING, READING, RECEIVING})
 
 
 def connection_limit(wanted: int) -> int:
@@ -82,7 +86,8 @@ class _BoundedSocketIO(socket.SocketIO):
 
     Each read waits at most the idle timeout, and all reads of one request together at
     most the request timeout.  It also moves the connection from WAITING to READING on
-    its first byte, and stops reading once the server evicted the connection.
+    its first byte, marks it RECEIVING (evictable) while the application waits on its
+    body, and stops reading once the server evicted the connection.
     """
 
     def __init__(self, sock: socket.socket, handler: BoundedRequestHandler) -> None:
@@ -101,10 +106,13 @@ class _BoundedSocketIO(socket.SocketIO):
         sock = handler.connection
         sock.settimeout(min(server.idle_timeout, left))
         started = time.monotonic()
+        in_body = server.mark(held, ANSWERING, RECEIVING, started)
         try:
             count = super().readinto(buffer)
         finally:
             handler.waited += time.monotonic() - started
+            if in_body:
+                server.mark(held, RECEIVING, ANSWERING, time.monotonic())
         if count and held.phase == WAITING:
             held.phase, held.since = READING, time.monotonic()
         return count
@@ -205,9 +213,20 @@ class BoundedWSGIServer(ThreadedWSGIServer):
             held = _Held(sock, WAITING, time.monotonic())
         return held
 
+    def mark(self, held: _Held, phase: str, new_phase: str, since: float) -> bool:
+        """Move ``held`` from ``phase`` to ``new_phase``; whether it was in ``phase``.
+
+        Under the lock the eviction takes, so a connection is never chosen for eviction
+        in one phase and closed in the next."""
+        with self._held_lock:
+            if held.phase != phase or held.evicted:
+                return False
+            held.phase, held.since = new_phase, since
+            return True
+
     def connections(self) -> dict[str, int]:
         """How many connections the server holds, by what they are doing."""
-        counts = {WAITING: 0, READING: 0, ANSWERING: 0}
+        counts = {WAITING: 0, READING: 0, RECEIVING: 0, ANSWERING: 0}
         with self._held_lock:
             for held in self._held.values():
                 counts[held.phase] += 1
@@ -231,8 +250,8 @@ class BoundedWSGIServer(ThreadedWSGIServer):
             raise
 
     def _evict_longest_waiting(self) -> bool:
-        """Close the connection that has waited longest for a request (lock held)."""
-        waiting = [held for held in self._held.values() if held.phase != ANSWERING]
+        """Close the connection that has waited longest for its client (lock held)."""
+        waiting = [held for held in self._held.values() if held.phase in EVICTABLE]
         if not waiting:
             return False
         victim = min(waiting, key=lambda held: held.since)
@@ -273,7 +292,7 @@ class BoundedWSGIServer(ThreadedWSGIServer):
         # Connections that wait for a request would keep their threads (and so the
         # close, which joins them) alive until their idle timeout.
         with self._held_lock:
-            for held in [h for h in self._held.values() if h.phase != ANSWERING]:
+            for held in [h for h in self._held.values() if h.phase in EVICTABLE]:
                 self._close_held(held)
         super().server_close()
 

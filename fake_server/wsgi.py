@@ -8,7 +8,7 @@ business (``gunicorn -b``).
 
 Every worker process opens the same state file (``SPACESTUDIO_FAKE_STATE``; by default
 ``spacestudio-fake-server-<user id>/state.sqlite`` in the temporary directory, named in
-the log)
+the log; that folder is made private, mode 0700, and refused if another user made it)
 and the same key file beside it, so the workers share signing keys, users, clients,
 sign-in sessions, revoked tokens, fault rules, the journal and every object: a login on
 one worker is good on all, and a logout or a fault reaches all. Logs go to standard output.
@@ -17,8 +17,10 @@ one worker is good on all, and a logout or a fault reaches all. Logs go to stand
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 from fake_server.app import FakeSpacestudioApp
 from fake_server.config import ServerConfig
 from fake_server.faults import FaultSpecError
+from fake_server.oidc.realm_model import PasswordHashing
 from fake_server.options import ENV_PREFIX, argv_from_environment, build_parser, config_from_args
 
 if TYPE_CHECKING:
@@ -57,6 +60,34 @@ def default_state_path() -> Path:
     return Path(tempfile.gettempdir()) / f"spacestudio-fake-server-{owner}" / "state.sqlite"
 
 
+def make_private_folder(folder: Path) -> None:
+    """Make ``folder`` (mode 0700), or check that the one found there is this user's own.
+
+    The default folder's name is known to everyone who can list the temporary directory:
+    anyone could have made it first, writable by all, and planted a key file that would
+    sign every token. A folder that is a link, another user's, or one others may write is
+    refused; one of this user's that others may only read is made private.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    status = os.lstat(folder)
+    problem = ""
+    if not stat.S_ISDIR(status.st_mode):
+        problem = "is not a folder (a link, or a file)"
+    elif hasattr(os, "getuid") and status.st_uid != os.getuid():
+        problem = f"belongs to another user (uid {status.st_uid})"
+    elif status.st_mode & 0o022:
+        problem = f"is open to other users (mode {stat.S_IMODE(status.st_mode):o})"
+    elif status.st_mode & 0o077:  # this user's own, made readable by an older version
+        os.chmod(folder, 0o700)
+    if problem:
+        raise ConfigurationError(
+            f"The default state folder {folder} {problem}, so another user could plant the "
+            f"key file that signs tokens. Remove it (it may have been made by someone else) "
+            f"and start again, or set {ENV_PREFIX}STATE to a file in a folder of your own."
+        )
+
+
 def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerConfig:
     """The configuration the ``SPACESTUDIO_FAKE_*`` variables describe."""
     environ = os.environ if environ is None else environ
@@ -70,7 +101,7 @@ def config_from_environment(environ: Mapping[str, str] | None = None) -> ServerC
         argv = argv_from_environment(parser, environ)
         if not environ.get(f"{ENV_PREFIX}STATE", "").strip():
             state = default_state_path()
-            state.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(state.parent)
             argv.append(f"--state={state}")
         args = parser.parse_args(argv)
         if args.tls or args.cert or args.key:
@@ -111,7 +142,16 @@ class PerProcessApplication:
         self.config = config
         self._lock = threading.Lock()
         self._pid = os.getpid()
-        self._app = FakeSpacestudioApp.from_config(config)
+        self._app = self._build()
+
+    def _build(self) -> FakeSpacestudioApp:
+        app = FakeSpacestudioApp.from_config(self.config)
+        # Workers hash passwords in turn, and a sync worker never waits for its turn: two
+        # logins hashing at once would leave no worker for anyone else.
+        app.idp.model.password_hashing = PasswordHashing(
+            f"{self.config.state_path}.logins.lock", wait=False
+        )
+        return app
 
     @property
     def app(self) -> FakeSpacestudioApp:
@@ -119,7 +159,7 @@ class PerProcessApplication:
         if self._pid != os.getpid():
             with self._lock:
                 if self._pid != os.getpid():
-                    self._app = FakeSpacestudioApp.from_config(self.config)
+                    self._app = self._build()
                     self._pid = os.getpid()
         return self._app
 

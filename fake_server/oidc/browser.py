@@ -17,12 +17,12 @@ from fake_server.oidc.realm_model import RealmModel
 from fake_server.oidc.sessions import Sessions
 from fake_server.oidc.tokens import (
     OFFLINE_SCOPE,
-    PKCE_METHODS,
     authorization_code,
     form_params,
     is_valid_challenge,
     requested_scopes,
 )
+from fake_server.representations import PKCE_METHODS
 
 
 class BrowserFlow:
@@ -41,7 +41,7 @@ class BrowserFlow:
         if client is None:
             return _error_page(request, "Client not found.")
         redirect_uri = params.get("redirect_uri", "")
-        if not redirect_uri or not client.accepts_redirect(redirect_uri):
+        if not _plain_uri(redirect_uri) or not client.accepts_redirect(redirect_uri):
             return _error_page(request, "Invalid parameter: redirect_uri")
         state = params.get("state")
 
@@ -69,6 +69,13 @@ class BrowserFlow:
             return refuse("invalid_request", "Invalid parameter: code_challenge_method")
         if challenge and not is_valid_challenge(challenge):
             return refuse("invalid_request", "Invalid parameter: code_challenge")
+        if client.pkce_method and not challenge:
+            return refuse("invalid_request", "Missing parameter: code_challenge")
+        if client.pkce_method and method != client.pkce_method:
+            return refuse(
+                "invalid_request",
+                "Invalid parameter: code challenge method is not configured one",
+            )
         try:
             scopes = requested_scopes(params.get("scope"))
         except OAuthError as error:
@@ -112,7 +119,12 @@ class BrowserFlow:
         claims: dict[str, Any] | None = None
         if hint:
             claims = self._verify_id_token_hint(request, hint)
-            client_id = client_id or str(claims.get("azp"))
+            # The token names its client: a client_id beside it may not name another.
+            if client_id and client_id != claims.get("azp"):
+                return _error_page(request, "Invalid parameter: client_id")
+            client_id = str(claims.get("azp"))
+        if redirect and not _plain_uri(redirect):
+            return _error_page(request, "Invalid redirect uri")
         if redirect:
             client = self._realm.client(client_id) if client_id else None
             if client is None:
@@ -146,6 +158,12 @@ class BrowserFlow:
         if claims["typ"] != "ID":
             raise OAuthError(400, "invalid_request", "Invalid id_token_hint")
         return claims
+
+
+def _plain_uri(uri: str) -> bool:
+    """Whether ``uri`` is non-empty and holds no control character: a CR or LF would split
+    the ``Location`` header it is redirected to."""
+    return bool(uri) and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in uri)
 
 
 def _redirect(uri: str, query: Mapping[str, str]) -> Response:

@@ -180,8 +180,8 @@ class KeyRing:
                 logger.info("created signing key %s in %s", ring.signing_key().kid, key_path)
                 return ring
             data = key_path.read_bytes()  # another process created it first: use theirs
-        if os.name == "posix" and key_path.stat().st_mode & 0o077:
-            logger.warning("signing key file %s is readable by other users; chmod 600 it", key_path)
+        if os.name == "posix":
+            _refuse_a_key_file_others_control(key_path)
         try:
             return cls(_parse_private_keys(data, key_path), path=key_path)
         except ValueError as error:
@@ -316,3 +316,18 @@ def _parse_private_keys(data: bytes, source: Path) -> list[rsa.RSAPrivateKey]:
             )
         keys.append(key)
     return keys
+
+
+def _refuse_a_key_file_others_control(key_path: Path) -> None:
+    """A key file another user owns or may write would let them sign every token: refused.
+    One they may only read is a warning, as before."""
+    status = key_path.stat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        owner = "belongs to another user" if status.st_uid != os.getuid() else "others may write"
+        raise ValueError(
+            f"{key_path}: the signing key file {owner} (mode {status.st_mode & 0o777:o}), so "
+            "anyone could sign tokens this server accepts; remove it to have a new key made, "
+            "or chmod 600 a key file of your own"
+        )
+    if status.st_mode & 0o077:
+        logger.warning("signing key file %s is readable by other users; chmod 600 it", key_path)

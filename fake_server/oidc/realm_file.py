@@ -15,18 +15,28 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fake_server.oidc.realm_model import SCRIPTING_ROLE, UnsupportedHash, hash_from_credential
-from fake_server.representations import Account, Client, RealmSettings
+from fake_server.representations import (
+    PKCE_ATTRIBUTE,
+    PKCE_METHODS,
+    Account,
+    Client,
+    RealmSettings,
+)
 
 logger = logging.getLogger(__name__)
 
 #: How Keycloak's admin console masks secrets in a partial export.
 MASKED_SECRET = "**********"
+#: The largest realm file read: an export of thousands of users is a few megabytes.
+MAX_REALM_FILE_BYTES = 64 * 1024 * 1024
 
 
 class RealmFileError(ValueError):
@@ -50,11 +60,13 @@ def load_realm_file(path: str | Path, realm: str | None = None) -> RealmImport:
     """The realm of the Keycloak export at ``path``; ``realm`` picks one of several."""
     source = Path(path)
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
+        data = json.loads(_read_regular_file(source, MAX_REALM_FILE_BYTES).decode("utf-8"))
     except OSError as exc:
         raise RealmFileError(f"cannot read realm file {source}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise RealmFileError(f"realm file {source} is not JSON: {exc}") from None
+    except RecursionError:
+        raise RealmFileError(f"realm file {source} nests its JSON too deeply") from None
     realms = data if isinstance(data, list) else [data]
     if not realms or not all(isinstance(r, dict) for r in realms):
         raise RealmFileError(
@@ -236,6 +248,14 @@ def client_from_representation(rep: Any, where: str = "client") -> Client:
     redirect_uris = rep.get("redirectUris") or []
     if not isinstance(redirect_uris, list) or not all(isinstance(u, str) for u in redirect_uris):
         raise RealmFileError(f"{where}: redirectUris must be a list of strings")
+    attributes = rep.get("attributes") or {}
+    if not isinstance(attributes, dict):
+        raise RealmFileError(f"{where}: attributes must be an object of strings")
+    pkce_method = attributes.get(PKCE_ATTRIBUTE) or ""
+    if pkce_method not in ("", *PKCE_METHODS):
+        raise RealmFileError(
+            f"{where}: attribute {PKCE_ATTRIBUTE} must be S256, plain or empty, not {pkce_method!r}"
+        )
     try:
         return Client(
             client_id=client_id,
@@ -246,6 +266,7 @@ def client_from_representation(rep: Any, where: str = "client") -> Client:
             standard_flow=_bool(rep, "standardFlowEnabled", True, where),
             service_accounts=_bool(rep, "serviceAccountsEnabled", False, where),
             redirect_uris=tuple(redirect_uris),
+            pkce_method=pkce_method,
         )
     except ValueError as exc:
         raise RealmFileError(f"{where}: {exc}") from None
@@ -262,6 +283,8 @@ def client_representation(client: Client) -> dict[str, Any]:
         "serviceAccountsEnabled": client.service_accounts,
         "redirectUris": list(client.redirect_uris),
     }
+    if client.pkce_method:
+        rep["attributes"] = {PKCE_ATTRIBUTE: client.pkce_method}
     if client.secret is not None:
         rep["secret"] = client.secret
     return rep
@@ -284,6 +307,19 @@ def user_representation(account: Account) -> dict[str, Any]:
             else {}
         ),
     }
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes: a FIFO would block
+    the start, a device or a huge file exhaust memory. Opened without blocking."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(0, "not a regular file (a device, a FIFO or a folder)")
+        if status.st_size > limit:
+            raise OSError(0, f"it holds {status.st_size} bytes, more than the {limit} allowed")
+        return handle.read(status.st_size + 1)[:limit]
 
 
 def _list(data: Mapping[str, Any], key: str) -> Sequence[Any]:

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import hashlib
 import hmac
 import json
 import logging
+import os
+import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -100,6 +103,8 @@ class RealmModel:
         self._configured_accounts = tuple(accounts)
         self._configured_clients = tuple(all_clients.values())
         self._issuers: dict[tuple[str, str], str] = {}
+        #: Replaced by the WSGI entry point with one shared by its worker processes.
+        self.password_hashing = PasswordHashing()
         seed_realm(state, self._configured_accounts, self._configured_clients)
 
     def issuer(self, request: Request) -> str:
@@ -157,7 +162,9 @@ class RealmModel:
         account = self.account_by_username(username)
         given = password.encode()
         if account is not None and account.password_hash:
-            matches = bool(password) and verify_password(password, account.password_hash)
+            matches = bool(password) and self.password_hashing.verify(
+                password, account.password_hash
+            )
         else:
             # Compare against something even for an unknown user, so timing tells nothing.
             expected = account.password.encode() if account else b"\0" * max(len(given), 1)
@@ -272,7 +279,7 @@ def _json_field(credential: Mapping[str, Any], key: str) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UnsupportedHash(f"{key} is not JSON") from None
     if not isinstance(value, dict):
         raise UnsupportedHash(f"{key} is missing")
@@ -285,9 +292,30 @@ def _parameter(parameters: Mapping[str, Any], name: str, default: str) -> str:
     return str(value[0] if isinstance(value, list) and value else value)
 
 
+#: The costliest parameters a stored hash may ask for: Keycloak's own defaults since 24
+#: (OWASP's figures), so an export of a default Keycloak loads, and a hash that would cost
+#: seconds of CPU or gigabytes per login attempt is refused when it is imported.
+MAX_PBKDF2_ITERATIONS = {"pbkdf2": 1_300_000, "pbkdf2-sha256": 600_000, "pbkdf2-sha512": 210_000}
+MAX_ARGON2_TIME_COST = 5
+MAX_ARGON2_MEMORY_KIB = 64 * 1024
+MAX_ARGON2_PARALLELISM = 4
+#: Hash and salt lengths, in bytes: PBKDF2 costs a whole run per block of hash it makes.
+HASH_BYTES = (16, 64)
+SALT_BYTES = (8, 64)
+
+
+def _bounded(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise UnsupportedHash(
+            f"{name} is {value}; the fake accepts {low} to {high} (Keycloak's default is "
+            "the highest: a costlier hash would stall logins)"
+        )
+    return value
+
+
 def hash_from_credential(credential: Mapping[str, Any]) -> str:
     """The fake's record of a Keycloak password credential's hash (UnsupportedHash when it
-    cannot be checked)."""
+    cannot be checked, or would cost more than the bounds above)."""
     secret = _json_field(credential, "secretData")
     data = _json_field(credential, "credentialData")
     algorithm = str(data.get("algorithm", ""))
@@ -299,11 +327,15 @@ def hash_from_credential(credential: Mapping[str, Any]) -> str:
     iterations = data.get("hashIterations")
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
         raise UnsupportedHash(f"hashIterations {iterations!r} is not a positive number")
+    most = MAX_ARGON2_TIME_COST if algorithm == "argon2" else MAX_PBKDF2_ITERATIONS[algorithm]
+    _bounded(f"hashIterations of {algorithm}", iterations, 1, most)
     try:
         value = base64.b64decode(str(secret["value"]), validate=True)
         salt = base64.b64decode(str(secret["salt"]), validate=True)
     except (KeyError, binascii.Error):
         raise UnsupportedHash("secretData needs a base64 value and salt") from None
+    _bounded("the hash's length in bytes", len(value), *HASH_BYTES)
+    _bounded("the salt's length in bytes", len(salt), *SALT_BYTES)
     record: dict[str, Any] = {
         "algorithm": algorithm,
         "iterations": iterations,
@@ -312,20 +344,63 @@ def hash_from_credential(credential: Mapping[str, Any]) -> str:
     }
     if algorithm == "argon2":
         parameters = data.get("additionalParameters") or {}
+        if not isinstance(parameters, dict):
+            raise UnsupportedHash("additionalParameters must be an object")
         kind = _parameter(parameters, "type", "id")
         version = _parameter(parameters, "version", "1.3")
         if kind not in _ARGON2_TYPES or version not in _ARGON2_VERSIONS:
             raise UnsupportedHash(f"argon2 type {kind!r} version {version!r} is not supported")
         try:
-            record |= {
-                "type": kind,
-                "version": version,
-                "memory": int(_parameter(parameters, "memory", "7168")),
-                "parallelism": int(_parameter(parameters, "parallelism", "1")),
-            }
+            memory = int(_parameter(parameters, "memory", "7168"))
+            parallelism = int(_parameter(parameters, "parallelism", "1"))
         except ValueError:
             raise UnsupportedHash("argon2 memory and parallelism must be numbers") from None
+        _bounded("argon2 parallelism", parallelism, 1, MAX_ARGON2_PARALLELISM)
+        # argon2 needs 8 KiB of memory per lane at least.
+        _bounded("argon2 memory in KiB", memory, 8 * parallelism, MAX_ARGON2_MEMORY_KIB)
+        record |= {"type": kind, "version": version, "memory": memory, "parallelism": parallelism}
     return json.dumps(record, sort_keys=True)
+
+
+class PasswordHashing:
+    """Where password hashes are computed: one at a time, so a burst of logins (wrong
+    passwords included) queues behind itself and other clients keep being served.
+
+    In one process (the built-in server's threads) a login waits its turn in its own
+    thread. Processes that share ``lock_path`` (gunicorn's workers) take turns through
+    a lock on that file; with ``wait`` false a login that finds another being checked is
+    answered 503 at once, since a worker that waited could serve nobody meanwhile.
+    """
+
+    def __init__(self, lock_path: str | None = None, *, wait: bool = True) -> None:
+        self.lock_path = lock_path
+        self.wait = wait
+        self._threads = threading.Lock()
+
+    def verify(self, password: str, stored: str) -> bool:
+        """Whether ``password`` hashes to the record ``stored``, computed in turn."""
+        if not self._threads.acquire(blocking=self.wait):
+            raise _busy()
+        try:
+            if self.lock_path is None:
+                return verify_password(password, stored)
+            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    raise _busy() from None
+                return verify_password(password, stored)
+            finally:
+                os.close(descriptor)  # releases the lock
+        finally:
+            self._threads.release()
+
+
+def _busy() -> OAuthError:
+    return OAuthError(
+        503, "temporarily_unavailable", "Another login is being checked; retry in a second"
+    )
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -334,18 +409,21 @@ def verify_password(password: str, stored: str) -> bool:
     salt = base64.b64decode(record["salt"])
     expected = base64.b64decode(record["value"])
     secret = password.encode("utf-8")
+    computed = _hash(record, secret, salt, len(expected))
+    return hmac.compare_digest(computed, expected)
+
+
+def _hash(record: Mapping[str, Any], secret: bytes, salt: bytes, length: int) -> bytes:
     if record["algorithm"] == "argon2":
-        computed = hash_secret_raw(
+        return hash_secret_raw(
             secret,
             salt,
             time_cost=record["iterations"],
             memory_cost=record["memory"],
             parallelism=record["parallelism"],
-            hash_len=len(expected),
+            hash_len=length,
             type=_ARGON2_TYPES[record["type"]],
             version=_ARGON2_VERSIONS[record["version"]],
         )
-    else:
-        digest = _PBKDF2_DIGESTS[record["algorithm"]]
-        computed = hashlib.pbkdf2_hmac(digest, secret, salt, record["iterations"], len(expected))
-    return hmac.compare_digest(computed, expected)
+    digest = _PBKDF2_DIGESTS[record["algorithm"]]
+    return hashlib.pbkdf2_hmac(digest, secret, salt, record["iterations"], length)

@@ -84,9 +84,10 @@ class Sessions:
         assert session is not None  # redeem() stores a record or raises
         return session
 
-    def refresh(self, claims: Mapping[str, Any], now: int) -> SessionRecord:
-        """Record the use of the verified refresh token ``claims`` at ``now``; OAuthError
-        when its session is not active or the realm's reuse rules refuse the token."""
+    def refresh(self, claims: Mapping[str, Any], now: int, issued_jti: str) -> SessionRecord:
+        """Record the use of the verified refresh token ``claims`` at ``now``, answered with
+        a new one named ``issued_jti``; OAuthError when its session is not active or the
+        realm's reuse rules refuse the token."""
         settings = self._realm.settings
 
         def refresh(current: SessionRecord | None) -> SessionRecord:
@@ -96,12 +97,11 @@ class Sessions:
             jti = str(claims["jti"])
             uses = session.refresh_uses
             if settings.revoke_refresh_token:
-                # Keycloak's "Revoke Refresh Token": a token older than the session's last
-                # refresh is stale; the newest may be used max-reuse + 1 times.
-                if (
-                    session.refresh_jti not in (None, jti)
-                    and int(claims["iat"]) < session.last_refresh
-                ):
+                # Keycloak's "Revoke Refresh Token": the token used last may be used
+                # max-reuse + 1 times; the one the last refresh issued replaces it; any
+                # other is stale. Told by jti, not by iat, whose seconds would let a token
+                # superseded in the same second through.
+                if session.refresh_jti not in (None, jti) and not _newest(session, claims):
                     raise OAuthError(400, "invalid_grant", "Stale token")
                 if session.refresh_jti != jti:
                     uses = 0
@@ -110,7 +110,11 @@ class Sessions:
                         400, "invalid_grant", "Maximum allowed refresh token reuse exceeded"
                     )
             return dataclasses.replace(
-                session, refresh_jti=jti, refresh_uses=uses + 1, last_refresh=now
+                session,
+                refresh_jti=jti,
+                refresh_uses=uses + 1,
+                last_refresh=now,
+                issued_jti=issued_jti,
             )
 
         session = self._state.update_session(str(claims["sid"]), refresh)
@@ -185,3 +189,11 @@ class Sessions:
 
 def _matches(session: SessionRecord, claims: Mapping[str, Any]) -> bool:
     return session.user_id == claims["sub"] and session.client_id == claims.get("azp")
+
+
+def _newest(session: SessionRecord, claims: Mapping[str, Any]) -> bool:
+    """Whether ``claims`` are of the refresh token ``session``'s last refresh issued (for a
+    session stored before that was recorded: one issued no earlier than that refresh)."""
+    if session.issued_jti is None:
+        return int(claims["iat"]) >= session.last_refresh
+    return str(claims["jti"]) == session.issued_jti

@@ -69,7 +69,6 @@ SCOPE_ORDER = ("openid", *DEFAULT_SCOPES, *OPTIONAL_SCOPES[1:])
 
 # PKCE (RFC 7636 §4.1-4.2): verifiers and challenges are 43 to 128 unreserved characters.
 _PKCE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
-PKCE_METHODS = ("plain", "S256")
 
 
 # ------------------------------------------------------------------ what requests carry
@@ -402,6 +401,13 @@ class TokenEndpoints:
         if challenge:
             method = claims.get("code_challenge_method", "plain")
             check_verifier(form.get("code_verifier"), str(challenge), str(method))
+        elif form.get("code_verifier"):
+            # A verifier for a code issued without a challenge proves nothing (a downgrade).
+            raise OAuthError(
+                400,
+                "invalid_grant",
+                "PKCE code verifier specified but challenge not present in authorization",
+            )
         account = realm.account_by_id(claims["sub"])
         if account is None or not account.enabled:
             raise OAuthError(400, "invalid_grant", "User disabled")
@@ -433,9 +439,9 @@ class TokenEndpoints:
             raise OAuthError(400, "invalid_grant", "User not found")
         if not account.enabled:
             raise OAuthError(400, "invalid_grant", "Account disabled")
-        session = self._sessions.refresh(claims, now)
-        subject = user_subject(realm.name, account)
         refresh_jti = str(uuid.uuid4())
+        session = self._sessions.refresh(claims, now, refresh_jti)
+        subject = user_subject(realm.name, account)
         return token_answer(
             realm, request, subject, client, scopes, session, refresh_jti, refresh_scopes=granted
         )

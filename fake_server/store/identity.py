@@ -29,7 +29,7 @@ ADDED_AT_RUN_TIME = "admin"
 class SessionRecord:
     """A sign-in session (a Keycloak user session with one client), online or offline.
 
-    ``refresh_jti`` is the newest refresh token issued, ``refresh_uses`` how often it was
+    ``refresh_jti`` is the refresh token used last, ``refresh_uses`` how often it was
     used; ``refresh_jti`` None marks a session resumed from a token after a restart of a
     server without a state file, whose first valid refresh token is accepted.
     """
@@ -45,6 +45,8 @@ class SessionRecord:
     refresh_uses: int = 0
     #: Whether the authorization code that opened the session was exchanged already.
     code_used: bool = False
+    #: The refresh token the last refresh issued: the one token newer than ``refresh_jti``.
+    issued_jti: str | None = None
 
 
 SessionUpdate = Callable[[SessionRecord | None], SessionRecord | None]

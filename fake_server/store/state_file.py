@@ -53,7 +53,7 @@ class StateFile:
             raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
         try:
             self._prepare()
-        except Damaged as exc:
+        except (Damaged, UnicodeDecodeError) as exc:  # text SQLite hands back as not UTF-8
             self.close()
             raise StateFileError(
                 f"{self.path} is damaged ({exc}); restore it from a backup, or pass a new "

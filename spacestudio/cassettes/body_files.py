@@ -23,11 +23,14 @@ from pathlib import Path
 
 from spacestudio.cassettes.errors import CassetteError, CassetteFormatError
 from spacestudio.cassettes.messages import is_json_content
+from spacestudio.cassettes.plain_files import NotPlainFileError, read_plain_file
 
 logger = logging.getLogger("spacestudio.cassettes")
 
 #: Bodies larger than this (in bytes) are kept in a file beside the cassette.
 BODY_FILE_THRESHOLD = 64 * 1024
+#: The largest body file read back: a result's files are tens of megabytes.
+MAX_BODY_FILE_BYTES = 1024 * 1024 * 1024
 #: How a body file is named: the first 24 hex digits of its content's SHA-256, then a kind.
 BODY_FILE_NAME = re.compile(r"[0-9a-f]{24}\.(?:json|csv|txt|bin)")
 #: The suffix of the folder that holds a cassette's body files.
@@ -58,9 +61,10 @@ def edited_size_limit(recorded_size: int) -> int:
     """The most bytes a body file recorded with ``recorded_size`` bytes is read with.
 
     A hand edit may change a body file's size a little; anything larger (a device, a file
-    swapped in) is refused before it is read.
+    swapped in) is refused before it is read. No size a cassette names lifts it past
+    :data:`MAX_BODY_FILE_BYTES`.
     """
-    return 2 * recorded_size + 64 * 1024
+    return min(2 * recorded_size + 64 * 1024, MAX_BODY_FILE_BYTES)
 
 
 def _is_link(path: Path) -> bool:
@@ -89,33 +93,27 @@ def read_body_file(cassette: Path, name: str, size: int, sha256: str | None, whe
             f"{directory} is a symbolic link; body files are read only from a "
             "plain folder beside the cassette",
         )
+    limit = edited_size_limit(size)
     try:
-        descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        data = read_plain_file(file, limit, follow_links=False)
     except FileNotFoundError:
         raise CassetteFormatError(
             cassette, f"{where} refers to {file}, which does not exist"
         ) from None
-    except OSError as error:
-        # O_NOFOLLOW refuses a link with ELOOP (or EMLINK on some systems).
+    except IsADirectoryError:
         raise CassetteFormatError(
-            cassette, f"{where} refers to {file}, which is not a plain file ({error})"
+            cassette, f"{where} refers to {file}, which is a folder, not a plain file"
         ) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise CassetteFormatError(
-                cassette, f"{where} refers to {file}, which is not a plain file"
-            )
-        limit = edited_size_limit(size)
-        if status.st_size > limit:
-            raise CassetteFormatError(
-                cassette,
-                f"{where} refers to {file}, which holds {status.st_size} bytes where the "
-                f"cassette says {size} (a hand edit may change it to at most {limit})",
-            )
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise CassetteFormatError(cassette, f"{file} grew past {limit} bytes while it was read")
+    except NotPlainFileError as error:
+        raise CassetteFormatError(
+            cassette,
+            f"{where} refers to {file}, which {error}"
+            + (
+                f", where the cassette says {size} (a hand edit may change that a little)"
+                if error.too_large
+                else ""
+            ),
+        ) from None
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
         # Edited by hand: accepted, but a broken JSON edit is reported here, with its
         # place, rather than as a puzzling error in the code being replayed.

@@ -21,7 +21,11 @@ its folder, so a cassette renamed together with its ``.bodies`` folder still rep
 (format 2 cassettes that wrote ``NAME.bodies/HASH.EXT`` still load).
 
 A cassette that cannot be read back raises
-:class:`~spacestudio.cassettes.errors.CassetteFormatError` with the line at fault.
+:class:`~spacestudio.cassettes.errors.CassetteFormatError` with the line at fault. A
+cassette is read as hostile until it has been checked: its YAML is scanned as a stream of
+events first, refusing anchors, aliases and explicit tags (which a cassette never needs,
+and which let a few hundred bytes expand into gigabytes) and counting nodes and nesting
+against :data:`MAX_YAML_NODES` and :data:`MAX_YAML_DEPTH`, before any of it is built.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -39,6 +44,7 @@ from spacestudio.cassettes.body_files import (
     BODIES_SUFFIX,
     BODY_FILE_NAME,
     BODY_FILE_THRESHOLD,
+    MAX_BODY_FILE_BYTES,
     body_file_directory,
     body_file_name,
     read_body_file,
@@ -53,6 +59,13 @@ from spacestudio.cassettes.messages import (
 )
 
 FORMAT = "spacestudio-cassette/2"
+#: The largest cassette file read; bodies above 64 KiB live in body files beside it.
+MAX_CASSETTE_BYTES = 64 * 1024 * 1024
+#: The most YAML nodes (scalars, lists, mappings) a cassette may hold: a format 2
+#: interaction takes about 30, a format 1 one a node per JSON value of its bodies.
+MAX_YAML_NODES = 500_000
+#: The deepest a cassette's YAML may nest (format 1 bodies nest as their JSON does).
+MAX_YAML_DEPTH = 100
 #: Versions this code reads: 1 stored JSON bodies as YAML structure.
 READABLE_FORMATS = frozenset({FORMAT, "spacestudio-cassette/1"})
 HEADER_COMMENT = (
@@ -151,7 +164,13 @@ class _BodyCodec:
                     raise _InvalidJsonText(
                         f"{where}.json is not valid JSON ({error.msg})", side, error.lineno
                     ) from None
-            return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                except (ValueError, RecursionError) as error:  # a 5000-digit number, depth
+                    raise ValueError(f"{where}.json cannot be read ({error})") from None
+            try:
+                text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+            except (TypeError, ValueError, RecursionError) as error:
+                raise ValueError(f"{where}.json is not a JSON document ({error})") from None
+            return text.encode("utf-8")
         if "text" in entry:
             if not isinstance(entry["text"], str):
                 raise ValueError(f"{where}.text must be a string")
@@ -183,6 +202,11 @@ class _BodyCodec:
         size = entry.get("bytes")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise ValueError(f"{where}.bytes must give the size of {base}")
+        if size > MAX_BODY_FILE_BYTES:
+            raise ValueError(
+                f"{where}.bytes is {size}, more than the largest body file read "
+                f"({MAX_BODY_FILE_BYTES} bytes)"
+            )
         return base
 
     def _read_body_file(self, entry: dict[str, Any], where: str) -> bytes:
@@ -269,9 +293,22 @@ def _decode_interaction(codec: _BodyCodec, raw: Any, where: str) -> tuple[Any, A
     for field in ("method", "uri"):
         if not isinstance(request.get(field), str):
             raise ValueError(f"{where}.request.{field} must be a string")
+    try:
+        uri = urlsplit(request["uri"])
+        uri.port  # noqa: B018 - checks the port, which a match reads later
+    except ValueError as error:
+        raise ValueError(f"{where}.request.uri is not a URL ({error})") from None
+    if uri.scheme not in ("http", "https") or not uri.hostname:
+        raise ValueError(f"{where}.request.uri must be an http or https URL")
     status = response.get("status")
-    if not isinstance(status, dict) or not isinstance(status.get("code"), int):
-        raise ValueError(f"{where}.response.status.code must be a number")
+    code = status.get("code") if isinstance(status, dict) else None
+    if (
+        not isinstance(status, dict)
+        or not isinstance(code, int)
+        or isinstance(code, bool)
+        or not 100 <= code <= 999
+    ):
+        raise ValueError(f"{where}.response.status.code must be an HTTP status (100 to 999)")
     request_headers = request.get("headers") or {}
     response_headers = response.get("headers") or {}
     if not isinstance(request_headers, dict) or not isinstance(response_headers, dict):
@@ -283,7 +320,7 @@ def _decode_interaction(codec: _BodyCodec, raw: Any, where: str) -> tuple[Any, A
         headers={str(key): str(value) for key, value in request_headers.items()},
     )
     loaded_response = LoadedResponse(
-        status={"code": status["code"], "message": str(status.get("message") or "")},
+        status={"code": code, "message": str(status.get("message") or "")},
         headers={
             str(key): [str(item) for item in value] if isinstance(value, list) else [str(value)]
             for key, value in response_headers.items()
@@ -293,9 +330,37 @@ def _decode_interaction(codec: _BodyCodec, raw: Any, where: str) -> tuple[Any, A
     return loaded_request, loaded_response
 
 
+def _refuse_hostile_structure(path: Path, text: str) -> None:
+    """Refuse anchors, aliases, tags, and more nodes or nesting than a cassette holds, from
+    the YAML's events alone: nothing of the document is built yet."""
+    nodes = depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            problem = "holds a YAML anchor or alias (&name, *name), which cassettes never use"
+        elif (tag := getattr(event, "tag", None)) is not None:
+            problem = f"holds a YAML tag ({tag}), which cassettes never use"
+        elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            nodes += 1
+            depth += isinstance(event, yaml.CollectionStartEvent)
+            if nodes > MAX_YAML_NODES:
+                problem = f"holds more than {MAX_YAML_NODES} YAML values; split the cassette"
+            elif depth > MAX_YAML_DEPTH:
+                problem = f"nests deeper than {MAX_YAML_DEPTH} levels"
+            else:
+                continue
+        else:
+            depth -= isinstance(event, yaml.CollectionEndEvent)
+            continue
+        mark = event.start_mark
+        raise CassetteFormatError(path, problem, line=int(mark.line) + 1 if mark else None)
+
+
 def decode_cassette(path: Path, text: str) -> tuple[list[Any], list[Any]]:
     """The requests and responses of the cassette at ``path`` whose YAML is ``text``."""
+    if len(text) > MAX_CASSETTE_BYTES:
+        raise CassetteFormatError(path, f"holds more than {MAX_CASSETTE_BYTES} characters")
     try:
+        _refuse_hostile_structure(path, text)
         document = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -305,7 +370,10 @@ def decode_cassette(path: Path, text: str) -> tuple[list[Any], list[Any]]:
             f"invalid YAML ({problem})",
             line=int(mark.line) + 1 if mark is not None else None,
         ) from None
-    if not isinstance(document, dict) or document.get("format") not in READABLE_FORMATS:
+    except (ValueError, OverflowError) as error:  # a date such as 2024-13-45, a huge number
+        raise CassetteFormatError(path, f"a value cannot be read ({error})") from None
+    version = document.get("format") if isinstance(document, dict) else None
+    if not isinstance(version, str) or version not in READABLE_FORMATS:
         raise CassetteFormatError(
             path, f"not a spacestudio cassette (it must start with 'format: {FORMAT}')", line=1
         )

@@ -32,8 +32,15 @@ def leaked_kinds(secrets: Iterable[KnownSecret], data: bytes) -> list[str]:
     for known in secrets:
         if not known.secret or not searchable(known.value):
             continue
-        forms = [form.encode("utf-8") for form in encoded_forms(known.value)]
-        cores = [core.encode("ascii") for core in base64_cores(known.value)]
+        # Hex and base64 keep the case of what they encode: a server that lower-cases an
+        # e-mail, then encodes it, writes bytes no form of the value as given matches.
+        variants = (
+            dict.fromkeys([known.value, known.value.lower(), known.value.upper()])
+            if known.kind in CASE_INSENSITIVE_KINDS
+            else [known.value]
+        )
+        forms = [form.encode("utf-8") for value in variants for form in encoded_forms(value)]
+        cores = [core.encode("ascii") for value in variants for core in base64_cores(value)]
         if known.kind in CASE_INSENSITIVE_KINDS:
             if folded_data is None:
                 folded_data = data.lower()

@@ -314,6 +314,10 @@ class Scrubber:
                 scrubbed[key] = PLACEHOLDER_ISSUED_AT
             elif key == "jti":
                 scrubbed[key] = f"scrubbed-{label.replace(' ', '-').lower()}"
+            elif key == "iss" and isinstance(value, str) and _origin(value) is not None:
+                # The identity provider may name itself by another host than the auth
+                # URL the session was given (a proxy, a frontend URL): learn that one too.
+                scrubbed[key] = self._scrub_url(value, assign_ids=True)
             else:
                 scrubbed[key] = self._scrub_json(value, assign_ids=True)
         return scrubbed

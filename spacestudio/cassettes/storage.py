@@ -31,6 +31,7 @@ from spacestudio.cassettes.body_files import (
     remove_written_body_files,
 )
 from spacestudio.cassettes.cassette_format import (
+    MAX_CASSETTE_BYTES,
     EncodedCassette,
     decode_cassette,
     decode_cassette_from,
@@ -39,6 +40,7 @@ from spacestudio.cassettes.cassette_format import (
 from spacestudio.cassettes.errors import CassetteFormatError
 from spacestudio.cassettes.leaks import LeakCheck, refuse_leaks
 from spacestudio.cassettes.messages import body_bytes
+from spacestudio.cassettes.plain_files import NotPlainFileError, read_plain_file
 from spacestudio.cassettes.vcr_seam import CassetteNotFoundError
 
 logger = logging.getLogger("spacestudio.cassettes")
@@ -50,8 +52,7 @@ _RECORDED_AGAINST = re.compile(r"^recorded_against: *([a-z]+) *$", re.MULTILINE)
 def recorded_against(path: Path) -> str | None:
     """What the cassette at ``path`` was recorded against (``fake``, ``live``), if it says."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", "replace")
+        head = read_plain_file(path, MAX_CASSETTE_BYTES, head=4096).decode("utf-8", "replace")
     except OSError:
         return None
     found = _RECORDED_AGAINST.search(head.split("\ninteractions:", 1)[0])
@@ -120,9 +121,16 @@ class CassettePersister:
 
     def _load_one(self, path: Path) -> tuple[list[Any], list[Any]]:
         try:
-            raw = path.read_bytes()
+            raw = read_plain_file(path, MAX_CASSETTE_BYTES)
         except (FileNotFoundError, IsADirectoryError):
             raise CassetteNotFoundError(str(path)) from None
+        except NotPlainFileError as error:
+            advice = (
+                "; a cassette this large is better split into several"
+                if error.too_large
+                else "; a cassette is read only from a regular file"
+            )
+            raise CassetteFormatError(path, f"the cassette file {error}{advice}") from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:

@@ -151,3 +151,30 @@ def test_the_http_layer_answers_json_too(start_server: type[ServerProcess]) -> N
         ), head[:100]
         assert b"Content-Type: application/json" in head, head
         assert b'"message"' in body, body[:200]
+
+
+def test_a_regex_rule_too_large_to_match_cheaply_is_refused_with_the_bound(
+    start_server: type[ServerProcess], figures: Figures
+) -> None:
+    server = start_server()
+    # RE2 compiles this to ~3 000 instructions: its DFA runs out of memory on a long path
+    # and the fallback took 3-8 s of CPU per request (64 KB path).
+    answer = requests.post(
+        f"{server.url}/__admin/faults",
+        json={"pattern": "(a|b|c|d){1000}x", "patternType": "regex", "kind": "drop"},
+        timeout=10,
+    )
+    assert answer.status_code == 400, answer.text
+    assert "more than the 1000" in answer.json()["message"]
+    # The largest rule allowed matches a path of 64 KB quickly.
+    allowed = requests.post(
+        f"{server.url}/__admin/faults",
+        json={"pattern": "(a|b|c|d){330}x", "patternType": "regex", "kind": "drop"},
+        timeout=10,
+    )
+    assert allowed.status_code == 201, allowed.text
+    started = time.perf_counter()
+    requests.get(f"{server.url}/{'a' * 60_000}", timeout=30)
+    elapsed = time.perf_counter() - started
+    figures.record("largest regex rule, 60 kB path", answer_s=round(elapsed, 3))
+    assert elapsed < 1.0

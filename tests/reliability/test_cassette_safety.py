@@ -10,6 +10,8 @@ already cover.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -19,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 import requests
 
@@ -26,6 +29,8 @@ import spacestudio
 from fake_server.embedded import FakeServer
 from fake_server.oidc import Account
 from spacestudio.cassettes import CassetteFormatError, Scrubber, use_cassette
+from spacestudio.cassettes.leaks import leaked_kinds
+from spacestudio.cassettes.secrets import KnownSecret
 from spacestudio.client import set_default_client
 from tests.cassettes.secrets import encodings
 
@@ -197,3 +202,48 @@ def test_merge_conflict_markers_name_the_file_and_line(recorded: Path) -> None:
         pass
     assert f"{recorded}:" in str(broken.value)
     assert broken.value.line is not None and middle - 1 <= broken.value.line <= middle + 6
+
+
+@pytest.mark.parametrize("encoding", ["base64", "base64url", "hex", "HEX"])
+@pytest.mark.parametrize("case", [str.lower, str.upper], ids=["lower", "upper"])
+def test_the_mail_encoded_in_a_case_the_scrubber_never_saw_is_a_leak(
+    encoding: str, case: Any
+) -> None:
+    raw = case(MAIL).encode()
+    encoded = {
+        "base64": base64.b64encode(raw).decode(),
+        "base64url": base64.urlsafe_b64encode(b"id:" + raw).decode(),
+        "hex": raw.hex(),
+        "HEX": raw.hex().upper(),
+    }[encoding]
+    data = json.dumps({"state": encoded}).encode()
+    assert leaked_kinds([KnownSecret("e-mail", MAIL, "<e-mail>")], data) == ["e-mail"]
+
+
+def test_a_placeholder_jwt_hides_an_issuer_other_than_the_auth_url() -> None:
+    issuer = "https://keycloak.internal.hush-orbital.example/realms/ops"
+    token = jwt.encode(
+        {"sub": "u", "iss": issuer, "azp": CLIENT_ID, "exp": 1_790_000_300, "typ": "Bearer"},
+        "a-signing-key-of-at-least-32-bytes!",
+        "HS256",
+    )
+    scrubber = Scrubber(
+        api_url="https://api.hush-orbital.example", auth_url="https://sso.hush-orbital.example",
+        mail=MAIL, password=PASSWORD, client_id=CLIENT_ID,
+    )  # fmt: skip
+    body = json.dumps({"access_token": token, "token_type": "Bearer"}).encode()
+    response = {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {"Content-Type": ["application/json"]},
+        "body": {"string": body},
+    }
+    scrubbed = scrubber.scrub_response(response)
+    placeholder = json.loads(scrubbed["body"]["string"])["access_token"]
+    claims = jwt.decode(placeholder, options={"verify_signature": False})
+    assert "hush-orbital" not in claims["iss"], claims["iss"]
+    assert claims["iss"].endswith(".invalid/realms/ops")
+    # The issuer's host is now known: found elsewhere, it is replaced there too.
+    later = scrubber.scrub_response(
+        {**response, "body": {"string": json.dumps({"issuer": issuer}).encode()}}
+    )
+    assert b"keycloak.internal" not in later["body"]["string"]

@@ -218,3 +218,24 @@ def test_a_users_objects_are_held_to_a_quota(
     assert listing_seconds < 3.0
     assert growth < 150, f"the server's peak memory grew {growth:.0f} MiB"
     assert again == 200
+
+
+def test_a_chunked_form_over_the_limit_is_refused_not_cut(
+    start_server: type[ServerProcess],
+) -> None:
+    server = start_server()
+    url = f"{server.url}/realms/{server.realm}/protocol/openid-connect/token"
+    head = f"grant_type=password&client_id={server.client_id}&username=x&password=".encode()
+
+    def chunks(kib: int) -> Any:
+        yield head
+        for _ in range(kib):
+            yield b"a" * 1024
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    # Without Content-Length werkzeug read the first 64 KiB and parsed them as the form.
+    over = requests.post(url, data=chunks(100), headers=form, timeout=10)
+    assert over.status_code == 413, over.text
+    assert "65536 bytes" in over.json()["message"]
+    under = requests.post(url, data=chunks(8), headers=form, timeout=10)
+    assert under.status_code == 401, under.text  # parsed whole: a wrong password

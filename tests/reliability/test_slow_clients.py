@@ -185,3 +185,35 @@ def test_a_client_dripping_its_headers_is_cut_off(
     )
     assert closed and elapsed < 6.0, f"still connected after {elapsed:.1f} s"
     assert _time_to_answer(server) < 2.0
+
+
+def test_connections_that_declare_a_body_and_never_send_it_are_evicted_for_new_clients(
+    start_server: type[ServerProcess], figures: Figures
+) -> None:
+    holders, newcomers = 300, 100
+    _raise_own_file_limit(holders + newcomers + 200)
+    server = start_server()
+    with held_connections(server, holders) as sockets:
+        for sock in sockets:
+            sock.sendall(
+                b"POST /__admin/faults HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
+        _until_accepted(server)
+        time.sleep(0.5)  # every holder's thread is now waiting on its body
+        statuses = []
+        for _ in range(newcomers):
+            try:
+                answer = requests.get(f"{server.url}/__admin/health", timeout=10)
+                statuses.append(answer.status_code)
+            except requests.RequestException as error:
+                statuses.append(type(error).__name__)
+    served = statuses.count(200)
+    figures.record(
+        "connections holding a declared body, then new clients",
+        holders=holders,
+        new_clients=newcomers,
+        served=served,
+        refused_503=statuses.count(503),
+    )
+    assert served >= 0.95 * newcomers, statuses

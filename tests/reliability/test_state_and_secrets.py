@@ -137,3 +137,21 @@ def test_the_banner_says_where_the_password_comes_from(tmp_path: Path) -> None:
     text = "".join(lines)
     assert ALICE.password not in text
     assert f"the password given with --user for {ALICE.email}" in text
+
+
+def test_a_state_file_whose_object_body_is_not_an_object_is_refused_at_start(
+    start_server: type[ServerProcess], tmp_path: Path
+) -> None:
+    path = tmp_path / "state.db"
+    server = start_server("--state", str(path), *user_flags([ALICE]))
+    RawUser(server.url, server.realm, server.client_id, ALICE).create(
+        "orbitdefinitions", orbit_body("kept")
+    )
+    assert server.stop() == 0
+    for body in ("[1, 2]", '"an orbit"', "42"):
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE objects SET body = ?", (body,))
+        db.close()
+        result = _start_and_fail("--state", str(path))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "not an object" in result.stderr and "Traceback" not in result.stderr
