@@ -57,11 +57,18 @@ def buffer_unsized_body(environ: dict[str, Any], limit: int | None) -> bool:
 
     Werkzeug reads such a body only up to the limit and stops there without a word, so a
     form cut at 64 KiB would be parsed as if whole; with its length known, a larger body
-    is a 413 like any other.
+    is a 413 like any other. A malformed chunked body is a 400.
     """
     if limit is None or environ.get("CONTENT_LENGTH") or not environ.get("wsgi.input_terminated"):
         return True
-    data = environ["wsgi.input"].read(limit + 1)
+    try:
+        data = environ["wsgi.input"].read(limit + 1)
+    except OSError as error:  # werkzeug's word for a chunk header that is not hex
+        raise ApiError(
+            400,
+            f"the chunked body could not be read ({error}); send each chunk's length in "
+            "hexadecimal, or the body with a Content-Length",
+        ) from None
     if len(data) > limit:
         return False
     environ["wsgi.input"] = io.BytesIO(data)

@@ -336,7 +336,11 @@ def _refuse_hostile_structure(path: Path, text: str) -> None:
     nodes = depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            problem = "holds a YAML anchor or alias (&name, *name), which cassettes never use"
+            problem = (
+                "holds a YAML anchor or alias (&name, *name), which cassettes never use (an "
+                "editor that writes the same object twice makes them: with PyYAML, dump with "
+                "a Dumper whose ignore_aliases returns True)"
+            )
         elif (tag := getattr(event, "tag", None)) is not None:
             problem = f"holds a YAML tag ({tag}), which cassettes never use"
         elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
