@@ -20,6 +20,7 @@ from bench import (
     ephemerides,
     large_body,
     plugin_startup,
+    replay_call,
     replay_workflow,
     revisit,
     scaling,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "workers": workers,
     "plugin-startup": plugin_startup,
     "growth": store_growth,
+    "replay-call": replay_call,
 }
 
 

@@ -67,6 +67,8 @@ def test_every_goal_of_the_brief_is_reported(reports: dict[str, timing.Report]) 
     assert sum(1 for name, _ in goals if name == "scaling") == 4
     assert goals[("growth", "exponent: time of N writes vs N")] == "≤ 1.05"
     assert goals[("growth", "POST /s, full ÷ empty store")] == "≥ 0.90×"
+    replay_call = {label: goal for (name, label), goal in goals.items() if name == "replay-call"}
+    assert list(replay_call.values()) == ["≤ 1.50×", "≤ 1.50×"]
 
 
 def test_the_replayed_workflow_gives_the_live_results(tmp_path: Path) -> None:
