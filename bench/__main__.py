@@ -21,6 +21,7 @@ from bench import (
     ephemerides,
     large_body,
     plugin_startup,
+    replay_call,
     replay_workflow,
     revisit,
     scaling,
@@ -42,6 +43,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "plugin-startup": plugin_startup,
     "growth": store_growth,
     "console-journal": console_journal,
+    "replay-call": replay_call,
 }
 
 

@@ -16,8 +16,10 @@ import contextlib
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+from unittest import mock
 
 import vcr.patch as _vcr_patch
+import vcr.stubs as _vcr_stubs
 from vcr import VCR
 from vcr.cassette import Cassette as _VcrCassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
@@ -43,6 +45,10 @@ PRIVATE_MEMBERS: dict[str, str] = {
     "vcr.patch.CassettePatcherBuilder": (
         "the patches that route HTTP through a cassette; public only through "
         "``use_cassette``, which builds a cassette of its own"
+    ),
+    "vcr.stubs.VCRHTTPResponse": (
+        "the replayed response's class, replaced inside :func:`patched` by "
+        ":class:`ReplayedResponse`, which hands a recorded body over without copying it"
     ),
 }
 
@@ -76,7 +82,11 @@ def installed_vcrpy_version() -> str:
 
 
 #: Where each owner named in :data:`PRIVATE_MEMBERS` is.
-_OWNERS: dict[str, object] = {"vcr.cassette.Cassette": _VcrCassette, "vcr.patch": _vcr_patch}
+_OWNERS: dict[str, object] = {
+    "vcr.cassette.Cassette": _VcrCassette,
+    "vcr.patch": _vcr_patch,
+    "vcr.stubs": _vcr_stubs,
+}
 
 
 _checked = False
@@ -129,10 +139,41 @@ class SeamCassette(_VcrCassette):  # type: ignore[misc]
         return self.interactions_to_rerecord()
 
 
+class ReplayedResponse(_vcr_stubs.VCRHTTPResponse):  # type: ignore[misc]
+    """vcrpy's replayed response, handing its recorded body over as the very bytes object.
+
+    vcrpy's own copies a large body twice more: urllib3 logs ``length_remaining``, which
+    vcrpy computes from ``BytesIO.getbuffer()`` (that unshares the buffer: a copy), and
+    requests reads ``content`` in 10 kB pieces and joins them (another). Here the size
+    comes from the body's length, and :meth:`stream` (which requests prefers to ``read``)
+    hands the unread rest over in one piece: it is in memory already, so slicing it would
+    only copy it. ``content`` is then the cassette's own bytes object.
+    """
+
+    def _recorded_body(self) -> bytes:
+        body = self.recorded_response["body"]["string"]
+        return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+
+    @property
+    def length_remaining(self) -> int:
+        return len(self._recorded_body()) - int(self.tell())
+
+    @property
+    def data(self) -> bytes:
+        return self._recorded_body()
+
+    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
+        # ``read()`` of a BytesIO from its start returns the bytes it was made from.
+        rest = self.read()
+        if rest:
+            yield rest
+
+
 @contextlib.contextmanager
 def patched(cassette: SeamCassette) -> Iterator[None]:
     """Route the HTTP libraries vcrpy knows through ``cassette`` inside the block."""
     with contextlib.ExitStack() as stack:
         for patcher in _vcr_patch.CassettePatcherBuilder(cassette).build():
             stack.enter_context(patcher)
+        stack.enter_context(mock.patch.object(_vcr_stubs, "VCRHTTPResponse", ReplayedResponse))
         yield
