@@ -12,6 +12,7 @@ however broken the package is) and says what happened and the one command that r
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import json
 import shlex
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import Distribution, distributions
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 #: This project's distribution, and the import package it shares with the published one.
 DISTRIBUTION = "spacestudio-harness"
@@ -89,30 +90,37 @@ def _record_hash(path: Path) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def _recorded(distribution: Distribution) -> list[tuple[PurePosixPath, str | None]]:
+    """The files a distribution's RECORD lists under ``spacestudio/`` (bytecode aside),
+    each with its sha256 as the RECORD writes it. Read from the RECORD itself: from
+    Python 3.12 on, ``Distribution.files`` leaves out the files that are gone, the very
+    ones a damaged install is missing."""
+    recorded: list[tuple[PurePosixPath, str | None]] = []
+    for row in csv.reader((distribution.read_text("RECORD") or "").splitlines()):
+        if not row:
+            continue
+        file = PurePosixPath(row[0])
+        if file.parts[:1] != (PACKAGE,) or file.suffix == ".pyc":
+            continue
+        mode, _, value = (row[1] if len(row) > 1 else "").partition("=")
+        recorded.append((file, value if mode == "sha256" and value else None))
+    return recorded
+
+
 def _package_files(distribution: Distribution) -> list[str]:
     """The files a distribution's RECORD lists under ``spacestudio/`` (bytecode aside)."""
-    return [
-        str(file)
-        for file in distribution.files or ()
-        if file.parts[:1] == (PACKAGE,) and file.suffix != ".pyc"
-    ]
+    return [str(file) for file, _ in _recorded(distribution)]
 
 
 def _damage(distribution: Distribution) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Our files that are missing, and those whose bytes differ from the RECORD's hash."""
     missing: list[str] = []
     overwritten: list[str] = []
-    for file in distribution.files or ():
-        if file.parts[:1] != (PACKAGE,) or file.suffix == ".pyc":
-            continue
-        located = Path(str(file.locate()))
+    for file, expected in _recorded(distribution):
+        located = Path(str(distribution.locate_file(file)))
         if not located.is_file():
             missing.append(str(file))
-        elif (
-            file.hash is not None
-            and file.hash.mode == "sha256"
-            and _record_hash(located) != file.hash.value
-        ):
+        elif expected is not None and _record_hash(located) != expected:
             overwritten.append(str(file))
     return tuple(missing), tuple(overwritten)
 
