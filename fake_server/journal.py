@@ -160,6 +160,8 @@ def write_json_lines(entries: Iterable[JournalEntry], path: str | Path) -> int:
 
 #: The most entries one page lists.
 MAX_PAGE = 500
+#: The farthest a page may start: far beyond any journal kept, and within SQLite's integers.
+MAX_OFFSET = 10**9
 
 
 def journal_query(args: Mapping[str, str]) -> JournalQuery:
@@ -183,16 +185,16 @@ def journal_query(args: Mapping[str, str]) -> JournalQuery:
         path=args.get("path") or None,
         status_min=status_min,
         status_max=status_max,
-        offset=_count(args, "offset", 0, None),
-        limit=_count(args, "limit", 50, MAX_PAGE),
+        offset=_count(args, "offset", 0, (0, MAX_OFFSET)),
+        limit=_count(args, "limit", 50, (1, MAX_PAGE)),
     )
 
 
-def _count(args: Mapping[str, str], name: str, default: int, most: int | None) -> int:
+def _count(args: Mapping[str, str], name: str, default: int, bounds: tuple[int, int]) -> int:
     text = (args.get(name) or "").strip()
     if not text:
         return default
-    if not text.isdigit() or (most is not None and not 1 <= int(text) <= most):
-        bound = f"from 1 to {most}" if most is not None else "0 or more"
-        raise ValueError(f"{name}={text!r} is not a whole number {bound}; give one")
+    least, most = bounds
+    if not (text.isascii() and text.isdigit()) or not least <= int(text) <= most:
+        raise ValueError(f"{name}={text!r} is not a whole number from {least} to {most}; give one")
     return int(text)

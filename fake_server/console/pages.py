@@ -353,6 +353,6 @@ def _pretty(body: str) -> str:
     """A JSON body indented for reading; anything else as it is."""
     try:
         data: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return body
     return json.dumps(data, indent=2, ensure_ascii=False)

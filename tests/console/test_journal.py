@@ -172,3 +172,19 @@ def test_run_journal_without_fake_says_what_to_do(tmp_path: Path) -> None:
 
     (tmp_path / "s.py").write_text("")
     assert main(["run", "--journal", str(tmp_path / "j"), str(tmp_path / "s.py")]) == 2
+
+
+def test_hostile_entries_and_paging_render_as_pages_not_errors(store: Store, keys: KeyRing) -> None:
+    """A body nested deeper than Python recurses is shown as it came; an offset beyond
+    SQLite's integers is a 400 naming the bound, on the console and the admin API."""
+    app = FakeSpacestudioApp.from_config(ServerConfig(compute_seconds=0.0), store=store, keys=keys)
+    client = Client(app)
+    deep = "[" * 12_000 + "]" * 12_000
+    client.post("/exoops/users/infos", data=deep, content_type="application/json")
+    page = client.get("/__admin/console/journal", headers=ADMIN)
+    assert page.status_code == 200
+    assert "[[[[" in page.get_data(as_text=True)
+    for path in ("/__admin/console/journal", "/__admin/journal"):
+        far = client.get(f"{path}?offset={10**30}", headers=ADMIN)
+        assert far.status_code == 400
+        assert "from 0 to 1000000000" in far.get_data(as_text=True)
