@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from fake_server.embedded import FakeServer
+from tests.support.samples import WAITING_SCRIPT
 
 CONNECTING_SCRIPT = textwrap.dedent(
     """
@@ -123,37 +124,6 @@ def test_another_error_of_the_script_keeps_its_traceback_without_the_commands_fr
     assert lines[0] == "Traceback (most recent call last):"
     assert lines[-1] == "ZeroDivisionError: division by zero"
     assert "runpy" not in done.stderr and "cli.py" not in done.stderr
-
-
-WAITING_SCRIPT = textwrap.dedent(
-    """
-    import spacestudio
-    from tests.support.samples import HALL_THRUSTER, SSO_600
-
-    spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
-                        spacestudio.log_password, poll_interval=0.05)
-    sim = spacestudio.simulation
-    sim.create_orbit(SSO_600)
-    sim.create_propulsion_system(HALL_THRUSTER)
-    sim.create_spacecraft({
-        "name": "sat", "platformMass": 100, "platformPower": 500,
-        "onBoardAveragePower": 100, "dutyCycle": 1, "powerSystemDefined": False,
-        "dragModelDefined": False, "srpModelDefined": False,
-        "attitudeModelDefined": False, "thruster": sim.get_propulsion_system("HET"),
-    })
-    sim.create_mission({
-        "name": "raise", "type": "Orbital Transfer", "targetDefinition": "DELTA",
-        "deltaSemiMajorAxis": 10e3, "deltaInclination": 0, "deltaEccentricity": 0,
-        "spacecraft": sim.get_spacecraft("sat"), "initialOrbit": sim.get_orbit("SSO-600"),
-        "perturbations": [], "propagationType": "NUMERICAL", "durationUntilPause": None,
-        "maximumDuration": 86400, "ephemeridesStepInSeconds": 3600,
-        "withEclipse": False, "attitudeAndSystemSimulated": False,
-    })
-    sim.compute_mission("raise")
-    print("waiting", flush=True)
-    sim.wait_and_get_mission_results("raise")
-    """
-)
 
 
 def test_ctrl_c_under_fake_says_the_computation_is_gone_with_the_server(tmp_path: Path) -> None:

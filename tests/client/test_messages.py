@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from fake_server.embedded import FakeServer
 from fake_server.oidc import Account
 from spacestudio import Client, RetryPolicy
 from spacestudio.progress import ComputationProgress
+from tests.support.samples import WAITING_SCRIPT
 
 ALICE = Account("alice@example.test", "alice-password")
 VIEWER = Account("viewer@example.test", "viewer-password", scripting=False)
@@ -266,37 +266,6 @@ def test_a_wrong_progress_interval_is_named(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(spacestudio.ConfigurationError) as raised:
         ComputationProgress.for_choice("mission 'm'", None)
     assert "SPACESTUDIO_PROGRESS_INTERVAL is '10s', not a number of seconds" in _message(raised)
-
-
-WAITING_SCRIPT = textwrap.dedent(
-    """
-    import spacestudio
-    from tests.support.samples import HALL_THRUSTER, SSO_600
-
-    spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
-                        spacestudio.log_password, poll_interval=0.05)
-    sim = spacestudio.simulation
-    sim.create_orbit(SSO_600)
-    sim.create_propulsion_system(HALL_THRUSTER)
-    sim.create_spacecraft({
-        "name": "sat", "platformMass": 100, "platformPower": 500,
-        "onBoardAveragePower": 100, "dutyCycle": 1, "powerSystemDefined": False,
-        "dragModelDefined": True, "dragCoefficient": 2.2, "srpModelDefined": False,
-        "attitudeModelDefined": False, "thruster": sim.get_propulsion_system("HET"),
-    })
-    sim.create_mission({
-        "name": "raise", "type": "Orbital Transfer", "targetDefinition": "DELTA",
-        "deltaSemiMajorAxis": 10e3, "deltaInclination": 0, "deltaEccentricity": 0,
-        "spacecraft": sim.get_spacecraft("sat"), "initialOrbit": sim.get_orbit("SSO-600"),
-        "perturbations": [], "propagationType": "NUMERICAL", "durationUntilPause": None,
-        "maximumDuration": 86400, "ephemeridesStepInSeconds": 3600,
-        "withEclipse": False, "attitudeAndSystemSimulated": False,
-    })
-    sim.compute_mission("raise")
-    print("waiting", flush=True)
-    sim.wait_and_get_mission_results("raise")
-    """
-)
 
 
 def _until_polled(server: FakeServer) -> None:

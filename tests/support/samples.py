@@ -8,6 +8,7 @@ shared: copy before changing one (``{**SSO_600, "altitude": 650e3}``).
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 SSO_600: dict[str, Any] = {
@@ -66,3 +67,36 @@ def orbit_raising_mission(spacecraft: object, orbit: object, name: str = "raise"
         "withEclipse": True,
         "attitudeAndSystemSimulated": False,
     }
+
+
+#: A seed script that starts a computation, says "waiting", then waits for its results
+#: (polling every 0.05 s): what the wait and Ctrl-C tests run under `spacestudio run`.
+WAITING_SCRIPT = textwrap.dedent(
+    """
+    import spacestudio
+    from tests.support.samples import HALL_THRUSTER, SSO_600
+
+    spacestudio.connect(spacestudio.log_base_url, spacestudio.log_mail,
+                        spacestudio.log_password, poll_interval=0.05)
+    sim = spacestudio.simulation
+    sim.create_orbit(SSO_600)
+    sim.create_propulsion_system(HALL_THRUSTER)
+    sim.create_spacecraft({
+        "name": "sat", "platformMass": 100, "platformPower": 500,
+        "onBoardAveragePower": 100, "dutyCycle": 1, "powerSystemDefined": False,
+        "dragModelDefined": True, "dragCoefficient": 2.2, "srpModelDefined": False,
+        "attitudeModelDefined": False, "thruster": sim.get_propulsion_system("HET"),
+    })
+    sim.create_mission({
+        "name": "raise", "type": "Orbital Transfer", "targetDefinition": "DELTA",
+        "deltaSemiMajorAxis": 10e3, "deltaInclination": 0, "deltaEccentricity": 0,
+        "spacecraft": sim.get_spacecraft("sat"), "initialOrbit": sim.get_orbit("SSO-600"),
+        "perturbations": [], "propagationType": "NUMERICAL", "durationUntilPause": None,
+        "maximumDuration": 86400, "ephemeridesStepInSeconds": 3600,
+        "withEclipse": False, "attitudeAndSystemSimulated": False,
+    })
+    sim.compute_mission("raise")
+    print("waiting", flush=True)
+    sim.wait_and_get_mission_results("raise")
+    """
+)
