@@ -22,29 +22,12 @@ from .test_constellations import DURATION, EPOCH, STEP
 from .test_constellations import GRID as CONSTELLATIONS
 from .test_phasing import ALTITUDE, INCLINATION, _drift_range, _fly
 from .test_transfers import GRID as TRANSFERS
+from .test_transfers import fly_transfer
 
 
 def transfers() -> Iterator[str]:
     for start, end, inclination, turn, drag in TRANSFERS:
-        results = simulate(
-            mission(
-                start * 1e3,
-                degrees(inclination),
-                drag,
-                type="Orbital Transfer",
-                targetDefinition="DELTA",
-                deltaSemiMajorAxis=(end - start) * 1e3,
-                deltaInclination=degrees(turn),
-            )
-        )
-        flight = gauss.transfer(
-            craft(),
-            semi_major_axis(start * 1e3),
-            degrees(inclination),
-            semi_major_axis(end * 1e3),
-            degrees(inclination + turn),
-            drag=drag,
-        )
+        results, flight = fly_transfer(start, end, inclination, turn, drag)
         report = results["maneuverReport"]
         yield (
             f"| transfer {start:.0f}->{end:.0f} km, i {inclination} deg, di {turn} deg,"

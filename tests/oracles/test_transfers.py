@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -32,10 +33,10 @@ GRID = [
 ]
 
 
-@pytest.mark.parametrize(("start", "end", "inclination", "turn", "drag"), GRID)
-def test_transfer_against_gauss(
+def fly_transfer(
     start: float, end: float, inclination: float, turn: float, drag: bool
-) -> None:
+) -> tuple[dict[str, Any], Any]:
+    """The fake's results of a transfer (km, deg) and the Gauss integrator's flight of it."""
     results = simulate(
         mission(
             start * 1e3,
@@ -55,6 +56,14 @@ def test_transfer_against_gauss(
         degrees(inclination + turn),
         drag=drag,
     )
+    return results, flight
+
+
+@pytest.mark.parametrize(("start", "end", "inclination", "turn", "drag"), GRID)
+def test_transfer_against_gauss(
+    start: float, end: float, inclination: float, turn: float, drag: bool
+) -> None:
+    results, flight = fly_transfer(start, end, inclination, turn, drag)
     report = results["maneuverReport"]
     tolerance = WITH_DRAG if drag else VACUUM
     assert report["totalDeltaV"] == pytest.approx(flight.delta_v, rel=tolerance)
