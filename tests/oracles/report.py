@@ -9,17 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-import numpy as np
 from scipy.optimize import brentq
 
-from fake_server.compute import atmosphere, compute_mission
+from fake_server.compute import atmosphere
 
 from . import gauss
 from .msis import orbit_mean_density
 from .scenarios import craft, degrees, mission, semi_major_axis, simulate
-from .sgp4_coverage import statistics, walker
-from .test_constellations import DURATION, EPOCH, STEP
 from .test_constellations import GRID as CONSTELLATIONS
+from .test_constellations import fly_walker
 from .test_phasing import ALTITUDE, INCLINATION, _drift_range, _fly
 from .test_transfers import GRID as TRANSFERS
 from .test_transfers import fly_transfer
@@ -107,55 +105,7 @@ def phasing() -> Iterator[str]:
 def constellations() -> Iterator[str]:
     for altitude, inclination, planes, per_plane, f, eta, _, _ in CONSTELLATIONS:
         total = planes * per_plane
-        shell = {
-            "name": "W",
-            "planeDefinitionType": "ALTITUDE_AND_INCLINATION",
-            "altitude": altitude * 1e3,
-            "inclination": math.radians(inclination),
-            "numberOfPlanes": planes,
-            "numberOfSpacecraftsPerPlane": per_plane,
-            "deltaRaan": 2 * math.pi / planes,
-            "interPlanePhasing": 2 * math.pi * f / total,
-            "payload": {"semiViewAngleCircularDefinition": math.radians(eta)},
-        }
-        mesh = {
-            "name": "band",
-            "southernmostLatitude": math.radians(-40),
-            "northernmostLatitude": math.radians(40),
-            "westernmostLongitude": math.radians(-170),
-            "easternmostLongitude": math.radians(130),
-            "numberOfLatitudes": 3,
-            "numberOfLongitudes": 3,
-        }
-        computation = compute_mission(
-            "constellationperformanceanalysisrequests",
-            {
-                "name": "oracle",
-                "constellation": {"homogeneousConstellationGeometries": [shell]},
-                "earthMeshes": [mesh],
-                "simulationDate": "2024-03-01T00:00:00Z",
-                "simulationDuration": DURATION,
-                "computeRevisit": True,
-            },
-        )
-        points = computation.results["meshPerformances"][0]["points"]
-        oracle = statistics(
-            walker(
-                altitude,
-                math.radians(inclination),
-                planes,
-                per_plane,
-                2 * math.pi / planes,
-                2 * math.pi * f / total,
-                EPOCH,
-            ),
-            EPOCH,
-            DURATION,
-            STEP,
-            np.array([p["latitude"] for p in points]),
-            np.array([p["longitude"] for p in points]),
-            math.radians(eta),
-        )
+        points, oracle = fly_walker(altitude, inclination, planes, per_plane, f, eta)
         metrics = [p["metrics"]["statisticalMetrics"] for p in points]
         coverage = max(
             abs(m["COVERAGE"]["average"] - o.coverage) for m, o in zip(metrics, oracle, strict=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,20 +27,10 @@ GRID = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("altitude", "inclination", "planes", "per_plane", "f", "eta", "coverage_tol", "revisit_tol"),
-    GRID,
-)
-def test_coverage_and_revisit_against_sgp4(
-    altitude: float,
-    inclination: float,
-    planes: int,
-    per_plane: int,
-    f: int,
-    eta: float,
-    coverage_tol: float,
-    revisit_tol: float,
-) -> None:
+def fly_walker(
+    altitude: float, inclination: float, planes: int, per_plane: int, f: int, eta: float
+) -> tuple[list[Any], Any]:
+    """The fake's mesh points for a Walker shell (km, deg) and SGP4's statistics of them."""
     total = planes * per_plane
     shell = {
         "name": "W",
@@ -91,6 +82,24 @@ def test_coverage_and_revisit_against_sgp4(
         np.array([p["longitude"] for p in points]),
         math.radians(eta),
     )
+    return points, oracle
+
+
+@pytest.mark.parametrize(
+    ("altitude", "inclination", "planes", "per_plane", "f", "eta", "coverage_tol", "revisit_tol"),
+    GRID,
+)
+def test_coverage_and_revisit_against_sgp4(
+    altitude: float,
+    inclination: float,
+    planes: int,
+    per_plane: int,
+    f: int,
+    eta: float,
+    coverage_tol: float,
+    revisit_tol: float,
+) -> None:
+    points, oracle = fly_walker(altitude, inclination, planes, per_plane, f, eta)
     for point, expected in zip(points, oracle, strict=True):
         metrics = point["metrics"]["statisticalMetrics"]
         assert metrics["COVERAGE"]["average"] == pytest.approx(expected.coverage, abs=coverage_tol)
