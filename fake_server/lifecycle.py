@@ -16,6 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from fake_server.store import (
     InsertObject,
     JsonObject,
     ObjectStore,
+    QuotaExceeded,
     ReplaceObject,
     SaveLog,
     SetField,
@@ -116,10 +118,15 @@ class Computations:
             paused=paused,
             files=files,
         )
-        self.store.apply(
-            user_id,
-            [SaveLog(log), SetField(spec.segment, mission["id"], COMPUTATION_LOG_ID, log_id)],
-        )
+        points_to_log = SetField(spec.segment, mission["id"], COMPUTATION_LOG_ID, log_id)
+        try:
+            self.store.apply(user_id, [SaveLog(log), points_to_log])
+        except QuotaExceeded as exc:
+            # The results would take the user beyond the quota: the computation fails with
+            # a log small enough to store, saying why.  Should even that not fit, the
+            # QuotaExceeded of this second write refuses the start (413).
+            log = _over_quota(log, exc)
+            self.store.apply(user_id, [SaveLog(log), points_to_log])
         return log
 
     # -- observing ----------------------------------------------------------------
@@ -306,6 +313,17 @@ class Computations:
         if log.results is None:
             raise ChainNotReady(f"mission {name!r} of the chain failed and has no results")
         return log
+
+
+def _over_quota(log: ComputationLog, refusal: QuotaExceeded) -> ComputationLog:
+    """``log`` failed, without its results, because storing them was refused."""
+    message = (
+        f"the results of this computation were not stored: they would bring your stored "
+        f"objects and computation results to {refusal.total} {refusal.what}, beyond your "
+        f"quota of {refusal.limit}; delete objects or missions you no longer need, then "
+        "compute again"
+    )
+    return replace(log, results=None, errors=[{"message": message}], paused=False, files=())
 
 
 def _error(entry: Any) -> dict[str, str]:

@@ -52,7 +52,8 @@ class MemoryObjectStore(ObjectStore):
     """Objects, logs and file names in dictionaries; gone when the process ends.
 
     Objects are kept as JSON text: a read parses a fresh copy, and the memory a user's
-    objects take is about the bytes the quota counts.  A write touches only the objects
+    objects take is about the bytes the quota counts.  Logs are kept as records, and count
+    for the JSON text the SQLite backend would store of them.  A write touches only the objects
     it changes (and undoes them if the whole of it cannot be made), so it costs the same
     however many objects are stored.
     """
@@ -64,6 +65,7 @@ class MemoryObjectStore(ObjectStore):
         self._created = itertools.count()
         self._usage: dict[str, Usage] = {}
         self._logs: dict[tuple[str, str], ComputationLog] = {}
+        self._log_usage: dict[tuple[str, str], Usage] = {}  # what each log counts for
         self._files: dict[tuple[str, str], str] = {}
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
@@ -90,12 +92,20 @@ class MemoryObjectStore(ObjectStore):
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         with self._lock:
             undo: list[tuple[_Collection, str, _Stored | None]] = []
-            logs: list[ComputationLog] = []
+            logs: dict[str, tuple[ComputationLog, Usage]] = {}  # saved once all is checked
             before = after = self._usage.get(user_id, NOTHING)
             try:
                 for change in changes:
                     if isinstance(change, SaveLog):
-                        logs.append(change.log)
+                        log_id = change.log.id
+                        overwritten = (
+                            logs[log_id][1]
+                            if log_id in logs
+                            else self._log_usage.get((user_id, log_id), NOTHING)
+                        )
+                        log_usage = text_usage(change.log.to_json())
+                        logs[log_id] = (change.log, log_usage)
+                        after = replaced(after, overwritten, log_usage)
                         continue
                     key = (user_id, change.segment)
                     collection = self._collections.setdefault(key, _Collection())
@@ -109,8 +119,9 @@ class MemoryObjectStore(ObjectStore):
                 _undo(undo)
                 raise
             self._usage[user_id] = after
-            for log in logs:
+            for log, log_usage in logs.values():
                 self._logs[(user_id, log.id)] = log
+                self._log_usage[(user_id, log.id)] = log_usage
                 for filename in log.files:
                     self._files[(user_id, filename)] = log.id
 
@@ -146,6 +157,7 @@ class MemoryObjectStore(ObjectStore):
             self._collections.clear()
             self._usage.clear()
             self._logs.clear()
+            self._log_usage.clear()
             self._files.clear()
 
 

@@ -1,5 +1,5 @@
-"""What one user's stored objects may hold: the quota, how an object's JSON text counts
-against it, and the refusal of a write that would go beyond it."""
+"""What one user's stored data may hold: the quota, how the JSON text of an object or of a
+computation log counts against it, and the refusal of a write that would go beyond it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fake_server.store.errors import StoreError
 
 @dataclass(frozen=True)
 class Quota:
-    """What one user's stored objects may hold.
+    """What one user's stored objects and computation logs may hold together.
 
     ``bytes`` of JSON text, and ``values``: JSON values, counted by their separators (a
     comma inside a text counts too).  Reading and writing an object costs about a
@@ -22,18 +22,20 @@ class Quota:
 
 
 class QuotaExceeded(StoreError):
-    """The write would make the user's objects larger than the quota."""
+    """The write would make the user's stored data larger than the quota."""
 
     def __init__(self, what: str, total: int, limit: int) -> None:
         super().__init__(
-            f"this would bring your stored objects to {total} {what}, beyond the quota of "
-            f"{limit}; delete objects you no longer need, or send smaller ones"
+            f"this would bring your stored objects and computation results to {total} "
+            f"{what}, beyond the quota of {limit}; delete objects or missions you no longer "
+            "need, or send smaller ones"
         )
+        self.what = what
         self.total = total
         self.limit = limit
 
 
-#: A user's stored objects: bytes of JSON text and JSON values.
+#: A user's stored objects and logs: bytes of JSON text and JSON values.
 Usage = tuple[int, int]
 
 #: What no object, or a missing one, counts for.
@@ -41,7 +43,7 @@ NOTHING: Usage = (0, 0)
 
 
 def text_usage(text: str) -> Usage:
-    """The bytes and values one object's JSON text counts for (``json.dumps`` escapes every
+    """The bytes and values one object's or log's JSON text counts for (``json.dumps`` escapes every
     non-ASCII character, so one character is one byte)."""
     return len(text), text.count(",") + 1
 
@@ -63,7 +65,7 @@ def replaced(usage: Usage, old: Usage, new: Usage) -> Usage:
 
 
 def check_quota(quota: Quota | None, before: Usage, after: Usage) -> None:
-    """Refuse a write that grows a user's objects beyond ``quota`` (shrinking is fine;
+    """Refuse a write that grows a user's stored data beyond ``quota`` (shrinking is fine;
     None: no bound)."""
     if quota is None:
         return

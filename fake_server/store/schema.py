@@ -9,10 +9,11 @@ from typing import Any
 from fake_server.store.quota import bytes_sql, values_sql
 
 #: Bumped whenever the SQLite layout changes; older files are refused, not misread.
-SCHEMA_VERSION = 3
-#: Layouts an open upgrades in place (versions 2 and 3 only added tables, and 3 the
-#: triggers that keep ``object_usage``, which an upgrade counts from the bodies).
-UPGRADABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 4
+#: Layouts an open upgrades in place (versions 2 and 3 only added tables, 3 the triggers
+#: that keep ``object_usage``, and 4 those that count computation logs in it too: an
+#: upgrade counts the usage anew from the bodies).
+UPGRADABLE_VERSIONS = (1, 2, 3)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -84,36 +85,48 @@ CREATE TABLE IF NOT EXISTS object_usage (
 );
 """
 
-# What each user's objects count for against the quota, kept by SQLite in the transaction
-# of every write to ``objects``, whichever process writes: a write costs the same however
-# many objects are stored, and no process has a cache to invalidate.
-USAGE_TRIGGERS = (
-    f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_insert AFTER INSERT ON objects BEGIN
+
+def _usage_triggers(table: str, prefix: str) -> tuple[str, ...]:
+    """The triggers that keep ``object_usage`` counting the bodies of ``table``."""
+    return (
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_after_insert AFTER INSERT ON {table} BEGIN
     INSERT INTO object_usage (user_id, bytes, json_values)
     VALUES (NEW.user_id, {bytes_sql("NEW.body")}, {values_sql("NEW.body")})
     ON CONFLICT (user_id) DO UPDATE SET bytes = bytes + excluded.bytes,
         json_values = json_values + excluded.json_values;
 END""",
-    f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_update AFTER UPDATE OF body ON objects
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_after_update AFTER UPDATE OF body ON {table}
 BEGIN
     UPDATE object_usage
     SET bytes = bytes + {bytes_sql("NEW.body")} - {bytes_sql("OLD.body")},
         json_values = json_values + ({values_sql("NEW.body")}) - ({values_sql("OLD.body")})
     WHERE user_id = NEW.user_id;
 END""",
-    f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_delete AFTER DELETE ON objects BEGIN
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_after_delete AFTER DELETE ON {table} BEGIN
     UPDATE object_usage
     SET bytes = bytes - {bytes_sql("OLD.body")},
         json_values = json_values - ({values_sql("OLD.body")})
     WHERE user_id = OLD.user_id;
 END""",
+    )
+
+
+# What each user's objects and computation logs count for against the quota (the table
+# keeps its first name, ``object_usage``), kept by SQLite in the transaction of every
+# write to either table, whichever process writes: a write costs the same however many
+# objects are stored, and no process has a cache to invalidate.
+USAGE_TRIGGERS = (
+    *_usage_triggers("objects", "object_usage"),
+    *_usage_triggers("computation_logs", "log_usage"),
 )
 
 #: Counts every user's usage anew from the stored bodies (a file of an older layout).
 _RECOUNT_USAGE = (
     "INSERT INTO object_usage (user_id, bytes, json_values)"
     f" SELECT user_id, sum({bytes_sql('body')}), sum({values_sql('body')})"
-    " FROM objects GROUP BY user_id"
+    " FROM (SELECT user_id, body FROM objects"
+    " UNION ALL SELECT user_id, body FROM computation_logs)"
+    " GROUP BY user_id"
 )
 
 

@@ -68,8 +68,9 @@ class SQLiteObjectStore(StateFile, ObjectStore):
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         def apply_all(db: sqlite3.Connection) -> None:
-            # The usage table's triggers count the changes in this transaction; reading it
-            # before and after is two lookups, however many objects the user has.
+            # The usage table's triggers count the changes in this transaction, logs as
+            # well as objects; reading it before and after is two lookups, however many
+            # objects the user has.
             before = self._usage(user_id) if self.quota is not None else NOTHING
             for change in changes:
                 self._apply_one(user_id, change)
@@ -82,9 +83,12 @@ class SQLiteObjectStore(StateFile, ObjectStore):
         db = self._db
         if isinstance(change, SaveLog):
             log = change.log
+            # An upsert, not INSERT OR REPLACE: the rows REPLACE deletes fire no trigger,
+            # and the usage would keep counting the overwritten log.
             db.execute(
-                "INSERT OR REPLACE INTO computation_logs (user_id, id, body) VALUES (?, ?, ?)",
-                (user_id, log.id, json.dumps(log.to_record())),
+                "INSERT INTO computation_logs (user_id, id, body) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, id) DO UPDATE SET body = excluded.body",
+                (user_id, log.id, log.to_json()),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO gridfs_files (user_id, filename, log_id) VALUES (?, ?, ?)",
@@ -128,7 +132,8 @@ class SQLiteObjectStore(StateFile, ObjectStore):
             raise ObjectNotFound(change.segment, change.obj_id)
 
     def _usage(self, user_id: str) -> Usage:
-        """What the user's objects count for, as the write transaction under way sees it."""
+        """What the user's objects and logs count for, as the write transaction under way
+        sees it."""
         row = self._db.execute(
             "SELECT bytes, json_values FROM object_usage WHERE user_id = ?", (user_id,)
         ).fetchone()
