@@ -28,8 +28,8 @@ from fake_server.store import (
     InsertObject,
     JsonObject,
     ObjectStore,
-    QuotaExceeded,
     ReplaceObject,
+    ResultsBudgetExceeded,
     SaveLog,
     SetField,
 )
@@ -121,11 +121,11 @@ class Computations:
         points_to_log = SetField(spec.segment, mission["id"], COMPUTATION_LOG_ID, log_id)
         try:
             self.store.apply(user_id, [SaveLog(log), points_to_log])
-        except QuotaExceeded as exc:
-            # The results would take the user beyond the quota: the computation fails with
-            # a log small enough to store, saying why.  Should even that not fit, the
-            # QuotaExceeded of this second write refuses the start (413).
-            log = _over_quota(log, exc)
+        except ResultsBudgetExceeded as exc:
+            # The results would take the user beyond the results budget: the computation
+            # fails with a log small enough to store, saying why.  Should even that not
+            # fit, the ResultsBudgetExceeded of this second write refuses the start (413).
+            log = _over_results_budget(log, exc)
             self.store.apply(user_id, [SaveLog(log), points_to_log])
         return log
 
@@ -315,13 +315,14 @@ class Computations:
         return log
 
 
-def _over_quota(log: ComputationLog, refusal: QuotaExceeded) -> ComputationLog:
+def _over_results_budget(log: ComputationLog, refusal: ResultsBudgetExceeded) -> ComputationLog:
     """``log`` failed, without its results, because storing them was refused."""
     message = (
         f"the results of this computation were not stored: they would bring your stored "
-        f"objects and computation results to {refusal.total} {refusal.what}, beyond your "
-        f"quota of {refusal.limit}; delete objects or missions you no longer need, then "
-        "compute again"
+        f"computation results to {refusal.total} bytes of JSON, beyond the results budget "
+        f"of {refusal.limit} bytes; delete missions whose results you no longer need "
+        "(deleting a mission deletes its results), then compute again, or start the server "
+        "with a larger --results-quota-mib"
     )
     return replace(log, results=None, errors=[{"message": message}], paused=False, files=())
 

@@ -1,10 +1,10 @@
-"""Computation logs count against the user's quota, in both backends: results that would
-go beyond it end the computation as a FAILED log that says so, and nothing beyond the
-quota is stored."""
+"""Computation logs count against a results budget of their own, in both backends:
+results that would go beyond it end the computation as a FAILED log that says so,
+nothing beyond it is stored, objects' bounds never count them, and deleting a mission
+frees its results."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,14 +14,14 @@ import pytest
 from fake_server import lifecycle
 from fake_server.compute import Computation
 from fake_server.store import MemoryStore, Quota, SQLiteStore, Store
-from fake_server.store.quota import Usage, text_usage
 
 from .conftest import ALICE, Api, AppFactory, assert_json_error
 
 MISSIONS = "simulationrequests"
 MIB = 1024 * 1024
-ONE_MIB = Quota(bytes=MIB, values=500_000)
-#: Rows of ephemerides each computation returns: about 0.3 MiB of JSON.
+#: Each user's objects held to the default quota, their results to 1 MiB.
+ONE_MIB_OF_RESULTS = Quota(bytes=32 * MIB, values=500_000, result_bytes=MIB)
+#: Rows of ephemerides each computation returns: about 0.33 MiB of JSON, 36 000 values.
 ROWS = 12_000
 
 
@@ -39,28 +39,32 @@ def large_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(params=["memory", "sqlite"])
-def small_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """Each backend in turn, holding each user to 1 MiB."""
-    store: Store = (
-        MemoryStore(quota=ONE_MIB)
-        if request.param == "memory"
-        else SQLiteStore(tmp_path / "s.db", quota=ONE_MIB)
-    )
-    yield store
-    store.close()
+def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Opens the backend under test with a quota; closes what it opened."""
+    opened: list[Store] = []
+
+    def open_with(quota: Quota) -> Store:
+        store: Store = (
+            MemoryStore(quota=quota)
+            if request.param == "memory"
+            else SQLiteStore(tmp_path / "s.db", quota=quota)
+        )
+        opened.append(store)
+        return store
+
+    yield open_with
+    for store in opened:
+        store.close()
 
 
-def stored_usage(store: Store, user_id: str) -> Usage:
-    """What the user's missions and their latest logs take, counted from what is stored."""
-    size = values = 0
+def stored_result_bytes(store: Store, user_id: str) -> int:
+    """The bytes of JSON of the user's missions' logs, counted from what is stored."""
+    total = 0
     for mission in store.list_objects(user_id, MISSIONS):
-        texts = [json.dumps(mission)]
         log = store.get_log(user_id, str(mission.get("computationLogId")))
         if log is not None:
-            texts.append(log.to_json())
-        for text in texts:
-            size, values = size + text_usage(text)[0], values + text_usage(text)[1]
-    return size, values
+            total += len(log.to_json())
+    return total
 
 
 def compute(api: Api, mission_id: str) -> dict[str, Any]:
@@ -72,34 +76,80 @@ def compute(api: Api, mission_id: str) -> dict[str, Any]:
     return log
 
 
-def test_results_beyond_the_quota_fail_the_computation_and_are_not_stored(
-    make_app: AppFactory, small_store: Store
+def test_results_beyond_the_budget_fail_the_computation_and_are_not_stored(
+    make_app: AppFactory, open_backend: Any
 ) -> None:
-    api = Api(make_app(small_store), ALICE)
+    store = open_backend(ONE_MIB_OF_RESULTS)
+    api = Api(make_app(store), ALICE)
     missions = [api.create(MISSIONS, {"name": f"M{n}", "duration": 60.0}) for n in range(5)]
     logs = [compute(api, mission["id"]) for mission in missions]
 
-    assert [log["status"] for log in logs[:3]] == ["FINISHED"] * 3
-    failed = logs[3:]
-    assert [log["status"] for log in failed] == ["FAILED"] * 2
-    for log in failed:
+    assert [log["status"] for log in logs] == ["FINISHED"] * 3 + ["FAILED"] * 2
+    for log in logs[3:]:
         assert log["results"] is None
         message = log["errors"][0]["message"]
-        assert "beyond your quota of 1048576" in message
-        assert "delete objects or missions" in message
-    assert stored_usage(small_store, api.user_id)[0] <= MIB
+        assert "beyond the results budget of 1048576 bytes" in message
+        assert "delete missions whose results you no longer need" in message
+        assert "--results-quota-mib" in message
+    assert 3 * MIB // 4 < stored_result_bytes(store, api.user_id) <= MIB
 
 
-def test_a_start_whose_failed_log_does_not_fit_is_refused(
-    make_app: AppFactory, small_store: Store
+def test_results_never_count_against_the_objects_quota(
+    make_app: AppFactory, open_backend: Any
 ) -> None:
-    api = Api(make_app(small_store), ALICE)
+    # Each result holds 36 000 values, far more than these objects may.
+    store = open_backend(Quota(bytes=4000, values=1000, result_bytes=MIB))
+    api = Api(make_app(store), ALICE)
     mission = api.create(MISSIONS, {"name": "M", "duration": 60.0})
-    room = MIB - stored_usage(small_store, api.user_id)[0] - len('"name": "filler"')
-    api.create(MISSIONS, {"name": "filler", "notes": "x" * (room - 300)})
+
+    assert compute(api, mission["id"])["status"] == "FINISHED"
+    # The objects keep their whole quota: the mission and 3 000 more bytes fit.
+    api.create(MISSIONS, {"name": "O", "notes": "x" * 3000})
+
+
+def test_deleting_a_mission_frees_its_results(make_app: AppFactory, open_backend: Any) -> None:
+    store = open_backend(ONE_MIB_OF_RESULTS)
+    api = Api(make_app(store), ALICE)
+    missions = [api.create(MISSIONS, {"name": f"M{n}", "duration": 60.0}) for n in range(4)]
+    logs = [compute(api, mission["id"]) for mission in missions]
+    assert logs[3]["status"] == "FAILED"
+    before = stored_result_bytes(store, api.user_id)
+
+    assert api.delete(f"{MISSIONS}/{missions[0]['id']}").status_code == 200
+
+    assert api.get(f"computationlogs/{logs[0]['id']}").status_code == 404
+    assert stored_result_bytes(store, api.user_id) < before - MIB // 4
+    assert compute(api, missions[3]["id"])["status"] == "FINISHED"
+
+
+def test_a_start_whose_failed_log_does_not_fit_the_results_budget_is_refused(
+    make_app: AppFactory, open_backend: Any
+) -> None:
+    store = open_backend(Quota(bytes=32 * MIB, values=500_000, result_bytes=200))
+    api = Api(make_app(store), ALICE)
+    mission = api.create(MISSIONS, {"name": "M", "duration": 60.0})
 
     refused = api.get(f"{MISSIONS}/compute/{mission['id']}")
 
     body = assert_json_error(refused, 413)
-    assert "beyond the quota of 1048576" in body["message"]
+    assert "beyond the results budget of 200 bytes" in body["message"]
     assert "computationLogId" not in api.get(f"{MISSIONS}/{mission['id']}").get_json()
+
+
+def test_a_start_the_objects_quota_refuses_names_the_objects_quota(
+    make_app: AppFactory, open_backend: Any
+) -> None:
+    store = open_backend(Quota(bytes=2000, values=500_000, result_bytes=MIB))
+    api = Api(make_app(store), ALICE)
+    mission = api.create(MISSIONS, {"name": "M", "duration": 60.0})
+    filler = api.create(MISSIONS, {"name": "filler", "notes": ""})
+    # The filler takes all the room but less than the log id a start writes in the mission.
+    room = 2000
+    while api.put(f"{MISSIONS}/{filler['id']}", {**filler, "notes": "x" * room}).status_code != 200:
+        room -= 10
+
+    refused = api.get(f"{MISSIONS}/compute/{mission['id']}")
+
+    body = assert_json_error(refused, 413)
+    assert "your stored objects" in body["message"]
+    assert "results budget" not in body["message"]
