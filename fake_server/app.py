@@ -130,7 +130,10 @@ class FakeSpacestudioApp:
         """An application with the store, keys and identity provider ``config`` asks for
         (``store`` and ``keys``, when given, replace the ones ``config`` names)."""
         if store is None:  # first: a bad state file leaves no key file
-            quota = Quota(config.limits.max_user_bytes, config.limits.max_user_values)
+            limits = config.limits
+            quota = Quota(
+                limits.max_user_bytes, limits.max_user_values, limits.max_user_result_bytes
+            )
             store = open_store(config.state_path, quota=quota)
         try:
             if keys is None and config.keys_path:

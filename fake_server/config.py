@@ -50,6 +50,10 @@ class Limits:
     #: Most JSON values (counted by their separators) one user's objects may hold: what
     #: listing them costs grows with it, about a microsecond a value (413 beyond).
     max_user_values: int = 500_000
+    #: Most bytes of computation-log JSON (the results of computations) one user may keep
+    #: stored, apart from the objects' bounds: a computation beyond it ends FAILED, with
+    #: a log saying so.
+    max_user_result_bytes: int = 256 * 1024 * 1024
     #: Longest wait for any one read or write on a connection, in seconds.
     idle_timeout: float = 15.0
     #: Longest total wait for one request's bytes (line, headers and body), in seconds.

@@ -16,6 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from fake_server.store import (
     JsonObject,
     ObjectStore,
     ReplaceObject,
+    ResultsBudgetExceeded,
     SaveLog,
     SetField,
 )
@@ -116,10 +118,15 @@ class Computations:
             paused=paused,
             files=files,
         )
-        self.store.apply(
-            user_id,
-            [SaveLog(log), SetField(spec.segment, mission["id"], COMPUTATION_LOG_ID, log_id)],
-        )
+        points_to_log = SetField(spec.segment, mission["id"], COMPUTATION_LOG_ID, log_id)
+        try:
+            self.store.apply(user_id, [SaveLog(log), points_to_log])
+        except ResultsBudgetExceeded as exc:
+            # The results would take the user beyond the results budget: the computation
+            # fails with a log small enough to store, saying why.  Should even that not
+            # fit, the ResultsBudgetExceeded of this second write refuses the start (413).
+            log = _over_results_budget(log, exc)
+            self.store.apply(user_id, [SaveLog(log), points_to_log])
         return log
 
     # -- observing ----------------------------------------------------------------
@@ -306,6 +313,18 @@ class Computations:
         if log.results is None:
             raise ChainNotReady(f"mission {name!r} of the chain failed and has no results")
         return log
+
+
+def _over_results_budget(log: ComputationLog, refusal: ResultsBudgetExceeded) -> ComputationLog:
+    """``log`` failed, without its results, because storing them was refused."""
+    message = (
+        f"the results of this computation were not stored: they would bring your stored "
+        f"computation results to {refusal.total} bytes of JSON, beyond the results budget "
+        f"of {refusal.limit} bytes; delete missions whose results you no longer need "
+        "(deleting a mission deletes its results), then compute again, or start the server "
+        "with a larger --results-quota-mib"
+    )
+    return replace(log, results=None, errors=[{"message": message}], paused=False, files=())
 
 
 def _error(entry: Any) -> dict[str, str]:

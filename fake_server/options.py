@@ -256,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="most object JSON one user may store, in MiB (default %(default)s)",
     )
     parser.add_argument(
+        "--results-quota-mib",
+        type=_count,
+        default=Limits.max_user_result_bytes // 2**20,
+        metavar="MIB",
+        help="most computation results (logs' JSON) one user may store, apart from "
+        "objects, in MiB; deleting a mission frees its results (default %(default)s)",
+    )
+    parser.add_argument(
         "--tls",
         action="store_true",
         help="serve HTTPS with a throw-away CA and certificate for 127.0.0.1, ::1 and "
@@ -333,6 +341,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             request_timeout=args.request_timeout,
             max_connections=args.max_connections,
             max_user_bytes=args.quota_mib * 2**20,
+            max_user_result_bytes=args.results_quota_mib * 2**20,
         ),
         admin_token=args.admin_token,
         admin_hosts=tuple(args.admin_host),

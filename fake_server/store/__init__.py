@@ -20,8 +20,9 @@ process being killed.  It refuses, at open, a file that is damaged or that
 holds tables of another layout, and creates new files readable by their owner only.
 
 Both keep each object as its JSON text and count, per user, the bytes of that text and
-the JSON values in it against a :class:`Quota`: what a user can make the server hold,
-and what listing it costs, is bounded.
+the JSON values in it against a :class:`Quota`, and the bytes of the computation logs'
+JSON text against its separate results budget: what a user can make the server hold,
+and what listing it costs, is bounded.  Deleting a mission deletes its computation logs.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from fake_server.store.identity import RealmState
     from fake_server.store.interface import ObjectStore, Store
     from fake_server.store.memory import MemoryStore
-    from fake_server.store.quota import Quota, QuotaExceeded
+    from fake_server.store.quota import Quota, QuotaExceeded, ResultsBudgetExceeded
     from fake_server.store.records import ComputationLog, JsonObject
     from fake_server.store.request_journal import MemoryJournal, RequestJournalStore
     from fake_server.store.schema import SCHEMA_VERSION
@@ -77,6 +78,7 @@ _HOMES = {
     "RealmState": "identity",
     "ReplaceObject": "changes",
     "RequestJournalStore": "request_journal",
+    "ResultsBudgetExceeded": "quota",
     "SQLiteStore": "sqlite",
     "SaveLog": "changes",
     "SetField": "changes",
@@ -106,6 +108,7 @@ __all__ = [
     "RealmState",
     "ReplaceObject",
     "RequestJournalStore",
+    "ResultsBudgetExceeded",
     "SQLiteStore",
     "SaveLog",
     "SetField",
@@ -122,7 +125,7 @@ __getattr__ = lazy_exports(__name__, _HOMES)
 
 def open_store(state_path: str | Path | None, *, quota: Quota | None = None) -> Store:
     """A SQLite store on ``state_path``, or a memory store when it is None; each user's
-    objects are held to ``quota`` (None: no bound)."""
+    objects and computation results are held to ``quota`` (None: no bound)."""
     if state_path is None:
         from fake_server.store.memory import MemoryStore
 

@@ -29,6 +29,14 @@ from fake_server.store.request_journal import MemoryJournal
 _Stored = tuple[int, str, str]
 
 
+@dataclass(frozen=True)
+class _StoredLog:
+    """One stored computation log, and the bytes of JSON text it counts for."""
+
+    log: ComputationLog
+    size: int
+
+
 @dataclass
 class _Collection:
     """One user's collection: its objects in creation order, and their ids by name."""
@@ -52,9 +60,11 @@ class MemoryObjectStore(ObjectStore):
     """Objects, logs and file names in dictionaries; gone when the process ends.
 
     Objects are kept as JSON text: a read parses a fresh copy, and the memory a user's
-    objects take is about the bytes the quota counts.  A write touches only the objects
-    it changes (and undoes them if the whole of it cannot be made), so it costs the same
-    however many objects are stored.
+    objects take is about the bytes the quota counts.  Logs are kept as records, and count
+    against the results budget for the JSON text the SQLite backend would store of them;
+    deleting a mission deletes its logs.  A write touches only the objects and logs it
+    changes (and undoes the objects if the whole of it cannot be made), so it costs the
+    same however many are stored.
     """
 
     def __init__(self, *, quota: Quota | None = None) -> None:
@@ -63,7 +73,9 @@ class MemoryObjectStore(ObjectStore):
         self._collections: dict[tuple[str, str], _Collection] = {}  # by (user_id, segment)
         self._created = itertools.count()
         self._usage: dict[str, Usage] = {}
-        self._logs: dict[tuple[str, str], ComputationLog] = {}
+        self._logs: dict[tuple[str, str], _StoredLog] = {}  # by (user_id, log id)
+        self._logs_of_mission: dict[tuple[str, str, str], set[str]] = {}  # (user, segment, id)
+        self._result_bytes: dict[str, int] = {}
         self._files: dict[tuple[str, str], str] = {}
 
     def list_objects(self, user_id: str, segment: str) -> list[JsonObject]:
@@ -80,22 +92,28 @@ class MemoryObjectStore(ObjectStore):
 
     def get_log(self, user_id: str, log_id: str) -> ComputationLog | None:
         with self._lock:
-            return self._logs.get((user_id, log_id))
+            stored = self._logs.get((user_id, log_id))
+            return None if stored is None else stored.log
 
     def find_file(self, user_id: str, filename: str) -> ComputationLog | None:
         with self._lock:
             log_id = self._files.get((user_id, filename))
-            return None if log_id is None else self._logs.get((user_id, log_id))
+            stored = None if log_id is None else self._logs.get((user_id, log_id))
+            return None if stored is None else stored.log
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         with self._lock:
             undo: list[tuple[_Collection, str, _Stored | None]] = []
-            logs: list[ComputationLog] = []
+            # The logs this write saves (None: deletes), applied once all is checked.
+            logs: dict[str, _StoredLog | None] = {}
             before = after = self._usage.get(user_id, NOTHING)
+            results_before = results_after = self._result_bytes.get(user_id, 0)
             try:
                 for change in changes:
                     if isinstance(change, SaveLog):
-                        logs.append(change.log)
+                        saved = _StoredLog(change.log, len(change.log.to_json()))
+                        results_after += saved.size - self._log_size(user_id, change.log.id, logs)
+                        logs[change.log.id] = saved
                         continue
                     key = (user_id, change.segment)
                     collection = self._collections.setdefault(key, _Collection())
@@ -104,15 +122,53 @@ class MemoryObjectStore(ObjectStore):
                     undo.append((collection, change.obj_id, old))
                     collection.put(change.obj_id, new)
                     after = replaced(after, _usage_of(old), _usage_of(new))
-                check_quota(self.quota, before, after)
+                    if isinstance(change, DeleteObject):  # its computations go with it
+                        for log_id in self._mission_logs(user_id, change, logs):
+                            results_after -= self._log_size(user_id, log_id, logs)
+                            logs[log_id] = None
+                check_quota(self.quota, before, after, results_before, results_after)
             except BaseException:
                 _undo(undo)
                 raise
             self._usage[user_id] = after
-            for log in logs:
-                self._logs[(user_id, log.id)] = log
-                for filename in log.files:
-                    self._files[(user_id, filename)] = log.id
+            self._result_bytes[user_id] = results_after
+            for log_id, log in logs.items():
+                self._put_log(user_id, log_id, log)
+
+    def _log_size(self, user_id: str, log_id: str, pending: dict[str, _StoredLog | None]) -> int:
+        """The bytes log ``log_id`` counts for now, the write under way included."""
+        stored: _StoredLog | None = (
+            pending[log_id] if log_id in pending else self._logs.get((user_id, log_id))
+        )
+        return 0 if stored is None else stored.size
+
+    def _mission_logs(
+        self, user_id: str, mission: DeleteObject, pending: dict[str, _StoredLog | None]
+    ) -> list[str]:
+        """The ids of the logs of ``mission``, stored or saved by the write under way."""
+        key = (user_id, mission.segment, mission.obj_id)
+        saved_now = [
+            log_id
+            for log_id, saved in pending.items()
+            if saved is not None and (saved.log.segment, saved.log.mission_id) == key[1:]
+        ]
+        stored = [log_id for log_id in self._logs_of_mission.get(key, ()) if log_id not in pending]
+        return [*stored, *saved_now]
+
+    def _put_log(self, user_id: str, log_id: str, saved: _StoredLog | None) -> None:
+        """Make ``log_id`` hold ``saved`` (None: delete it), keeping the indexes."""
+        old = self._logs.pop((user_id, log_id), None)
+        if old is not None:
+            self._logs_of_mission[_mission_key(user_id, old.log)].discard(log_id)
+            for filename in old.log.files:
+                if self._files.get((user_id, filename)) == log_id:
+                    del self._files[(user_id, filename)]
+        if saved is None:
+            return
+        self._logs[(user_id, log_id)] = saved
+        self._logs_of_mission.setdefault(_mission_key(user_id, saved.log), set()).add(log_id)
+        for filename in saved.log.files:
+            self._files[(user_id, filename)] = log_id
 
     def _changed(
         self,
@@ -146,6 +202,8 @@ class MemoryObjectStore(ObjectStore):
             self._collections.clear()
             self._usage.clear()
             self._logs.clear()
+            self._logs_of_mission.clear()
+            self._result_bytes.clear()
             self._files.clear()
 
 
@@ -157,6 +215,10 @@ class MemoryStore(MemoryObjectStore, MemoryRealmState, MemoryFaultRules, MemoryJ
         MemoryRealmState.__init__(self)
         MemoryFaultRules.__init__(self)
         MemoryJournal.__init__(self)
+
+
+def _mission_key(user_id: str, log: ComputationLog) -> tuple[str, str, str]:
+    return user_id, log.segment, log.mission_id
 
 
 def _usage_of(stored: _Stored | None) -> Usage:

@@ -3,6 +3,7 @@ computation logs."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,10 @@ class ComputationLog:
             "paused": self.paused,
             "files": list(self.files),
         }
+
+    def to_json(self) -> str:
+        """The record as the store keeps it, and as it counts against the quota."""
+        return json.dumps(self.to_record())
 
     @classmethod
     def from_record(cls, record: JsonObject) -> ComputationLog:

@@ -9,10 +9,12 @@ from typing import Any
 from fake_server.store.quota import bytes_sql, values_sql
 
 #: Bumped whenever the SQLite layout changes; older files are refused, not misread.
-SCHEMA_VERSION = 3
-#: Layouts an open upgrades in place (versions 2 and 3 only added tables, and 3 the
-#: triggers that keep ``object_usage``, which an upgrade counts from the bodies).
-UPGRADABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 4
+#: Layouts an open upgrades in place (versions 2 and 3 only added tables, 3 the triggers
+#: that keep ``object_usage``; 4 added ``result_usage`` with its triggers, and the
+#: ``segment`` and ``mission_id`` of each computation log as columns: an upgrade fills
+#: them from the bodies and counts the usage anew).
+UPGRADABLE_VERSIONS = (1, 2, 3)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -29,14 +31,19 @@ CREATE TABLE IF NOT EXISTS computation_logs (
     user_id TEXT NOT NULL,
     id TEXT NOT NULL,
     body TEXT NOT NULL,
+    segment TEXT NOT NULL DEFAULT '',
+    mission_id TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (user_id, id)
 );
+CREATE INDEX IF NOT EXISTS computation_logs_by_mission
+    ON computation_logs (user_id, segment, mission_id);
 CREATE TABLE IF NOT EXISTS gridfs_files (
     user_id TEXT NOT NULL,
     filename TEXT NOT NULL,
     log_id TEXT NOT NULL,
     PRIMARY KEY (user_id, filename)
 );
+CREATE INDEX IF NOT EXISTS gridfs_files_by_log ON gridfs_files (user_id, log_id);
 CREATE TABLE IF NOT EXISTS realm_users (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     login TEXT NOT NULL UNIQUE,
@@ -82,11 +89,17 @@ CREATE TABLE IF NOT EXISTS object_usage (
     bytes INTEGER NOT NULL,
     json_values INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS result_usage (
+    user_id TEXT PRIMARY KEY,
+    bytes INTEGER NOT NULL
+);
 """
 
-# What each user's objects count for against the quota, kept by SQLite in the transaction
-# of every write to ``objects``, whichever process writes: a write costs the same however
-# many objects are stored, and no process has a cache to invalidate.
+
+# What each user's objects count for against the quota, and their computation logs
+# against the results budget, kept by SQLite in the transaction of every write to
+# ``objects`` or ``computation_logs``, whichever process writes: a write costs the same
+# however many objects and logs are stored, and no process has a cache to invalidate.
 USAGE_TRIGGERS = (
     f"""CREATE TRIGGER IF NOT EXISTS object_usage_after_insert AFTER INSERT ON objects BEGIN
     INSERT INTO object_usage (user_id, bytes, json_values)
@@ -107,13 +120,38 @@ END""",
         json_values = json_values - ({values_sql("OLD.body")})
     WHERE user_id = OLD.user_id;
 END""",
+    f"""CREATE TRIGGER IF NOT EXISTS result_usage_after_insert
+AFTER INSERT ON computation_logs BEGIN
+    INSERT INTO result_usage (user_id, bytes) VALUES (NEW.user_id, {bytes_sql("NEW.body")})
+    ON CONFLICT (user_id) DO UPDATE SET bytes = bytes + excluded.bytes;
+END""",
+    f"""CREATE TRIGGER IF NOT EXISTS result_usage_after_update
+AFTER UPDATE OF body ON computation_logs BEGIN
+    UPDATE result_usage SET bytes = bytes + {bytes_sql("NEW.body")} - {bytes_sql("OLD.body")}
+    WHERE user_id = NEW.user_id;
+END""",
+    f"""CREATE TRIGGER IF NOT EXISTS result_usage_after_delete
+AFTER DELETE ON computation_logs BEGIN
+    UPDATE result_usage SET bytes = bytes - {bytes_sql("OLD.body")}
+    WHERE user_id = OLD.user_id;
+END""",
 )
 
-#: Counts every user's usage anew from the stored bodies (a file of an older layout).
+#: Count every user's usage anew from the stored bodies (a file of an older layout).
 _RECOUNT_USAGE = (
+    "DELETE FROM object_usage",
     "INSERT INTO object_usage (user_id, bytes, json_values)"
     f" SELECT user_id, sum({bytes_sql('body')}), sum({values_sql('body')})"
-    " FROM objects GROUP BY user_id"
+    " FROM objects GROUP BY user_id",
+    "DELETE FROM result_usage",
+    "INSERT INTO result_usage (user_id, bytes)"
+    f" SELECT user_id, sum({bytes_sql('body')}) FROM computation_logs GROUP BY user_id",
+)
+
+#: Give each log of a file of an older layout the mission it records in its body.
+_FILL_LOG_MISSIONS = (
+    "UPDATE computation_logs SET segment = coalesce(json_extract(body, '$.segment'), ''),"
+    " mission_id = coalesce(json_extract(body, '$.missionId'), '')"
 )
 
 
@@ -137,6 +175,8 @@ def install_schema(db: sqlite3.Connection) -> None:
             raise Damaged("; ".join(problems))
     if tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
         raise sqlite3.DatabaseError(f"layout version {version}, expected {SCHEMA_VERSION}")
+    if tables:
+        _add_log_mission_columns(db)  # before SCHEMA, whose index names them
     for statement in SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
@@ -144,11 +184,23 @@ def install_schema(db: sqlite3.Connection) -> None:
         db.execute(trigger)
     if tables:  # an older layout has just gained the tables it lacked
         _check_layout(db)
-        _check_bodies(db)
+        _check_bodies(db)  # first: json_extract fails on a damaged body
         if version != SCHEMA_VERSION:
-            db.execute("DELETE FROM object_usage")
-            db.execute(_RECOUNT_USAGE)
+            db.execute(_FILL_LOG_MISSIONS)
+            for statement in _RECOUNT_USAGE:
+                db.execute(statement)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _add_log_mission_columns(db: sqlite3.Connection) -> None:
+    """Give the ``computation_logs`` of a layout before 4 its ``segment`` and
+    ``mission_id`` columns (filled once the bodies are checked)."""
+    columns = {
+        row[0] for row in db.execute("SELECT name FROM pragma_table_info('computation_logs')")
+    }
+    if columns and "mission_id" not in columns:
+        for column in ("segment", "mission_id"):
+            db.execute(f"ALTER TABLE computation_logs ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
 def _layout(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:

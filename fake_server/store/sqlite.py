@@ -21,6 +21,8 @@ from fake_server.store.state_file import StateFile
 
 #: Selects one object by its parameters (user_id, segment, id).
 _THE_OBJECT = "user_id = ? AND segment = ? AND id = ?"
+#: Selects the computation logs of one mission by the same parameters.
+_THE_MISSIONS_LOGS = "user_id = ? AND segment = ? AND mission_id = ?"
 
 
 class SQLiteObjectStore(StateFile, ObjectStore):
@@ -68,13 +70,18 @@ class SQLiteObjectStore(StateFile, ObjectStore):
 
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         def apply_all(db: sqlite3.Connection) -> None:
-            # The usage table's triggers count the changes in this transaction; reading it
-            # before and after is two lookups, however many objects the user has.
-            before = self._usage(user_id) if self.quota is not None else NOTHING
+            # The usage tables' triggers count the changes in this transaction; reading
+            # them before and after is four lookups, however many objects and logs the
+            # user has.
+            if self.quota is None:
+                for change in changes:
+                    self._apply_one(user_id, change)
+                return
+            before, results_before = self._usage(user_id), self._result_bytes(user_id)
             for change in changes:
                 self._apply_one(user_id, change)
-            if self.quota is not None:
-                check_quota(self.quota, before, self._usage(user_id))
+            after, results_after = self._usage(user_id), self._result_bytes(user_id)
+            check_quota(self.quota, before, after, results_before, results_after)
 
         self._write(apply_all)
 
@@ -82,9 +89,14 @@ class SQLiteObjectStore(StateFile, ObjectStore):
         db = self._db
         if isinstance(change, SaveLog):
             log = change.log
+            # An upsert, not INSERT OR REPLACE: the rows REPLACE deletes fire no trigger,
+            # and the usage would keep counting the overwritten log.
             db.execute(
-                "INSERT OR REPLACE INTO computation_logs (user_id, id, body) VALUES (?, ?, ?)",
-                (user_id, log.id, json.dumps(log.to_record())),
+                "INSERT INTO computation_logs (user_id, id, body, segment, mission_id)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, id) DO UPDATE"
+                " SET body = excluded.body, segment = excluded.segment,"
+                " mission_id = excluded.mission_id",
+                (user_id, log.id, log.to_json(), log.segment, log.mission_id),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO gridfs_files (user_id, filename, log_id) VALUES (?, ?, ?)",
@@ -126,6 +138,14 @@ class SQLiteObjectStore(StateFile, ObjectStore):
         cursor = db.execute(f"DELETE FROM objects WHERE {_THE_OBJECT}", the_object)
         if cursor.rowcount == 0:
             raise ObjectNotFound(change.segment, change.obj_id)
+        # A deleted mission's computations go with it, freeing the results budget; the
+        # logs record their mission in indexed columns, so no body is parsed here.
+        db.execute(
+            "DELETE FROM gridfs_files WHERE user_id = ? AND log_id IN (SELECT id FROM"
+            f" computation_logs WHERE {_THE_MISSIONS_LOGS})",
+            (user_id, *the_object),
+        )
+        db.execute(f"DELETE FROM computation_logs WHERE {_THE_MISSIONS_LOGS}", the_object)
 
     def _usage(self, user_id: str) -> Usage:
         """What the user's objects count for, as the write transaction under way sees it."""
@@ -133,6 +153,14 @@ class SQLiteObjectStore(StateFile, ObjectStore):
             "SELECT bytes, json_values FROM object_usage WHERE user_id = ?", (user_id,)
         ).fetchone()
         return NOTHING if row is None else (row[0], row[1])
+
+    def _result_bytes(self, user_id: str) -> int:
+        """The bytes the user's computation logs count for, as the write transaction under
+        way sees it."""
+        row = self._db.execute(
+            "SELECT bytes FROM result_usage WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def _update(self, the_object: tuple[str, str, str], name: str, body: str) -> None:
         cursor = self._db.execute(
@@ -143,7 +171,8 @@ class SQLiteObjectStore(StateFile, ObjectStore):
 
     def clear_objects(self) -> None:
         def clear(db: sqlite3.Connection) -> None:
-            for table in ("objects", "object_usage", "computation_logs", "gridfs_files"):
+            tables = ("objects", "object_usage", "computation_logs", "result_usage", "gridfs_files")
+            for table in tables:
                 db.execute(f"DELETE FROM {table}")  # fixed names
 
         self._write(clear)

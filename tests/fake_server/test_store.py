@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,30 @@ def test_logs_and_files_round_trip_per_user(store: Store) -> None:
     assert store.find_file(USER, "file-1") == saved
     assert store.get_log("user-2", "L1") is None
     assert store.find_file("user-2", "file-1") is None
+
+
+def test_deleting_a_mission_deletes_its_logs_and_their_files(store: Store) -> None:
+    missions = "simulationrequests"
+    first, second = log("L1", ("file-1",)), log("L2", ("file-2",))
+    other = replace(log("L3", ("file-3",)), mission_id="m2")
+    store.apply(
+        USER, [InsertObject(missions, obj("m1", "M1")), InsertObject("orbits", obj("m1", "O"))]
+    )
+    store.apply(USER, [InsertObject(missions, obj("m2", "M2"))])
+    store.apply(USER, [SaveLog(first), SaveLog(second), SaveLog(other)])
+    # An object of another collection with the same id is not the mission.
+    store.apply(USER, [DeleteObject("orbits", "m1")])
+    assert store.get_log(USER, "L1") == first
+    # A refused write that deletes the mission keeps its logs.
+    with pytest.raises(StoreError):
+        store.apply(USER, [DeleteObject(missions, "m1"), InsertObject(missions, obj("m2", "M3"))])
+    assert store.get_log(USER, "L2") == second
+
+    store.apply(USER, [DeleteObject(missions, "m1")])
+
+    assert store.get_log(USER, "L1") is None and store.get_log(USER, "L2") is None
+    assert store.find_file(USER, "file-1") is None and store.find_file(USER, "file-2") is None
+    assert store.find_file(USER, "file-3") == other
 
 
 def test_sqlite_state_survives_reopening(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
-"""The quota usage the SQLite state file keeps per user: right after every kind of write,
-across processes sharing the file, after a restart and after an upgrade from the previous
-layout, and a write's cost independent of how many objects are stored."""
+"""The usage the SQLite state file keeps per user, of objects against the quota and of
+computation logs against the results budget: right after every kind of write (deleting a
+mission deletes its logs), across processes sharing the file, after a restart and after
+an upgrade from a previous layout, and a write's cost independent of how many objects
+are stored."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from pathlib import Path
 import pytest
 
 from fake_server.store import (
+    ComputationLog,
     DeleteObject,
     InsertObject,
     Quota,
     QuotaExceeded,
     ReplaceObject,
+    ResultsBudgetExceeded,
+    SaveLog,
     SetField,
     SQLiteStore,
 )
@@ -23,11 +28,29 @@ from fake_server.store.quota import text_usage
 
 ALICE = "user-alice"
 BOB = "user-bob"
-ROOMY = Quota(bytes=10**9, values=10**9)
+ROOMY = Quota(bytes=10**9, values=10**9, result_bytes=10**9)
+MISSIONS = "simulationrequests"
 
 
 def orbit(obj_id: str, name: str, **fields: object) -> dict[str, object]:
     return {"id": obj_id, "name": name, "displayedName": name, **fields}
+
+
+def computation_log(log_id: str, rows: int, mission_id: str = "m1") -> ComputationLog:
+    """A finished computation of mission ``mission_id`` whose results hold ``rows`` rows
+    of ephemerides, in a gridfs file named after the log."""
+    return ComputationLog(
+        id=log_id,
+        user_id=ALICE,
+        segment=MISSIONS,
+        mission_id=mission_id,
+        mission_name=mission_id.upper(),
+        kind="compute",
+        started_at=0.0,
+        duration=0.0,
+        results={"ephemerides": [[float(t), 7e6] for t in range(rows)]},
+        files=(f"{log_id}-ephemerides",),
+    )
 
 
 def kept_usage(path: Path) -> dict[str, tuple[int, int]]:
@@ -38,7 +61,7 @@ def kept_usage(path: Path) -> dict[str, tuple[int, int]]:
 
 
 def counted_usage(path: Path) -> dict[str, tuple[int, int]]:
-    """The usage counted anew from every stored body, as the quota defines it."""
+    """The usage counted anew from every stored object, as the quota defines it."""
     usage: dict[str, tuple[int, int]] = {}
     with sqlite3.connect(path) as db:
         for user, body in db.execute("SELECT user_id, body FROM objects"):
@@ -46,6 +69,26 @@ def counted_usage(path: Path) -> dict[str, tuple[int, int]]:
             total = usage.get(user, (0, 0))
             usage[user] = (total[0] + size, total[1] + values)
     return usage
+
+
+def kept_result_bytes(path: Path) -> dict[str, int]:
+    """The bytes of results the file keeps, users with none left out."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT user_id, bytes FROM result_usage").fetchall()
+    return {user: size for user, size in rows if size}
+
+
+def counted_result_bytes(path: Path) -> dict[str, int]:
+    """The bytes of results counted anew from every stored log, as the budget defines it."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT user_id, sum(length(body)) FROM computation_logs GROUP BY user_id"
+        ).fetchall()
+    return dict(rows)
+
+
+def mission(obj_id: str) -> InsertObject:
+    return InsertObject(MISSIONS, orbit(obj_id, obj_id.upper()))
 
 
 def test_the_kept_usage_follows_inserts_replaces_fields_deletes_and_clears(
@@ -72,6 +115,94 @@ def test_the_kept_usage_follows_inserts_replaces_fields_deletes_and_clears(
         assert kept_usage(path) == {}
     finally:
         store.close()
+
+
+def test_the_kept_results_follow_logs_saved_overwritten_and_deleted_with_their_mission(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite"
+    store = SQLiteStore(path, quota=ROOMY)
+    try:
+        store.apply(ALICE, [mission("m1"), mission("m2")])
+        objects = kept_usage(path)
+        store.apply(ALICE, [SaveLog(computation_log("l1", 100)), SaveLog(computation_log("l2", 5))])
+        store.apply(ALICE, [SaveLog(computation_log("l1", 3))])  # overwritten: smaller
+        store.apply(ALICE, [SaveLog(computation_log("l3", 50, mission_id="m2"))])
+        assert kept_result_bytes(path) == counted_result_bytes(path)
+        assert kept_usage(path) == objects  # logs never count against the objects' quota
+
+        store.apply(ALICE, [DeleteObject(MISSIONS, "m1")])  # its logs and files go with it
+        assert store.get_log(ALICE, "l1") is None and store.get_log(ALICE, "l2") is None
+        assert store.find_file(ALICE, "l1-ephemerides") is None
+        assert store.find_file(ALICE, "l3-ephemerides") == computation_log("l3", 50, "m2")
+        assert kept_result_bytes(path) == counted_result_bytes(path)
+        assert kept_result_bytes(path)[ALICE] == len(computation_log("l3", 50, "m2").to_json())
+
+        budget = Quota(bytes=10**9, values=10**9, result_bytes=2000)
+        with pytest.raises(ResultsBudgetExceeded, match="results budget of 2000 bytes"):
+            SQLiteStore(path, quota=budget).apply(ALICE, [SaveLog(computation_log("l4", 100))])
+        assert store.get_log(ALICE, "l4") is None
+        assert kept_result_bytes(path) == counted_result_bytes(path)
+
+        store.clear_objects()
+        assert kept_result_bytes(path) == {}
+    finally:
+        store.close()
+
+
+def _save_logs_to_the_budget(path: str, quota: Quota) -> str:
+    """In another process: save logs until the results budget refuses one; its message."""
+    store = SQLiteStore(path, quota=quota)
+    try:
+        for number in range(1000):
+            store.apply(ALICE, [SaveLog(computation_log(f"l{number}", 10, "theirs"))])
+    except QuotaExceeded as exc:
+        return str(exc)
+    finally:
+        store.close()
+    return "never refused"
+
+
+def test_two_processes_on_one_file_count_each_others_results(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite"
+    quota = Quota(bytes=10**6, values=10**6, result_bytes=5000)
+    here = SQLiteStore(path, quota=quota)
+    try:
+        here.apply(ALICE, [mission("mine"), mission("theirs")])
+        here.apply(ALICE, [SaveLog(computation_log("mine", 20, "mine"))])
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            refusal = pool.apply(_save_logs_to_the_budget, (str(path), quota))
+        assert "beyond the results budget of 5000 bytes" in refusal
+        # This process has written before the other one: it must see the other's logs.
+        with pytest.raises(ResultsBudgetExceeded):
+            here.apply(ALICE, [SaveLog(computation_log("more", 20, "mine"))])
+        assert kept_result_bytes(path)[ALICE] <= 5000
+        # Deleting the other process's mission through this one makes room again.
+        here.apply(ALICE, [DeleteObject(MISSIONS, "theirs")])
+        here.apply(ALICE, [SaveLog(computation_log("more", 20, "mine"))])
+        assert kept_result_bytes(path) == counted_result_bytes(path)
+    finally:
+        here.close()
+
+
+def test_the_results_usage_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    quota = Quota(bytes=10**6, values=10**6, result_bytes=3000)
+    first = SQLiteStore(path, quota=quota)
+    first.apply(ALICE, [mission("m1"), mission("m2")])
+    first.apply(ALICE, [SaveLog(computation_log("l1", 100))])
+    first.close()
+
+    second = SQLiteStore(path, quota=quota)
+    try:
+        assert kept_result_bytes(path) == counted_result_bytes(path)
+        with pytest.raises(ResultsBudgetExceeded):
+            second.apply(ALICE, [SaveLog(computation_log("l2", 100, "m2"))])
+        second.apply(ALICE, [DeleteObject(MISSIONS, "m1")])  # frees l1
+        second.apply(ALICE, [SaveLog(computation_log("l2", 100, "m2"))])
+    finally:
+        second.close()
 
 
 def _fill_to_the_quota(path: str, quota: Quota) -> str:
@@ -147,6 +278,44 @@ def test_a_file_of_the_previous_layout_has_its_usage_counted_from_the_bodies(
         assert set(kept_usage(path)) == {ALICE, BOB}
         with pytest.raises(QuotaExceeded):
             reopened.apply(BOB, [InsertObject("orbits", orbit("o2", "B2", text="x" * 300))])
+    finally:
+        reopened.close()
+
+
+def test_a_file_of_layout_3_has_its_logs_counted_and_their_missions_filled_at_open(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "layout-3.sqlite"
+    store = SQLiteStore(path)
+    store.apply(ALICE, [mission("m1"), mission("m2")])
+    store.apply(ALICE, [SaveLog(computation_log("l1", 100)), SaveLog(computation_log("l2", 5))])
+    store.apply(ALICE, [SaveLog(computation_log("l3", 100, "m2"))])
+    store.close()
+    with sqlite3.connect(path) as db:  # back to layout 3: logs neither counted nor indexed
+        for kind in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER result_usage_after_{kind}")
+        db.execute("DROP TABLE result_usage")
+        db.execute("DROP INDEX computation_logs_by_mission")
+        db.execute("DROP INDEX gridfs_files_by_log")
+        db.execute("ALTER TABLE computation_logs DROP COLUMN segment")
+        db.execute("ALTER TABLE computation_logs DROP COLUMN mission_id")
+        db.execute("PRAGMA user_version = 3")
+
+    reopened = SQLiteStore(path, quota=Quota(bytes=10**6, values=10**6, result_bytes=5000))
+    try:
+        assert kept_result_bytes(path) == counted_result_bytes(path)
+        assert kept_usage(path) == counted_usage(path)
+        with sqlite3.connect(path) as db:
+            missions = db.execute(
+                "SELECT id, segment, mission_id FROM computation_logs ORDER BY id"
+            ).fetchall()
+        assert missions == [("l1", MISSIONS, "m1"), ("l2", MISSIONS, "m1"), ("l3", MISSIONS, "m2")]
+        with pytest.raises(ResultsBudgetExceeded):
+            reopened.apply(ALICE, [SaveLog(computation_log("l4", 100, "m2"))])
+        reopened.apply(ALICE, [DeleteObject(MISSIONS, "m1")])
+        assert reopened.get_log(ALICE, "l1") is None
+        reopened.apply(ALICE, [SaveLog(computation_log("l4", 100, "m2"))])
+        assert kept_result_bytes(path) == counted_result_bytes(path)
     finally:
         reopened.close()
 
