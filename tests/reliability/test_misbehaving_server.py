@@ -40,7 +40,12 @@ def json_answer(body: Any, status: int = 200) -> Response:
 def short_body(environ: Any, start_response: Any) -> list[bytes]:
     """Promises 4000 bytes, sends 13 and hangs up (werkzeug's Response would correct the
     length). Without the hang-up, a kept-alive connection would leave the client waiting
-    out its read timeout for the rest: a stalled server, not a short body."""
+    out its read timeout for the rest: a stalled server, not a short body.
+
+    The request's body is read first: werkzeug drains what the application left unread
+    with a blocking read of up to 10 MB before it hangs up, so a body arriving after the
+    answer would hold the connection open until the client's read timeout (60 s)."""
+    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     headers = [("Content-Type", "application/json"), ("Content-Length", "4000")]
     start_response("200 OK", [*headers, ("Connection", "close")])
     return [b'[{"id": "o-1"']
