@@ -27,7 +27,7 @@ class SQLiteJournal(StateFile, RequestJournalStore):
     ) -> None:
         db = self._journal_db
         body = json.dumps(entry)
-        with self._journal_lock:
+        with self._journal_lock, self._turns.turn():
             # One statement is its own transaction: no BEGIN and COMMIT round trips.
             cursor = retry_while_locked(
                 lambda: db.execute("INSERT INTO request_journal (body) VALUES (?)", (body,))

@@ -1,15 +1,17 @@
 """One SQLite state file the server's worker processes share: opening it, its two
-connections and their locks, and write transactions that wait out other processes'
-writes."""
+connections and their locks, and write transactions that take turns with other
+processes' writes."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,41 @@ logger = logging.getLogger(__name__)
 
 #: How long a write waits for another process's write to finish before it gives up.
 LOCK_WAIT_SECONDS = 30.0
+
+
+class WriterTurns:
+    """The writers of one state file, in every process that opens it, taking turns.
+
+    SQLite lets one writer in at a time and answers the others "locked" at once; polling
+    it again after a sleep left a worker idle for the sleep, however short the write it
+    waited for (under ``gunicorn -w 2``, writing the journal on every request, that was
+    a tenth of a worker's time).  Here a writer waits on an advisory lock of the file
+    ``{state file}.writers.lock`` instead, which the kernel hands over the moment the
+    previous writer commits (and frees if its process dies); a thread lock does the same
+    for the two connections of one process.  A writer outside the server (the sqlite3
+    shell) does not take turns: :func:`retry_while_locked` still waits it out.
+    """
+
+    def __init__(self, state_path: Path) -> None:
+        self._threads = threading.Lock()
+        self._descriptor = os.open(f"{state_path}.writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        """Write inside the block once every other writer of the file is done."""
+        with self._threads:
+            fcntl.flock(self._descriptor, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._descriptor, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Give the lock file up (again: nothing)."""
+        with self._threads:
+            if self._descriptor >= 0:
+                os.close(self._descriptor)
+                self._descriptor = -1
 
 
 class StateFile:
@@ -41,6 +78,10 @@ class StateFile:
         self._journal_lock = threading.Lock()
         try:
             _create_private(self.path)
+            self._turns = WriterTurns(self.path)
+        except OSError as exc:
+            raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
+        try:
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30.0
             )
@@ -50,6 +91,7 @@ class StateFile:
                 self.path, isolation_level=None, check_same_thread=False, timeout=0.0
             )
         except (OSError, sqlite3.Error) as exc:
+            self._turns.close()
             raise StateFileError(f"cannot open state file {self.path}: {exc}") from None
         try:
             self._prepare()
@@ -67,7 +109,8 @@ class StateFile:
             ) from None
 
     def _prepare(self) -> None:
-        write_transaction(self._db, install_schema)
+        with self._turns.turn():
+            write_transaction(self._db, install_schema)
         # Switching to WAL needs the file to itself: SQLite answers "locked" at once, not
         # after its busy timeout, while another process opening it holds a lock.
         wal = retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
@@ -81,6 +124,7 @@ class StateFile:
         with self._lock, self._journal_lock:
             self._db.close()
             self._journal_db.close()
+            self._turns.close()
 
     def _query(self, sql: str, params: Sequence[Any]) -> list[Any]:
         """The rows a read returns."""
@@ -94,7 +138,7 @@ class StateFile:
 
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run ``work`` in one durable write transaction; what it returns."""
-        with self._lock:
+        with self._lock, self._turns.turn():
             return write_transaction(self._db, work)
 
     def _execute(self, sql: str, params: Sequence[Any]) -> int:
@@ -105,7 +149,7 @@ class StateFile:
     def _write_fast(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run ``work`` in one write transaction on the journal's connection, which does
         not wait for the disk; what it returns."""
-        with self._journal_lock:
+        with self._journal_lock, self._turns.turn():
             return write_transaction(self._journal_db, work)
 
 

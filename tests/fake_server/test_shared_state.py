@@ -6,8 +6,12 @@ Each test runs on both backends (``store`` fixture): memory and SQLite must agre
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import multiprocessing
+import os
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +163,28 @@ def test_processes_opening_a_new_state_file_at_once_all_succeed(tmp_path: Path) 
             path = str(tmp_path / f"new-{attempt}.sqlite")
             results = pool.starmap(_open_and_close, [(path, barrier)] * processes)
             assert [r for r in results if r] == []
+
+
+def test_writers_of_one_state_file_take_turns_through_its_lock_file(tmp_path: Path) -> None:
+    """Another process holding the writers' turn holds every write back until it lets go
+    (the kernel's lock wakes the waiting writer; SQLite alone would answer "locked")."""
+    state = tmp_path / "state.sqlite"
+    store = SQLiteStore(state)
+    held = os.open(f"{state}.writers.lock", os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)  # an open file of its own: another process, to flock
+    written = threading.Event()
+    writer = threading.Thread(
+        target=lambda: (store.append_journal({"n": 1}, capacity=10), written.set())
+    )
+    try:
+        writer.start()
+        assert not written.wait(0.3), "the write went ahead while another writer had the turn"
+        released = time.monotonic()
+        fcntl.flock(held, fcntl.LOCK_UN)
+        assert written.wait(5)
+        assert time.monotonic() - released < 0.2
+    finally:
+        os.close(held)
+        writer.join(5)
+        store.close()
+    assert [entry["n"] for entry in SQLiteStore(state).journal(10)] == [1]
