@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,13 @@ class JournalEntry:
     request_body: str | None = None  # scrubbed and bounded
     response_body: str | None = None
 
+    def to_record(self) -> dict[str, Any]:
+        """The fields by their Python names, as the store keeps them (every field is a
+        plain value: the copy ``dataclasses.asdict`` makes, without its deep walk)."""
+        return dict(vars(self))
+
     def to_json(self) -> dict[str, Any]:
-        return {_JSON_NAMES.get(key, key): value for key, value in asdict(self).items()}
+        return {_JSON_NAMES.get(key, key): value for key, value in self.to_record().items()}
 
     @classmethod
     def from_record(cls, data: dict[str, Any]) -> JournalEntry:
@@ -129,7 +134,7 @@ class RequestJournal:
             request_body=self._kept(request_body),
             response_body=self._kept(response_body),
         )
-        self._store.append_journal(asdict(entry), self.capacity, self.max_bytes)
+        self._store.append_journal(entry.to_record(), self.capacity, self.max_bytes)
 
     def _kept(self, body: Body | None) -> str | None:
         if body is None:

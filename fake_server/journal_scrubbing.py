@@ -45,6 +45,14 @@ _SECRET_MEMBER = re.compile(
     r'"(' + "|".join(map(re.escape, SECRET_KEYS)) + r')"(\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)'
 )
 _TRUNCATED = "… [{more} more bytes not kept]"
+#: What JSON text holding a secret shows: a secret key's name in quotes, ``sub`` (beside
+#: which ``name`` is a person's) or ``value`` (a credential's), a JWT, or a ``\\u``
+#: escape (which can spell any of those). Text without them is kept as sent, unparsed.
+_MAY_HOLD_SECRETS = re.compile(
+    rb'"(?:'
+    + b"|".join(re.escape(key.encode()) for key in [*SECRET_KEYS, "sub", _CREDENTIAL_VALUE_KEY])
+    + rb')"|eyJ|\\u'
+)
 
 
 def scrub_query(query: str) -> str:
@@ -67,6 +75,12 @@ def scrub_body(data: bytes, mimetype: str, limit: int) -> str | None:
         return _scrub_text(text) + _TRUNCATED.format(more=len(data) - limit)
     if mimetype == "application/x-www-form-urlencoded":
         text = urlencode(_scrub_pairs(parse_qsl(data.decode("utf-8", "replace"), True)))
+    elif (mimetype == "application/json" or mimetype.endswith("+json")) and (
+        _MAY_HOLD_SECRETS.search(data) is None and _is_utf8(data)
+    ):
+        # Most bodies hold no secret: parsing and writing them again would change nothing
+        # but their spacing, at a cost on every request.
+        return _bounded(data.decode("utf-8"), limit)
     elif mimetype == "application/json" or mimetype.endswith("+json"):
         try:
             text = json.dumps(_scrub_json(json.loads(data)), ensure_ascii=False)
@@ -78,6 +92,14 @@ def scrub_body(data: bytes, mimetype: str, limit: int) -> str | None:
         except UnicodeDecodeError:
             return f"[{len(data)} bytes of {mimetype or 'binary data'}]"
     return _bounded(_scrub_text(text), limit)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _scrub_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -188,3 +188,23 @@ def test_hostile_entries_and_paging_render_as_pages_not_errors(store: Store, key
         far = client.get(f"{path}?offset={10**30}", headers=ADMIN)
         assert far.status_code == 400
         assert "from 0 to 1000000000" in far.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        # No secret: kept as sent, spacing and all.
+        (b'{"name":"SSO-600",  "altitude": 600000}', '{"name":"SSO-600",  "altitude": 600000}'),
+        # A secret key, however it is spelled or spaced, and whatever it is beside.
+        (b'{"password" : "hunter2"}', '{"password": "scrubbed-password"}'),
+        (b'{"pass\\u0077ord": "hunter2"}', '{"password": "scrubbed-password"}'),
+        (b'{"sub": "u-1", "name": "Ada Lovelace"}', '{"sub": "u-1", "name": "scrubbed-full-name"}'),
+        (b'{"type": "password", "value": "x1"}',
+         '{"type": "password", "value": "scrubbed-password"}'),
+        (b'{"note": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln"}', '{"note": "scrubbed-token"}'),
+    ],
+)  # fmt: skip
+def test_json_bodies_without_secrets_are_kept_as_sent_and_the_others_scrubbed(
+    body: bytes, kept: str
+) -> None:
+    assert scrub_body(body, "application/json", 1000) == kept
