@@ -40,6 +40,9 @@ SYSTEM_SUBSET = ["tests/client", "tests/cassettes"]
 
 nox.options.sessions = ["tests", "subset", "system_python", "fresh_install"]
 nox.options.reuse_existing_virtualenvs = True
+# uv makes and fills each session's virtualenv in seconds where virtualenv and pip take
+# half a minute (the test extra is large); virtualenv when uv is missing.
+nox.options.default_venv_backend = "uv|virtualenv"
 
 
 def _let_pyenv_offer_every_version() -> None:
@@ -101,7 +104,8 @@ def system_python(session: nox.Session) -> None:
 
 
 # Never reused: a virtualenv left from an earlier install could hide a dropped dependency.
-@nox.session(python=NEWER[-1], reuse_venv=False)
+# virtualenv and pip, as a user installs the wheel.
+@nox.session(python=NEWER[-1], reuse_venv=False, venv_backend="virtualenv")
 def fresh_install(session: nox.Session) -> None:
     """Only this project, as a user installs it: its sdist and wheel build and pass
     ``twine check``; with the wheel alone installed, ``spacestudio --version`` names it, a
