@@ -8,18 +8,28 @@ vcrpy cassettes of other services' tests. What no public API offers is listed in
 :data:`PRIVATE_MEMBERS`, with why it is needed; :func:`check_vcrpy` runs when the
 cassette layer is first used and names the installed vcrpy version and the member that
 moved, instead of an ``AttributeError`` in the middle of a replay.
+
+While a cassette only replays, :func:`patched` also answers ``requests`` calls at its
+adapter (:func:`replaying_send`), the way vcrpy's patched connection would, without
+urllib3's connection pool; anything that path cannot prove it answers the same way goes
+through vcrpy's as before.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from unittest import mock
 
+import requests
 import vcr.patch as _vcr_patch
 import vcr.stubs as _vcr_stubs
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import Retry, Timeout
 from vcr import VCR
 from vcr.cassette import Cassette as _VcrCassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
@@ -50,6 +60,18 @@ PRIVATE_MEMBERS: dict[str, str] = {
         "the replayed response's class, replaced inside :func:`patched` by "
         ":class:`ReplayedResponse`, which hands a recorded body over without copying it"
     ),
+    "vcr.stubs.VCRConnection.cassette": (
+        "the cassette a patched connection class answers from: :func:`replaying_send` "
+        "answers only a request that vcrpy's patched connection would take to the same "
+        "cassette"
+    ),
+    "vcr.stubs.VCRConnection._uri": (
+        "the URI vcrpy's patched connection looks a request up with (scheme, host, port "
+        "left out when it is the default); :func:`replaying_send` builds it with this very "
+        "function, so both paths look up the same request"
+    ),
+    "vcr.stubs.VCRConnection._real_host": "called by ``_uri``",
+    "vcr.stubs.VCRConnection._port_postfix": "called by ``_uri``",
 }
 
 __all__ = [
@@ -86,6 +108,7 @@ _OWNERS: dict[str, object] = {
     "vcr.cassette.Cassette": _VcrCassette,
     "vcr.patch": _vcr_patch,
     "vcr.stubs": _vcr_stubs,
+    "vcr.stubs.VCRConnection": _vcr_stubs.VCRConnection,
 }
 
 
@@ -169,6 +192,152 @@ class ReplayedResponse(_vcr_stubs.VCRHTTPResponse):  # type: ignore[misc]
             yield rest
 
 
+#: A request target urllib3 sends as it is: ``_encode_target`` percent-encodes whatever
+#: else it meets (and upper-cases a lower-case ``%xx``), so vcrpy would see another URI.
+_TARGET_SENT_AS_IS = re.compile(
+    r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-F]{2})*"
+    r"(?:\?(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-F]{2})*)?"
+)
+
+
+class _ConnectionEndpoint:
+    """The host and port a urllib3 connection of a pool is opened with (no proxy tunnel)."""
+
+    _tunnel_host = None
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+
+
+class _VcrConnectionAddress:
+    """Just enough of vcrpy's patched connection for its own ``_uri`` to run on."""
+
+    _uri = _vcr_stubs.VCRConnection._uri
+    _real_host = _vcr_stubs.VCRConnection._real_host
+    _port_postfix = _vcr_stubs.VCRConnection._port_postfix
+
+    def __init__(self, protocol: str, pool: HTTPConnectionPool) -> None:
+        self._protocol = protocol
+        # urllib3's connection drops a host's trailing dot (its ``host`` property).
+        self.real_connection = _ConnectionEndpoint(str(pool.host).rstrip("."), int(pool.port or 0))
+
+
+def _never_retries(retries: Any) -> bool:
+    """Whether urllib3 would hand back any answer as it came (no retry on its status)."""
+    return (
+        type(retries).is_retry is Retry.is_retry
+        and not retries.status_forcelist
+        and not (retries.total and retries.respect_retry_after_header)
+    )
+
+
+def _valid_timeout(timeout: Any) -> bool:
+    """Whether ``HTTPAdapter.send`` accepts ``timeout`` (it raises ValueError otherwise)."""
+    try:
+        if isinstance(timeout, tuple):
+            connect, read = timeout
+            Timeout(connect=connect, read=read)
+        elif not isinstance(timeout, Timeout):
+            Timeout(connect=timeout, read=timeout)
+    except ValueError:
+        return False
+    return True
+
+
+def _vcr_request_for(
+    cassette: SeamCassette,
+    adapter: HTTPAdapter,
+    request: requests.PreparedRequest,
+    stream: bool,
+    timeout: Any,
+    verify: Any,
+    cert: Any,
+    proxies: Any,
+) -> Any:
+    """The ``vcr.request.Request`` vcrpy's patched connection would look up for ``request``
+    in ``cassette``, or None where this cannot be shown to be the same one.
+
+    ``HTTPAdapter.send`` gives urllib3 the pool's host and port, the target of
+    ``request_url`` (encoded by urllib3) and the request's method, body and headers;
+    vcrpy's connection builds its ``Request`` from those. Only a pure replay qualifies
+    (vcrpy's ``write_protected``: no request is ever recorded), without a proxy, a
+    streamed or chunked body, retries on a status, or a subclass that changes the headers.
+    """
+    body = request.body
+    if (
+        stream
+        or not cassette.write_protected
+        or not (body is None or isinstance(body, bytes | str))
+        or (body is not None and "Content-Length" not in request.headers)
+        or type(adapter).add_headers is not HTTPAdapter.add_headers
+        or not _never_retries(adapter.max_retries)
+        or not _valid_timeout(timeout)
+    ):
+        return None
+    try:
+        pool = adapter.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        adapter.cert_verify(pool, str(request.url), verify, cert)  # type: ignore[no-untyped-call]
+        target = adapter.request_url(request, proxies)
+    except Exception:
+        return None  # the slow path raises it as requests does
+    # vcrpy patches the pools' connection class with one bound to the cassette in use.
+    connection_class: Any = getattr(pool, "ConnectionCls", None)
+    if (
+        not isinstance(pool, HTTPConnectionPool)
+        or type(pool) not in (HTTPConnectionPool, HTTPSConnectionPool)
+        or pool.proxy is not None
+        or getattr(connection_class, "cassette", None) is not cassette
+        or not _TARGET_SENT_AS_IS.fullmatch(target)
+    ):
+        return None
+    address = _VcrConnectionAddress(connection_class._protocol, pool)
+    return Request(
+        method=request.method, uri=address._uri(target), body=body, headers=request.headers
+    )
+
+
+Send = Callable[..., requests.Response]
+
+
+def replaying_send(cassette: SeamCassette, send: Send) -> Send:
+    """``HTTPAdapter.send`` answering from ``cassette`` what it can replay, ``send`` the rest.
+
+    A replayed answer is the response vcrpy's path gives: the same :class:`ReplayedResponse`
+    of the same recording, through the adapter's own ``build_response`` (status, reason,
+    headers, encoding, cookies, url). What it does not answer (a request the cassette
+    cannot play: refused, recorded, or let through to an allowed host) goes to ``send``
+    unchanged, and so through vcrpy's patched connection as before.
+    """
+
+    def send_replayed(
+        adapter: HTTPAdapter,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        vcr_request = _vcr_request_for(
+            cassette, adapter, request, stream, timeout, verify, cert, proxies
+        )
+        if vcr_request is not None and cassette.can_play_response_for(vcr_request):
+            recorded = cassette.play_response(vcr_request)
+            return adapter.build_response(request, ReplayedResponse(recorded, vcr_request.uri))
+        return send(
+            adapter,
+            request,
+            stream=stream,
+            timeout=timeout,
+            verify=verify,
+            cert=cert,
+            proxies=proxies,
+        )
+
+    return send_replayed
+
+
 @contextlib.contextmanager
 def patched(cassette: SeamCassette) -> Iterator[None]:
     """Route the HTTP libraries vcrpy knows through ``cassette`` inside the block."""
@@ -176,4 +345,7 @@ def patched(cassette: SeamCassette) -> Iterator[None]:
         for patcher in _vcr_patch.CassettePatcherBuilder(cassette).build():
             stack.enter_context(patcher)
         stack.enter_context(mock.patch.object(_vcr_stubs, "VCRHTTPResponse", ReplayedResponse))
+        stack.enter_context(
+            mock.patch.object(HTTPAdapter, "send", replaying_send(cassette, HTTPAdapter.send))
+        )
         yield
