@@ -71,16 +71,21 @@ class SQLiteObjectStore(StateFile, ObjectStore):
     def apply(self, user_id: str, changes: Sequence[Change]) -> None:
         def apply_all(db: sqlite3.Connection) -> None:
             # The usage tables' triggers count the changes in this transaction; reading
-            # them before and after is four lookups, however many objects and logs the
-            # user has.
+            # them before and after is at most four lookups, however many objects and logs
+            # the user has.
             if self.quota is None:
                 for change in changes:
                     self._apply_one(user_id, change)
                 return
-            before, results_before = self._usage(user_id), self._result_bytes(user_id)
+            # Only saving a log can grow the results (a deleted mission's go with it, and
+            # shrinking is never refused): other writes skip their two lookups.
+            saves_log = any(isinstance(change, SaveLog) for change in changes)
+            before = self._usage(user_id)
+            results_before = self._result_bytes(user_id) if saves_log else 0
             for change in changes:
                 self._apply_one(user_id, change)
-            after, results_after = self._usage(user_id), self._result_bytes(user_id)
+            after = self._usage(user_id)
+            results_after = self._result_bytes(user_id) if saves_log else 0
             check_quota(self.quota, before, after, results_before, results_after)
 
         self._write(apply_all)
