@@ -121,6 +121,12 @@ class Api:
         created: dict[str, Any] = response.get_json()
         return created
 
+    def last_log(self, segment: str, mission_id: str) -> dict[str, Any]:
+        """The computation log the mission points to (its last computation's)."""
+        log_id = self.get(f"{segment}/{mission_id}").get_json()["computationLogId"]
+        log: dict[str, Any] = self.get(f"computationlogs/{log_id}").get_json()
+        return log
+
 
 def login(http: Client, account: Account, realm: str = "spacestudio-users") -> str:
     """An access token from the password grant, as the client gets one."""

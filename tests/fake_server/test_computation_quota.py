@@ -71,9 +71,7 @@ def compute(api: Api, mission_id: str) -> dict[str, Any]:
     """Start the computation of a mission; its log once finished."""
     started = api.get(f"{MISSIONS}/compute/{mission_id}")
     assert started.status_code == 200, started.get_data(as_text=True)
-    log_id = api.get(f"{MISSIONS}/{mission_id}").get_json()["computationLogId"]
-    log: dict[str, Any] = api.get(f"computationlogs/{log_id}").get_json()
-    return log
+    return api.last_log(MISSIONS, mission_id)
 
 
 def test_results_beyond_the_budget_fail_the_computation_and_are_not_stored(

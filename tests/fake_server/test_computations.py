@@ -95,9 +95,7 @@ def mission(api: Api, name: str = "transfer", **fields: Any) -> dict[str, Any]:
 
 
 def results_of(api: Api, mission_id: str) -> dict[str, Any]:
-    log_id = api.get(f"{MISSIONS}/{mission_id}").get_json()["computationLogId"]
-    log: dict[str, Any] = api.get(f"computationlogs/{log_id}").get_json()
-    return log
+    return api.last_log(MISSIONS, mission_id)
 
 
 def test_status_goes_pending_then_progress_then_finished(

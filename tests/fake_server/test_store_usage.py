@@ -150,12 +150,18 @@ def test_the_kept_results_follow_logs_saved_overwritten_and_deleted_with_their_m
         store.close()
 
 
-def _save_logs_to_the_budget(path: str, quota: Quota) -> str:
-    """In another process: save logs until the results budget refuses one; its message."""
+def _write_until_refused(path: str, quota: Quota, kind: str) -> str:
+    """In another process: insert objects (``kind`` "objects") or save logs of mission
+    "theirs" ("logs") until the quota refuses one; its message."""
     store = SQLiteStore(path, quota=quota)
     try:
         for number in range(1000):
-            store.apply(ALICE, [SaveLog(computation_log(f"l{number}", 10, "theirs"))])
+            change = (
+                InsertObject("orbits", orbit(f"p{number}", f"P{number}"))
+                if kind == "objects"
+                else SaveLog(computation_log(f"l{number}", 10, "theirs"))
+            )
+            store.apply(ALICE, [change])
     except QuotaExceeded as exc:
         return str(exc)
     finally:
@@ -172,7 +178,7 @@ def test_two_processes_on_one_file_count_each_others_results(tmp_path: Path) -> 
         here.apply(ALICE, [SaveLog(computation_log("mine", 20, "mine"))])
         context = multiprocessing.get_context("fork")
         with context.Pool(1) as pool:
-            refusal = pool.apply(_save_logs_to_the_budget, (str(path), quota))
+            refusal = pool.apply(_write_until_refused, (str(path), quota, "logs"))
         assert "beyond the results budget of 5000 bytes" in refusal
         # This process has written before the other one: it must see the other's logs.
         with pytest.raises(ResultsBudgetExceeded):
@@ -205,19 +211,6 @@ def test_the_results_usage_survives_a_restart(tmp_path: Path) -> None:
         second.close()
 
 
-def _fill_to_the_quota(path: str, quota: Quota) -> str:
-    """In another process: insert objects until the quota refuses one; its message."""
-    store = SQLiteStore(path, quota=quota)
-    try:
-        for number in range(1000):
-            store.apply(ALICE, [InsertObject("orbits", orbit(f"p{number}", f"P{number}"))])
-    except QuotaExceeded as exc:
-        return str(exc)
-    finally:
-        store.close()
-    return "never refused"
-
-
 def test_two_processes_on_one_file_count_each_others_writes(tmp_path: Path) -> None:
     path = tmp_path / "shared.sqlite"
     quota = Quota(bytes=2000, values=10**6)
@@ -226,7 +219,7 @@ def test_two_processes_on_one_file_count_each_others_writes(tmp_path: Path) -> N
         here.apply(ALICE, [InsertObject("orbits", orbit("mine", "Mine", text="x" * 900))])
         context = multiprocessing.get_context("fork")
         with context.Pool(1) as pool:
-            refusal = pool.apply(_fill_to_the_quota, (str(path), quota))
+            refusal = pool.apply(_write_until_refused, (str(path), quota, "objects"))
         assert "beyond the quota of 2000" in refusal
         # This process has written before the other one: it must see the other's objects.
         with pytest.raises(QuotaExceeded):
