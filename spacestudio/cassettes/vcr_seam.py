@@ -18,6 +18,7 @@ through vcrpy's as before.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
@@ -59,6 +60,11 @@ PRIVATE_MEMBERS: dict[str, str] = {
     "vcr.stubs.VCRHTTPResponse": (
         "the replayed response's class, replaced inside :func:`patched` by "
         ":class:`ReplayedResponse`, which hands a recorded body over without copying it"
+    ),
+    "vcr.stubs.parse_headers": (
+        "turns a recording's headers into the replayed response's ``HTTPMessage``; "
+        "replaced inside :func:`patched` by :func:`replayed_headers`, which builds the same "
+        "message without the e-mail parser"
     ),
     "vcr.stubs.VCRConnection.cassette": (
         "the cassette a patched connection class answers from: :func:`replaying_send` "
@@ -190,6 +196,49 @@ class ReplayedResponse(_vcr_stubs.VCRHTTPResponse):  # type: ignore[misc]
         rest = self.read()
         if rest:
             yield rest
+
+
+#: vcrpy's own ``parse_headers``, kept for what :func:`replayed_headers` does not build.
+_parse_headers: Callable[[dict[str, list[str]]], http.client.HTTPMessage] = _vcr_stubs.parse_headers
+#: A header name the e-mail parser reads back as written (its ``headerRE``, at least one
+#: character): printable ASCII without the colon.
+_PLAIN_HEADER_NAME = re.compile(r"[!-9;-~]+")
+#: A header value it reads back as written, leading blanks aside: printable ASCII and tabs
+#: (anything else may end a line for ``str.splitlines``, or change under vcrpy's UTF-8).
+_PLAIN_HEADER_VALUE = re.compile(r"[ -~\t]*")
+#: vcrpy's parser is ``http.client.parse_headers``, which refuses more header lines (it
+#: counts the end of the headers as one of its 100).
+_MAX_PARSED_HEADERS = 99
+_MAX_PARSED_LINE = 65536 - len(":\r\n")
+
+
+def replayed_headers(recorded: dict[str, list[str]]) -> http.client.HTTPMessage:
+    """The ``HTTPMessage`` vcrpy's ``parse_headers`` makes of a recording's headers.
+
+    vcrpy writes each value as a ``name:value`` line and hands them to the e-mail parser,
+    which costs more than the rest of a replayed response. Where every name and value is
+    plain (see :data:`_PLAIN_HEADER_NAME`) the parser only strips the value's leading
+    blanks and stores each pair in order, so the message is filled the same way here;
+    anything else goes through vcrpy's own parser.
+    """
+    lines = 0
+    for name, values in recorded.items():
+        lines += len(values)
+        if not (isinstance(name, str) and _PLAIN_HEADER_NAME.fullmatch(name)) or not all(
+            isinstance(value, str)
+            and _PLAIN_HEADER_VALUE.fullmatch(value)
+            and len(name) + len(value) <= _MAX_PARSED_LINE
+            for value in values
+        ):
+            return _parse_headers(recorded)
+    if lines > _MAX_PARSED_HEADERS:
+        return _parse_headers(recorded)
+    message = http.client.HTTPMessage()
+    for name, values in recorded.items():
+        for value in values:
+            message.set_raw(name, value.lstrip(" \t"))
+    message.set_payload("")  # what the parser leaves after the headers: nothing
+    return message
 
 
 #: A request target urllib3 sends as it is: ``_encode_target`` percent-encodes whatever
@@ -345,6 +394,7 @@ def patched(cassette: SeamCassette) -> Iterator[None]:
         for patcher in _vcr_patch.CassettePatcherBuilder(cassette).build():
             stack.enter_context(patcher)
         stack.enter_context(mock.patch.object(_vcr_stubs, "VCRHTTPResponse", ReplayedResponse))
+        stack.enter_context(mock.patch.object(_vcr_stubs, "parse_headers", replayed_headers))
         stack.enter_context(
             mock.patch.object(HTTPAdapter, "send", replaying_send(cassette, HTTPAdapter.send))
         )
