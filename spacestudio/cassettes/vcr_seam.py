@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from unittest import mock
+from urllib.parse import urlsplit
 
 import requests
 import vcr.patch as _vcr_patch
 import vcr.stubs as _vcr_stubs
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager
 from urllib3.util import Retry, Timeout
 from vcr import VCR
 from vcr.cassette import Cassette as _VcrCassette
@@ -294,8 +296,55 @@ def _valid_timeout(timeout: Any) -> bool:
     return True
 
 
+#: Pools found per (pool manager, scheme and host, TLS settings, proxies): see :func:`_pool_for`.
+PoolMemo = dict[tuple[Any, ...], Any]
+
+#: ``HTTPAdapter``'s members that decide which pool a request goes to.
+_POOL_CHOOSERS = ("get_connection_with_tls_context", "build_connection_pool_key_attributes")
+
+
+def _pool_for(
+    memo: PoolMemo,
+    adapter: HTTPAdapter,
+    request: requests.PreparedRequest,
+    verify: Any,
+    cert: Any,
+    proxies: Any,
+) -> Any:
+    """The pool ``adapter.get_connection_with_tls_context`` gives ``request``, asked once per
+    host: requests' own adapter and urllib3's own pool manager choose it from the URL's
+    scheme, host and port, the TLS settings and the proxies alone (which urllib3 pool
+    object of that host it is does not matter: only its class, host, port and proxy are
+    read). A subclass of either is asked every time."""
+    url = str(request.url)
+    key: tuple[Any, ...] | None = None
+    if type(adapter.poolmanager) is PoolManager and all(
+        getattr(type(adapter), name) is getattr(HTTPAdapter, name) for name in _POOL_CHOOSERS
+    ):
+        parts = urlsplit(url)
+        try:
+            key = (
+                adapter.poolmanager,
+                parts.scheme,
+                parts.netloc,
+                verify,
+                cert,
+                tuple(sorted((proxies or {}).items())),
+            )
+            known = memo.get(key)
+        except TypeError:  # settings that cannot be a key: ask every time
+            key = known = None
+        if known is not None:
+            return known
+    pool = adapter.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+    if key is not None:
+        memo[key] = pool
+    return pool
+
+
 def _vcr_request_for(
     cassette: SeamCassette,
+    pools: PoolMemo,
     adapter: HTTPAdapter,
     request: requests.PreparedRequest,
     stream: bool,
@@ -325,7 +374,8 @@ def _vcr_request_for(
     ):
         return None
     try:
-        pool = adapter.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        pool = _pool_for(pools, adapter, request, verify, cert, proxies)
+        # Asked every time: it checks that the CA bundle and client certificate files exist.
         adapter.cert_verify(pool, str(request.url), verify, cert)  # type: ignore[no-untyped-call]
         target = adapter.request_url(request, proxies)
     except Exception:
@@ -359,6 +409,8 @@ def replaying_send(cassette: SeamCassette, send: Send) -> Send:
     unchanged, and so through vcrpy's patched connection as before.
     """
 
+    pools: PoolMemo = {}
+
     def send_replayed(
         adapter: HTTPAdapter,
         request: requests.PreparedRequest,
@@ -369,7 +421,7 @@ def replaying_send(cassette: SeamCassette, send: Send) -> Send:
         proxies: Any = None,
     ) -> requests.Response:
         vcr_request = _vcr_request_for(
-            cassette, adapter, request, stream, timeout, verify, cert, proxies
+            cassette, pools, adapter, request, stream, timeout, verify, cert, proxies
         )
         if vcr_request is not None and cassette.can_play_response_for(vcr_request):
             recorded = cassette.play_response(vcr_request)
