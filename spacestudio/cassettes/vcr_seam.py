@@ -18,17 +18,20 @@ through vcrpy's as before.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
 from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from unittest import mock
+from urllib.parse import urlsplit
 
 import requests
 import vcr.patch as _vcr_patch
 import vcr.stubs as _vcr_stubs
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager
 from urllib3.util import Retry, Timeout
 from vcr import VCR
 from vcr.cassette import Cassette as _VcrCassette
@@ -59,6 +62,11 @@ PRIVATE_MEMBERS: dict[str, str] = {
     "vcr.stubs.VCRHTTPResponse": (
         "the replayed response's class, replaced inside :func:`patched` by "
         ":class:`ReplayedResponse`, which hands a recorded body over without copying it"
+    ),
+    "vcr.stubs.parse_headers": (
+        "turns a recording's headers into the replayed response's ``HTTPMessage``; "
+        "replaced inside :func:`patched` by :func:`replayed_headers`, which builds the same "
+        "message without the e-mail parser"
     ),
     "vcr.stubs.VCRConnection.cassette": (
         "the cassette a patched connection class answers from: :func:`replaying_send` "
@@ -192,6 +200,49 @@ class ReplayedResponse(_vcr_stubs.VCRHTTPResponse):  # type: ignore[misc]
             yield rest
 
 
+#: vcrpy's own ``parse_headers``, kept for what :func:`replayed_headers` does not build.
+_parse_headers: Callable[[dict[str, list[str]]], http.client.HTTPMessage] = _vcr_stubs.parse_headers
+#: A header name the e-mail parser reads back as written (its ``headerRE``, at least one
+#: character): printable ASCII without the colon.
+_PLAIN_HEADER_NAME = re.compile(r"[!-9;-~]+")
+#: A header value it reads back as written, leading blanks aside: printable ASCII and tabs
+#: (anything else may end a line for ``str.splitlines``, or change under vcrpy's UTF-8).
+_PLAIN_HEADER_VALUE = re.compile(r"[ -~\t]*")
+#: vcrpy's parser is ``http.client.parse_headers``, which refuses more header lines (it
+#: counts the end of the headers as one of its 100).
+_MAX_PARSED_HEADERS = 99
+_MAX_PARSED_LINE = 65536 - len(":\r\n")
+
+
+def replayed_headers(recorded: dict[str, list[str]]) -> http.client.HTTPMessage:
+    """The ``HTTPMessage`` vcrpy's ``parse_headers`` makes of a recording's headers.
+
+    vcrpy writes each value as a ``name:value`` line and hands them to the e-mail parser,
+    which costs more than the rest of a replayed response. Where every name and value is
+    plain (see :data:`_PLAIN_HEADER_NAME`) the parser only strips the value's leading
+    blanks and stores each pair in order, so the message is filled the same way here;
+    anything else goes through vcrpy's own parser.
+    """
+    lines = 0
+    for name, values in recorded.items():
+        lines += len(values)
+        if not (isinstance(name, str) and _PLAIN_HEADER_NAME.fullmatch(name)) or not all(
+            isinstance(value, str)
+            and _PLAIN_HEADER_VALUE.fullmatch(value)
+            and len(name) + len(value) <= _MAX_PARSED_LINE
+            for value in values
+        ):
+            return _parse_headers(recorded)
+    if lines > _MAX_PARSED_HEADERS:
+        return _parse_headers(recorded)
+    message = http.client.HTTPMessage()
+    for name, values in recorded.items():
+        for value in values:
+            message.set_raw(name, value.lstrip(" \t"))
+    message.set_payload("")  # what the parser leaves after the headers: nothing
+    return message
+
+
 #: A request target urllib3 sends as it is: ``_encode_target`` percent-encodes whatever
 #: else it meets (and upper-cases a lower-case ``%xx``), so vcrpy would see another URI.
 _TARGET_SENT_AS_IS = re.compile(
@@ -245,8 +296,55 @@ def _valid_timeout(timeout: Any) -> bool:
     return True
 
 
+#: Pools found per (pool manager, scheme and host, TLS settings, proxies): see :func:`_pool_for`.
+PoolMemo = dict[tuple[Any, ...], Any]
+
+#: ``HTTPAdapter``'s members that decide which pool a request goes to.
+_POOL_CHOOSERS = ("get_connection_with_tls_context", "build_connection_pool_key_attributes")
+
+
+def _pool_for(
+    memo: PoolMemo,
+    adapter: HTTPAdapter,
+    request: requests.PreparedRequest,
+    verify: Any,
+    cert: Any,
+    proxies: Any,
+) -> Any:
+    """The pool ``adapter.get_connection_with_tls_context`` gives ``request``, asked once per
+    host: requests' own adapter and urllib3's own pool manager choose it from the URL's
+    scheme, host and port, the TLS settings and the proxies alone (which urllib3 pool
+    object of that host it is does not matter: only its class, host, port and proxy are
+    read). A subclass of either is asked every time."""
+    url = str(request.url)
+    key: tuple[Any, ...] | None = None
+    if type(adapter.poolmanager) is PoolManager and all(
+        getattr(type(adapter), name) is getattr(HTTPAdapter, name) for name in _POOL_CHOOSERS
+    ):
+        parts = urlsplit(url)
+        try:
+            key = (
+                adapter.poolmanager,
+                parts.scheme,
+                parts.netloc,
+                verify,
+                cert,
+                tuple(sorted((proxies or {}).items())),
+            )
+            known = memo.get(key)
+        except TypeError:  # settings that cannot be a key: ask every time
+            key = known = None
+        if known is not None:
+            return known
+    pool = adapter.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+    if key is not None:
+        memo[key] = pool
+    return pool
+
+
 def _vcr_request_for(
     cassette: SeamCassette,
+    pools: PoolMemo,
     adapter: HTTPAdapter,
     request: requests.PreparedRequest,
     stream: bool,
@@ -276,7 +374,8 @@ def _vcr_request_for(
     ):
         return None
     try:
-        pool = adapter.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        pool = _pool_for(pools, adapter, request, verify, cert, proxies)
+        # Asked every time: it checks that the CA bundle and client certificate files exist.
         adapter.cert_verify(pool, str(request.url), verify, cert)  # type: ignore[no-untyped-call]
         target = adapter.request_url(request, proxies)
     except Exception:
@@ -310,6 +409,8 @@ def replaying_send(cassette: SeamCassette, send: Send) -> Send:
     unchanged, and so through vcrpy's patched connection as before.
     """
 
+    pools: PoolMemo = {}
+
     def send_replayed(
         adapter: HTTPAdapter,
         request: requests.PreparedRequest,
@@ -320,7 +421,7 @@ def replaying_send(cassette: SeamCassette, send: Send) -> Send:
         proxies: Any = None,
     ) -> requests.Response:
         vcr_request = _vcr_request_for(
-            cassette, adapter, request, stream, timeout, verify, cert, proxies
+            cassette, pools, adapter, request, stream, timeout, verify, cert, proxies
         )
         if vcr_request is not None and cassette.can_play_response_for(vcr_request):
             recorded = cassette.play_response(vcr_request)
@@ -345,6 +446,7 @@ def patched(cassette: SeamCassette) -> Iterator[None]:
         for patcher in _vcr_patch.CassettePatcherBuilder(cassette).build():
             stack.enter_context(patcher)
         stack.enter_context(mock.patch.object(_vcr_stubs, "VCRHTTPResponse", ReplayedResponse))
+        stack.enter_context(mock.patch.object(_vcr_stubs, "parse_headers", replayed_headers))
         stack.enter_context(
             mock.patch.object(HTTPAdapter, "send", replaying_send(cassette, HTTPAdapter.send))
         )

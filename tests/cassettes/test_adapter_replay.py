@@ -202,3 +202,21 @@ def test_recording_and_streaming_still_go_through_vcrpy(
     with use_cassette(recorded, record_mode="new_episodes", scrubber=backend.scrubber()):
         calls(backend.url, backend)
     assert len(pool_calls) > 1
+
+
+def test_the_adapter_chooses_a_pool_once_per_host_and_settings(
+    recorded: Path, monkeypatch: pytest.MonkeyPatch, pool_calls: list[str]
+) -> None:
+    chosen: list[str] = []
+    choose = requests.adapters.HTTPAdapter.get_connection_with_tls_context
+
+    def counted(adapter: Any, request: Any, verify: Any, *args: Any, **kwargs: Any) -> Any:
+        chosen.append(request.url.split("/")[2])
+        return choose(adapter, request, verify, *args, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "get_connection_with_tls_context", counted)
+    with use_cassette(recorded):
+        answers = calls("http://service.example", MiniBackend())
+    assert pool_calls == []
+    assert len(answers) > 1
+    assert chosen == ["service.example"]  # asked once, the first time

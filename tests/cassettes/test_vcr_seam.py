@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import http.client
+from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vcr
@@ -109,3 +112,48 @@ def test_a_missing_private_member_names_itself_and_the_vcrpy_version(
     assert "vcr.cassette.Cassette._rerecorded_interactions" in message
     assert f"vcrpy {vcr_seam.installed_vcrpy_version()}" in message
     assert vcr_seam.installed_vcrpy_version() != "unknown"
+
+
+#: Recorded headers of many shapes: the usual, repeated names (also in other cases), blank
+#: and padded values, non-ASCII and control characters, odd names, too many lines.
+HEADER_SHAPES: list[dict[str, list[str]]] = [
+    {},
+    {"Content-Type": ["application/json"], "Content-Length": ["40"]},
+    {"Set-Cookie": ["a=1; Path=/", "b=2"], "set-cookie": ["c=3"], "Link": ["</a>", "</b>"]},
+    {"X-Empty": [""], "X-Padded": ["  \t value \t "], "X-Blank": [" \t "], "X-Tab": ["a\tb"]},
+    {"Content-Disposition": ['attachment; filename="orbite é.txt"']},
+    {"X-Accent": ["caf\u00c5"], "X-Ellipsis": ["\u2026"], "X-Line-Separator": ["a\u2028b"]},
+    {"X-Folded": ["first\r\n second"], "X-Newline": ["a\nb"], "X-Form-Feed": ["a\x0cb"]},
+    {"X Space": ["v"], "X-After": ["w"]},
+    {"": ["no name"], "X-After": ["w"]},
+    {"From ": ["someone"], "X-After": ["w"]},
+    {"X-Colon:Inside": ["v"]},
+    {"X-Too-Many": [str(number) for number in range(100)]},
+    {"X-The-Most": [str(number) for number in range(99)]},
+    {"X-Long": ["v" * 65533]},
+    {"X-Too-Long": ["v" * 65534]},
+]
+
+
+def contents(message: Message) -> dict[str, Any]:
+    """Everything a message holds (its defects by kind: they compare by identity)."""
+    held = dict(vars(message))
+    held["defects"] = [type(defect) for defect in message.defects]
+    return held
+
+
+@pytest.mark.parametrize("recorded", HEADER_SHAPES)
+def test_replayed_headers_are_the_message_vcrpys_parser_makes(
+    recorded: dict[str, list[str]],
+) -> None:
+    try:
+        parsed = vcr_seam._parse_headers(recorded)
+    except http.client.HTTPException as refused:  # vcrpy refuses it: so must the replay
+        with pytest.raises(type(refused)):
+            vcr_seam.replayed_headers(recorded)
+        return
+    built = vcr_seam.replayed_headers(recorded)
+    assert type(built) is type(parsed)
+    assert contents(built) == contents(parsed)
+    assert built.items() == parsed.items()
+    assert [built.get_all(name) for name in recorded] == [parsed.get_all(name) for name in recorded]
