@@ -29,8 +29,8 @@ class WriterTurns:
 
     SQLite lets one writer in at a time and answers the others "locked" at once; polling
     it again after a sleep left a worker idle for the sleep, however short the write it
-    waited for (under ``gunicorn -w 2``, writing the journal on every request, that was
-    a tenth of a worker's time).  Here a writer waits on an advisory lock of the file
+    waited for (under ``gunicorn -w 2``, each writing the journal on every request,
+    several percent of a worker's time went to those sleeps).  Here a writer waits on an advisory lock of the file
     ``{state file}.writers.lock`` instead, which the kernel hands over the moment the
     previous writer commits (and frees if its process dies); a thread lock does the same
     for the two connections of one process.  A writer outside the server (the sqlite3
