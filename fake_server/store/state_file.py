@@ -30,11 +30,12 @@ class WriterTurns:
     SQLite lets one writer in at a time and answers the others "locked" at once; polling
     it again after a sleep left a worker idle for the sleep, however short the write it
     waited for (under ``gunicorn -w 2``, each writing the journal on every request,
-    several percent of a worker's time went to those sleeps).  Here a writer waits on an advisory lock of the file
-    ``{state file}.writers.lock`` instead, which the kernel hands over the moment the
-    previous writer commits (and frees if its process dies); a thread lock does the same
-    for the two connections of one process.  A writer outside the server (the sqlite3
-    shell) does not take turns: :func:`retry_while_locked` still waits it out.
+    several percent of a worker's time went to those sleeps).  Here a writer waits on an
+    advisory lock of the file ``{state file}.writers.lock`` instead, which the kernel
+    hands over the moment the previous writer commits (and frees if its process dies); a
+    thread lock does the same for the two connections of one process.  A writer outside
+    the server (the sqlite3 shell) does not take turns: :func:`retry_while_locked` still
+    waits it out.
     """
 
     def __init__(self, state_path: Path) -> None:
