@@ -7,12 +7,13 @@ The HTTP layer (:mod:`fake_server.serving`) answers its own refusals with the sa
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
 from werkzeug.wrappers import Response
+
+from fake_server.store.records import compact_json
 
 
 class ApiError(Exception):
@@ -37,7 +38,7 @@ def error_body(status: int, message: str, path: str) -> dict[str, Any]:
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    payload = json.dumps(body, separators=(",", ":"))
+    payload = compact_json(body)
     return Response(payload, status=status, headers=headers, mimetype="application/json")
 
 

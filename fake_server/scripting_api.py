@@ -175,7 +175,10 @@ class ScriptingApi:
         log = self.store.get_log(call.user_id, log_id)
         if log is None:
             raise ApiError(404, f"no computation log with id {log_id}")
-        return json_response(self.computations.describe(log))
+        described = self.computations.describe(log)
+        if described["results"] is not None:
+            described["results"] = log.results_json  # written once for the stored log
+        return json_response(described)
 
     def create_from_results(self, call: Call, segment: str, obj_id: str, new_name: str) -> Response:
         paused = self._mission(call, segment, obj_id)

@@ -3,6 +3,7 @@ computation logs."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,25 @@ from typing import Any
 from spacestudio_contract.wire import DISPLAYED_NAME
 
 JsonObject = dict[str, Any]
+
+#: The separators of the JSON text the server writes: no spaces.
+COMPACT = (",", ":")
+
+
+class JsonText(str):
+    """JSON text written already (compact), to go into a larger text as it is."""
+
+
+def compact_json(value: Any) -> str:
+    """``value`` as compact JSON text; members of a top-level object that are
+    :class:`JsonText` go in as they are, not written again (the text is the same)."""
+    if isinstance(value, dict) and any(isinstance(item, JsonText) for item in value.values()):
+        members = (
+            json.dumps(key) + ":" + (item if isinstance(item, JsonText) else compact_json(item))
+            for key, item in value.items()
+        )
+        return "{" + ",".join(members) + "}"
+    return json.dumps(value, separators=COMPACT)
 
 
 def object_name(obj: JsonObject) -> str:
@@ -56,9 +76,16 @@ class ComputationLog:
             "files": list(self.files),
         }
 
+    @functools.cached_property
+    def results_json(self) -> JsonText:
+        """``results`` as JSON text, written once for this record: what it counts against
+        the results budget and what an answer carries (a large result takes a tenth of a
+        second to write)."""
+        return JsonText(json.dumps(self.results, separators=COMPACT))
+
     def to_json(self) -> str:
-        """The record as the store keeps it, and as it counts against the quota."""
-        return json.dumps(self.to_record())
+        """The record as the store keeps it, and as it counts against the results budget."""
+        return compact_json({**self.to_record(), "results": self.results_json})
 
     @classmethod
     def from_record(cls, record: JsonObject) -> ComputationLog:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,8 @@ import pytest
 from fake_server import lifecycle
 from fake_server.app import FakeSpacestudioApp
 from fake_server.compute import Computation, Continuation
-from fake_server.store import Store
+from fake_server.store import Store, records
+from fake_server.store.records import ComputationLog, compact_json
 from spacestudio_contract.catalog import COLLECTIONS
 
 from .conftest import ALICE, BOB, Api, AppFactory, FakeClock, assert_json_error
@@ -411,3 +413,43 @@ def test_files_are_per_user(app: FakeSpacestudioApp) -> None:
     assert alice.get(f"gridfs/ascsv/{filename}").status_code == 200
     assert_json_error(bob.get(f"gridfs/ascsv/{filename}"), 404)
     assert_json_error(bob.get(f"{alice.base}/gridfs/ascsv/{filename}"), 403)
+
+
+def test_the_memory_store_writes_a_results_json_once_for_its_budget_and_every_read(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting a log against the results budget writes its results as JSON; reading the
+    log afterwards answers with that same text instead of writing it again."""
+    api = Api(make_app(), ALICE)
+    created = mission(api)
+    written: list[object] = []
+    dumps = json.dumps
+
+    def counting_dumps(value: Any, **settings: Any) -> str:
+        # The results, alone or as a member (a log's record, an answer's body).
+        holders = [value, *value.values()] if isinstance(value, dict) else [value]
+        if any(isinstance(item, dict) and "ephemerides" in item for item in holders):
+            written.append(value)
+        return dumps(value, **settings)
+
+    monkeypatch.setattr(records.json, "dumps", counting_dumps)
+    api.get(f"{MISSIONS}/compute/{created['id']}")
+    first, second = results_of(api, created["id"]), results_of(api, created["id"])
+
+    assert len(written) == 1
+    assert first == second and first["results"]["name"] == "transfer"
+
+
+@pytest.mark.parametrize(
+    "results",
+    [None, {}, {"name": 'quote " and \\u00e9 é', "rows": [[1.5, -0.0, 1e300]], "n": None}],
+)
+def test_a_log_written_once_reads_as_json_dumps_would_write_it(results: Any) -> None:
+    log = ComputationLog(
+        'l-1', "u-1", MISSIONS, "m-1", 'a "results":"x" name', "compute", 1.5, 2.0, results,
+        [{"message": "é"}], True, ("f.csv",),
+    )  # fmt: skip
+    assert log.to_json() == json.dumps(log.to_record(), separators=(",", ":"))
+    assert compact_json({"a": 1, "results": log.results_json}) == json.dumps(
+        {"a": 1, "results": results}, separators=(",", ":")
+    )
