@@ -6,19 +6,15 @@ tolerances of ``tests/oracles`` and the table in docs/fidelity.md.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
-
-from scipy.optimize import brentq
 
 from fake_server.compute import atmosphere
 
-from . import gauss
 from .msis import orbit_mean_density
-from .scenarios import craft, degrees, mission, semi_major_axis, simulate
 from .test_constellations import GRID as CONSTELLATIONS
 from .test_constellations import fly_walker
-from .test_phasing import ALTITUDE, INCLINATION, _drift_range, _fly
+from .test_phasing import LEAST_DELTA_V, fly_least_delta_v
+from .test_station_keeping import fly_station_keeping
 from .test_transfers import GRID as TRANSFERS
 from .test_transfers import fly_transfer
 
@@ -51,24 +47,7 @@ def densities() -> Iterator[str]:
 def station_keeping() -> Iterator[str]:
     for flux in (70.0, 150.0, 250.0):
         for altitude in (250.0, 500.0, 800.0):
-            results = simulate(
-                mission(
-                    altitude * 1e3,
-                    degrees(97.4),
-                    True,
-                    type="LEO Station Keeping",
-                    smaTopMargin=200.0,
-                    smaBottomMargin=200.0,
-                    duration=30 * 86400.0,
-                    customSolarFlux=flux,
-                )
-            )
-            a = semi_major_axis(altitude * 1e3)
-            lost = a - (results["finalOrbit"]["semiMajorAxis"] + (gauss.RE - 6378137.0))
-            given = results["maneuverReport"]["totalDeltaV"] + math.sqrt(gauss.MU / a) * lost / (
-                2 * a
-            )
-            oracle = gauss.drag_impulse(craft(flux), a, degrees(97.4), 30 * 86400.0)
+            _, given, oracle = fly_station_keeping(altitude, flux)
             yield (
                 f"| station keeping {altitude:.0f} km, {flux:.0f} sfu, 30 d |"
                 f" {given:.4f} / {oracle:.4f} m/s | {given / oracle - 1:+.2e} | |"
@@ -76,25 +55,8 @@ def station_keeping() -> Iterator[str]:
 
 
 def phasing() -> Iterator[str]:
-    for target, days in ((0.1, 120.0), (-0.2, 300.0)):
-        results = simulate(
-            mission(
-                ALTITUDE,
-                INCLINATION,
-                False,
-                type="RAAN Phasing",
-                targetDeltaRaan=target,
-                optimizationType="ΔV",
-                targetMissionDuration=days * 86400.0,
-            )
-        )
-        low, high = _drift_range(target)
-
-        def late(a: float, target: float = target, days: float = days) -> float:
-            return _fly(target, a, None, False)[1] - days * 86400.0
-
-        drift = brentq(late, low, high, xtol=1.0)
-        delta_v = _fly(target, drift, None, False)[2]
+    for target, days in LEAST_DELTA_V:
+        results, delta_v = fly_least_delta_v(target, days)
         spent = results["maneuverReport"]["totalDeltaV"]
         yield (
             f"| phasing least delta-v {target} rad, {days:.0f} d |"
