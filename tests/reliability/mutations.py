@@ -4,7 +4,11 @@ anywhere in its tree replaced by a hostile one. The fuzz runs of the loaders sha
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 #: Values put in place of a file's own: every kind YAML and JSON give, and sizes that
 #: once crashed or exhausted a loader.
@@ -46,3 +50,16 @@ def replaced(document: Any, place: tuple[Any, ...], value: Any) -> Any:
     copied = copy.copy(document)
     copied[place[0]] = replaced(document[place[0]], place[1:], value)
     return copied
+
+
+def fuzz_in_batches(inputs: int, batch: int) -> Callable[[Callable[[list[int]], None]], Any]:
+    """Run the decorated ``run(recipes)`` over ``inputs`` recipes (seeds of one mutation
+    each), ``batch`` at a time, as Hypothesis examples: reproducible (derandomized), no
+    deadline nor database, and no health check (a batch is slow on purpose)."""
+    return lambda run: settings(
+        max_examples=max(1, inputs // batch),
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )(given(st.lists(st.integers(0, 2**32), min_size=batch, max_size=batch))(run))

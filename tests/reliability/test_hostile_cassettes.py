@@ -29,8 +29,6 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from spacestudio.cassettes import CassetteFormatError
 from spacestudio.cassettes.body_files import body_file_directory
@@ -40,7 +38,7 @@ from spacestudio.cassettes.storage import CassettePersister
 from spacestudio.cassettes.vcr_seam import CassetteNotFoundError
 
 from .conftest import Figures
-from .mutations import HOSTILE_VALUES_POOL, places, replaced
+from .mutations import HOSTILE_VALUES_POOL, fuzz_in_batches, places, replaced
 
 try:
     from yaml import CSafeDumper as Dumper
@@ -294,16 +292,8 @@ def test_fuzzed_cassettes_load_or_are_refused_quickly_in_bounded_memory(
     }  # fmt: skip
 
     seed_places = places(seed)
-    recipes = st.integers(min_value=0, max_value=2**32)
 
-    @settings(
-        max_examples=max(1, FUZZ_INPUTS // FUZZ_BATCH),
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(st.lists(recipes, min_size=FUZZ_BATCH, max_size=FUZZ_BATCH))
+    @fuzz_in_batches(FUZZ_INPUTS, FUZZ_BATCH)
     def load_batch(batch: list[int]) -> None:
         for recipe in batch:
             load_one(mutated_cassette(seed, seed_places, recipe))

@@ -19,13 +19,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from fake_server.oidc.realm_file import RealmFileError, load_realm_file
 
 from .conftest import Figures
-from .mutations import HOSTILE_VALUES_POOL, places, replaced
+from .mutations import HOSTILE_VALUES_POOL, fuzz_in_batches, places, replaced
 
 EXPORT = Path(__file__).parent.parent / "data" / "keycloak-realm-export.json"
 FUZZ_INPUTS = int(os.environ.get("SPACESTUDIO_FUZZ_INPUTS_REALM", "2000"))
@@ -103,14 +101,7 @@ def test_fuzzed_realm_files_load_or_are_refused_quickly(tmp_path: Path, figures:
             text = choose.choice(TEXT_MUTATIONS)(text, choose.randint(0, len(text)))
         return text
 
-    @settings(
-        max_examples=max(1, FUZZ_INPUTS // FUZZ_BATCH),
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(st.lists(st.integers(0, 2**32), min_size=FUZZ_BATCH, max_size=FUZZ_BATCH))
+    @fuzz_in_batches(FUZZ_INPUTS, FUZZ_BATCH)
     def load_batch(batch: list[int]) -> None:
         for recipe in batch:
             text = mutated(recipe)

@@ -19,14 +19,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from fake_server.oidc import Account
 from fake_server.store import StateFileError, open_store
 
 from .conftest import Figures, RawUser, ServerProcess, orbit_body, user_flags
-from .mutations import HOSTILE_VALUES_POOL
+from .mutations import HOSTILE_VALUES_POOL, fuzz_in_batches
 
 FUZZ_INPUTS = int(os.environ.get("SPACESTUDIO_FUZZ_INPUTS_STATE", "400"))
 FUZZ_BATCH = 20
@@ -91,14 +89,7 @@ def test_fuzzed_state_files_open_and_read_or_are_refused(
     db.close()
     worst = {"seconds": 0.0, "opened": 0, "refused": 0}
 
-    @settings(
-        max_examples=max(1, FUZZ_INPUTS // FUZZ_BATCH),
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(st.lists(st.integers(0, 2**32), min_size=FUZZ_BATCH, max_size=FUZZ_BATCH))
+    @fuzz_in_batches(FUZZ_INPUTS, FUZZ_BATCH)
     def open_batch(batch: list[int]) -> None:
         for recipe in batch:
             # A file of its own for each input: SQLite keeps a file's shared memory while
