@@ -107,6 +107,18 @@ class ServerProcess:
         return self.process.stderr.read()
 
 
+def serving_realm(
+    tmp_path_factory: pytest.TempPathFactory, realm: dict[str, Any]
+) -> Iterator[ServerProcess]:
+    """A server on ``realm`` (a Keycloak realm export, written to a file of its own),
+    stopped when the generator is closed: ``yield from`` it in a fixture."""
+    path = tmp_path_factory.mktemp("realm") / "realm.json"
+    path.write_text(json.dumps(realm))
+    running = ServerProcess("--realm-file", str(path))
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def start_server() -> Iterator[type[ServerProcess]]:
     """Starts server processes; any still running at the end are killed."""

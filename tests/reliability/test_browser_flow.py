@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
-from .conftest import ServerProcess
+from .conftest import ServerProcess, serving_realm
 
 CALLBACK = "https://app.example/cb"
 PASSWORD = "correct horse"
@@ -46,11 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
             client("other", "https://evil.example/*"),
         ],
     }  # fmt: skip
-    path = tmp_path_factory.mktemp("realm") / "realm.json"
-    path.write_text(json.dumps(realm))
-    running = ServerProcess("--realm-file", str(path))
-    yield running
-    running.stop()
+    yield from serving_realm(tmp_path_factory, realm)
 
 
 def oidc(server: ServerProcess, endpoint: str) -> str:

@@ -5,13 +5,12 @@ issue time, whose whole seconds let a token superseded in the same second throug
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 import requests
 
-from .conftest import ServerProcess
+from .conftest import ServerProcess, serving_realm
 
 ROUNDS = 10
 
@@ -26,11 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "clients": [{"clientId": "scripts", "publicClient": True,
                      "directAccessGrantsEnabled": True}],
     }  # fmt: skip
-    path = tmp_path_factory.mktemp("realm") / "realm.json"
-    path.write_text(json.dumps(realm))
-    running = ServerProcess("--realm-file", str(path))
-    yield running
-    running.stop()
+    yield from serving_realm(tmp_path_factory, realm)
 
 
 def test_a_superseded_refresh_token_is_refused_within_the_same_second(
