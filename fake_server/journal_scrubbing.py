@@ -76,11 +76,11 @@ def scrub_body(data: bytes, mimetype: str, limit: int) -> str | None:
     if mimetype == "application/x-www-form-urlencoded":
         text = urlencode(_scrub_pairs(parse_qsl(data.decode("utf-8", "replace"), True)))
     elif (mimetype == "application/json" or mimetype.endswith("+json")) and (
-        _MAY_HOLD_SECRETS.search(data) is None and _is_utf8(data)
+        (as_sent := _plain_text(data)) is not None
     ):
         # Most bodies hold no secret: parsing and writing them again would change nothing
         # but their spacing, at a cost on every request.
-        return _bounded(data.decode("utf-8"), limit)
+        return _bounded(as_sent, limit)
     elif mimetype == "application/json" or mimetype.endswith("+json"):
         try:
             text = json.dumps(_scrub_json(json.loads(data)), ensure_ascii=False)
@@ -94,12 +94,14 @@ def scrub_body(data: bytes, mimetype: str, limit: int) -> str | None:
     return _bounded(_scrub_text(text), limit)
 
 
-def _is_utf8(data: bytes) -> bool:
+def _plain_text(data: bytes) -> str | None:
+    """``data`` as text if it shows no sign of a secret (and is UTF-8), else None."""
+    if _MAY_HOLD_SECRETS.search(data) is not None:
+        return None
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _scrub_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
